@@ -1,0 +1,91 @@
+package dev.pidbox;
+
+import com.rabbitmq.client.AuthenticationFailureException;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.pidbox.internal.DaemonThreadFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.GeneralSecurityException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Opens AMQP connections the way pidbox needs them: daemon threads only (a node never keeps its host
+ * alive), automatic recovery after a broker restart, heartbeats, and errors that name the broker (without
+ * its password) and say what to do.
+ */
+public final class Brokers {
+    /** The default broker, overridden by {@code PIDBOX_BROKER}. */
+    public static final String DEFAULT_URI = "amqp://guest:guest@localhost:5672/";
+
+    private Brokers() {
+    }
+
+    /**
+     * Opens a connection.
+     *
+     * @param uri an {@code amqp://} or {@code amqps://} URI
+     * @param connectionName shown by {@code rabbitmqctl list_connections client_properties}
+     * @throws IllegalArgumentException for a malformed URI
+     * @throws PidboxException when the broker is unreachable or refuses the credentials
+     */
+    public static Connection connect(String uri, String connectionName) {
+        ConnectionFactory factory = factory(uri);
+        try {
+            return factory.newConnection(connectionName);
+        } catch (AuthenticationFailureException e) {
+            throw new PidboxException("broker " + redact(uri) + " refused the credentials (ACCESS_REFUSED): check the"
+                    + " user and password in the URI or PIDBOX_BROKER", e);
+        } catch (IOException | TimeoutException e) {
+            String detail = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            if (e.getCause() != null && e.getCause().getMessage() != null) {
+                detail = e.getCause().getMessage();
+            }
+            if (detail.contains("ACCESS_REFUSED") || detail.contains("access to vhost")) {
+                throw new PidboxException("broker " + redact(uri) + " refused access (" + detail
+                        + "): check the user, password and vhost in the URI or PIDBOX_BROKER", e);
+            }
+            throw new PidboxException("broker unreachable at " + redact(uri) + " (" + detail
+                    + "): start RabbitMQ there, or point PIDBOX_BROKER (or --broker) at a running broker", e);
+        }
+    }
+
+    /** A connection factory for {@code uri} with pidbox's settings; for callers that tune it further. */
+    public static ConnectionFactory factory(String uri) {
+        ConnectionFactory factory = new ConnectionFactory();
+        try {
+            factory.setUri(uri);
+        } catch (URISyntaxException | GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid broker URI '" + redact(uri)
+                    + "': expected amqp://user:password@host:port/vhost", e);
+        }
+        factory.setThreadFactory(new DaemonThreadFactory("pidbox-amqp"));
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setTopologyRecoveryEnabled(true);
+        factory.setNetworkRecoveryInterval(1000);
+        factory.setRequestedHeartbeat(30);
+        factory.setConnectionTimeout(5000);
+        factory.setHandshakeTimeout(5000);
+        factory.setShutdownTimeout(2000);
+        return factory;
+    }
+
+    /** The URI with its password replaced by {@code ***}, for messages and logs. */
+    public static String redact(String uri) {
+        if (uri == null) {
+            return "null";
+        }
+        try {
+            URI u = new URI(uri);
+            String info = u.getRawUserInfo();
+            if (info == null || !info.contains(":")) {
+                return uri;
+            }
+            String user = info.substring(0, info.indexOf(':'));
+            return uri.replace(info + "@", user + ":***@");
+        } catch (URISyntaxException e) {
+            return uri.replaceAll("//([^:/@]*):[^@/]*@", "//$1:***@");
+        }
+    }
+}

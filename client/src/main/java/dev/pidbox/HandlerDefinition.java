@@ -1,0 +1,139 @@
+package dev.pidbox;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A named command a {@link Node} serves: its name, one-line description, tier, declared arguments
+ * and the {@link Handler} that runs it. Immutable; build one with {@link #builder(String)}.
+ *
+ * <pre>{@code
+ * HandlerDefinition echo = HandlerDefinition.builder("echo")
+ *         .description("Returns its arguments")
+ *         .argument(ArgumentSpec.optional("text", ArgType.STRING, "", "what to echo"))
+ *         .handler((ctx, args) -> Map.of("ok", args.getString("text")))
+ *         .build();
+ * }</pre>
+ */
+public final class HandlerDefinition {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]*");
+
+    private final String name;
+    private final String description;
+    private final Tier tier;
+    private final List<ArgumentSpec> arguments;
+    private final boolean strictArguments;
+    private final Handler handler;
+
+    private HandlerDefinition(Builder b) {
+        this.name = b.name;
+        this.description = b.description;
+        this.tier = b.tier;
+        this.arguments = Collections.unmodifiableList(new ArrayList<>(b.arguments.values()));
+        this.strictArguments = b.strictArguments;
+        this.handler = Objects.requireNonNull(b.handler, "handler of '" + b.name + "'");
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public Tier tier() {
+        return tier;
+    }
+
+    public List<ArgumentSpec> arguments() {
+        return arguments;
+    }
+
+    /** Whether arguments that were not declared are refused (default: ignored, as kombu's {@code **kwargs}). */
+    public boolean strictArguments() {
+        return strictArguments;
+    }
+
+    public Handler handler() {
+        return handler;
+    }
+
+    /** This handler as the {@code describe} command lists it. */
+    public Map<String, Object> describe() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", name);
+        out.put("description", description);
+        out.put("tier", tier.wireName());
+        List<Object> args = new ArrayList<>();
+        for (ArgumentSpec spec : arguments) {
+            args.add(spec.describe());
+        }
+        out.put("arguments", args);
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return name + arguments + " [" + tier.wireName() + "]";
+    }
+
+    /** Builds a {@link HandlerDefinition}. */
+    public static final class Builder {
+        private final String name;
+        private String description = "";
+        private Tier tier = Tier.READ;
+        private final Map<String, ArgumentSpec> arguments = new LinkedHashMap<>();
+        private boolean strictArguments;
+        private Handler handler;
+
+        private Builder(String name) {
+            if (name == null || !NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("invalid handler name '" + name
+                        + "': use letters, digits, '_', '.' and '-', starting with a letter or '_'");
+            }
+            this.name = name;
+        }
+
+        public Builder description(String description) {
+            this.description = description == null ? "" : description;
+            return this;
+        }
+
+        public Builder tier(Tier tier) {
+            this.tier = Objects.requireNonNull(tier, "tier");
+            return this;
+        }
+
+        public Builder argument(ArgumentSpec spec) {
+            if (arguments.putIfAbsent(spec.name(), spec) != null) {
+                throw new IllegalArgumentException("argument '" + spec.name() + "' declared twice for '" + name + "'");
+            }
+            return this;
+        }
+
+        /** Refuse arguments that were not declared, with a TypeError reply. */
+        public Builder strictArguments(boolean strict) {
+            this.strictArguments = strict;
+            return this;
+        }
+
+        public Builder handler(Handler handler) {
+            this.handler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        public HandlerDefinition build() {
+            return new HandlerDefinition(this);
+        }
+    }
+}

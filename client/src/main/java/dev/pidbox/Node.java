@@ -1,0 +1,776 @@
+package dev.pidbox;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.pidbox.internal.DaemonThreadFactory;
+import dev.pidbox.internal.IncomingRequest;
+import dev.pidbox.internal.Json;
+import dev.pidbox.internal.Matchers;
+import dev.pidbox.internal.PyRepr;
+import dev.pidbox.internal.Wire;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The server side of pidbox, as kombu's {@code Node}: consumes the node's queue, selects the requests
+ * addressed to it, runs the named handler and replies {@code {hostname: result}}.
+ *
+ * <pre>{@code
+ * Node node = mailbox.node("orders.4242@web1")
+ *         .handler(HandlerDefinition.builder("ping").handler((ctx, args) -> Map.of("ok", "pong")).build())
+ *         .build()
+ *         .listen();
+ * ...
+ * node.close();
+ * }</pre>
+ *
+ * <p>Handlers run on a small bounded pool of daemon threads, apart from the consumer thread, so a slow
+ * handler never stops the node from reading its queue. Bad input (undecodable, oversized, of a refused
+ * content type, without method, with arguments of the wrong types) is reported to the error sink,
+ * answered with an error where the request's {@code reply_to} can be read, and never stops the consumer.
+ */
+public final class Node implements AutoCloseable {
+    private static final Set<String> LISTENING = ConcurrentHashMap.newKeySet();
+
+    private final Mailbox mailbox;
+    private final String hostname;
+    private final Map<String, HandlerDefinition> handlers;
+    private final List<String> handlerOrder;
+    private final Map<String, Object> state;
+    private final Map<String, String> tags;
+    private final ErrorSink errorSink;
+    private final int handlerThreads;
+    private final int queueCapacity;
+
+    private final Object lock = new Object();
+    private Channel channel;
+    private Channel replyChannel;
+    private final Set<String> declaredReplyExchanges = new HashSet<>();
+    private String consumerTag;
+    private ThreadPoolExecutor pool;
+    private String registryKey;
+    private volatile boolean closed;
+
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong selected = new AtomicLong();
+    private final AtomicLong dispatched = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong replied = new AtomicLong();
+    private final AtomicLong busy = new AtomicLong();
+
+    private Node(Builder b) {
+        this.mailbox = b.mailbox;
+        this.hostname = b.hostname;
+        this.handlers = new ConcurrentHashMap<>();
+        this.handlerOrder = Collections.synchronizedList(new java.util.ArrayList<String>());
+        for (HandlerDefinition d : b.handlers.values()) {
+            handler(d);
+        }
+        this.state = b.state;
+        this.tags = Collections.unmodifiableMap(new LinkedHashMap<>(b.tags));
+        this.errorSink = b.errorSink != null ? b.errorSink : mailbox.errorSink();
+        this.handlerThreads = b.handlerThreads;
+        this.queueCapacity = b.queueCapacity;
+    }
+
+    // ---------------------------------------------------------------- attributes (kombu names)
+
+    /** The node's name, unique in its namespace. */
+    public String hostname() {
+        return hostname;
+    }
+
+    public Mailbox mailbox() {
+        return mailbox;
+    }
+
+    /** The registered handlers by name, in registration order. */
+    public Map<String, HandlerDefinition> handlers() {
+        Map<String, HandlerDefinition> out = new LinkedHashMap<>();
+        synchronized (handlerOrder) {
+            for (String name : handlerOrder) {
+                HandlerDefinition d = handlers.get(name);
+                if (d != null) {
+                    out.put(name, d);
+                }
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The user state handed to every handler (kombu's {@code state}). */
+    public Map<String, Object> state() {
+        return state;
+    }
+
+    /** The node's tags (an extension; kombu nodes have none). */
+    public Map<String, String> tags() {
+        return tags;
+    }
+
+    /** The channel the node consumes on, or null before {@link #listen()}. */
+    public Channel channel() {
+        synchronized (lock) {
+            return channel;
+        }
+    }
+
+    /** The node's queue as it is declared. */
+    public QueueSpec getQueue() {
+        return mailbox.getQueue(hostname);
+    }
+
+    /** Whether the node is consuming. */
+    public boolean isListening() {
+        synchronized (lock) {
+            return consumerTag != null && channel != null && channel.isOpen() && !closed;
+        }
+    }
+
+    /**
+     * Counters since start: {@code received} (deliveries), {@code selected} (addressed to this node),
+     * {@code dispatched} (handlers run), {@code failed} (handlers that threw), {@code rejected} (bad input),
+     * {@code busy} (refused because the handler pool was full), {@code replied}.
+     */
+    public Map<String, Long> stats() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("received", received.get());
+        out.put("selected", selected.get());
+        out.put("dispatched", dispatched.get());
+        out.put("failed", failed.get());
+        out.put("rejected", rejected.get());
+        out.put("busy", busy.get());
+        out.put("replied", replied.get());
+        return out;
+    }
+
+    /** Registers (or replaces) a handler, as kombu's {@code Node.handler}. */
+    public Node handler(HandlerDefinition definition) {
+        Objects.requireNonNull(definition, "definition");
+        if (handlers.put(definition.name(), definition) == null) {
+            handlerOrder.add(definition.name());
+        }
+        return this;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Declares the mailbox exchange and this node's queue (exclusive, auto-delete, bound with {@code ""})
+     * and starts consuming, as kombu's {@code listen()}.
+     *
+     * @throws IllegalStateException when another consumer already uses this node name in the namespace
+     * @throws PidboxException when the broker refuses a declare or is unreachable
+     */
+    public Node listen() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("node " + hostname + " is closed");
+            }
+            if (consumerTag != null) {
+                return this;
+            }
+            QueueSpec q = getQueue();
+            String key = System.identityHashCode(mailbox.connection()) + "/" + q.name();
+            if (!LISTENING.add(key)) {
+                throw duplicate(q, null);
+            }
+            registryKey = key;
+            Channel ch = null;
+            try {
+                ch = mailbox.connection().createChannel();
+                if (ch == null) {
+                    throw new PidboxException("the broker has no free channel on this connection");
+                }
+                ch.exchangeDeclare(mailbox.exchange(), mailbox.type().wireName(), false, false, false,
+                        Collections.emptyMap());
+                AMQP.Queue.DeclareOk ok;
+                try {
+                    ok = ch.queueDeclare(q.name(), q.durable(), q.exclusive(), q.autoDelete(), q.arguments());
+                } catch (IOException e) {
+                    ShutdownSignalException sse = Mailbox.findShutdown(e);
+                    if (sse != null && String.valueOf(sse.getReason()).contains("RESOURCE_LOCKED")) {
+                        throw duplicate(q, e);
+                    }
+                    throw e;
+                }
+                if (ok.getConsumerCount() > 0) {
+                    throw duplicate(q, null);
+                }
+                ch.queueBind(q.name(), q.exchange(), q.routingKey());
+                pool = newPool();
+                channel = ch;
+                consumerTag = ch.basicConsume(q.name(), true, "pidbox-node-" + hostname, new RequestConsumer(ch));
+                return this;
+            } catch (IOException | AlreadyClosedException e) {
+                cleanupFailedListen(ch);
+                String reason = String.valueOf(Mailbox.findShutdown(e) != null ? Mailbox.findShutdown(e).getReason() : e);
+                if (reason.contains("PRECONDITION_FAILED")) {
+                    throw new PidboxException("node " + hostname + ": the broker refused a declare because an exchange"
+                            + " or queue exists with other flags (" + reason + "); peers of namespace '"
+                            + mailbox.namespace() + "' may use another mailbox type", e);
+                }
+                throw new PidboxException("node " + hostname + ": could not listen: " + reason, e);
+            } catch (RuntimeException e) {
+                cleanupFailedListen(ch);
+                throw e;
+            }
+        }
+    }
+
+    private IllegalStateException duplicate(QueueSpec q, Exception cause) {
+        IllegalStateException e = new IllegalStateException("a node named '" + hostname
+                + "' is already listening in namespace '" + mailbox.namespace() + "' (queue '" + q.name()
+                + "' is in use): node names must be unique, give this one another name");
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
+    }
+
+    private void cleanupFailedListen(Channel ch) {
+        if (registryKey != null) {
+            LISTENING.remove(registryKey);
+            registryKey = null;
+        }
+        closeQuietly(ch);
+        if (pool != null) {
+            pool.shutdownNow();
+            pool = null;
+        }
+    }
+
+    private ThreadPoolExecutor newPool() {
+        ThreadPoolExecutor p = new ThreadPoolExecutor(handlerThreads, handlerThreads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<Runnable>(queueCapacity), new DaemonThreadFactory("pidbox-handler-" + hostname));
+        p.allowCoreThreadTimeOut(true);
+        return p;
+    }
+
+    /**
+     * Stops consuming (the broker then deletes the auto-delete queue), closes the node's channels and ends
+     * its handler threads. Idempotent.
+     */
+    @Override
+    public void close() {
+        Channel ch;
+        Channel rch;
+        ThreadPoolExecutor p;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            ch = channel;
+            rch = replyChannel;
+            p = pool;
+            channel = null;
+            replyChannel = null;
+            pool = null;
+            if (registryKey != null) {
+                LISTENING.remove(registryKey);
+                registryKey = null;
+            }
+        }
+        if (ch != null && consumerTag != null && ch.isOpen()) {
+            try {
+                ch.basicCancel(consumerTag);
+            } catch (IOException | AlreadyClosedException e) {
+                // closing the channel below ends the consumer too
+            }
+        }
+        closeQuietly(ch);
+        if (p != null) {
+            p.shutdown();
+            try {
+                if (!p.awaitTermination(2, TimeUnit.SECONDS)) {
+                    p.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                p.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeQuietly(rch);
+    }
+
+    private static void closeQuietly(Channel ch) {
+        if (ch != null && ch.isOpen()) {
+            try {
+                ch.close();
+            } catch (IOException | TimeoutException | AlreadyClosedException e) {
+                // gone either way
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    private final class RequestConsumer extends DefaultConsumer {
+        RequestConsumer(Channel channel) {
+            super(channel);
+        }
+
+        @Override
+        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+            try {
+                onDelivery(properties, body);
+            } catch (RuntimeException | Error e) {
+                // Never let anything stop the consumer.
+                rejected.incrementAndGet();
+                errorSink.report("node " + hostname + ": failed to handle a message", e);
+            }
+        }
+
+        @Override
+        public void handleShutdownSignal(String tag, ShutdownSignalException sig) {
+            if (!closed && !sig.isInitiatedByApplication()) {
+                errorSink.report("node " + hostname + ": channel closed by the broker: " + sig.getReason()
+                        + (mailbox.connection().isOpen() ? "" : " (connection lost; it recovers if recovery is on)"),
+                        null);
+            }
+        }
+    }
+
+    private void onDelivery(AMQP.BasicProperties props, byte[] body) {
+        received.incrementAndGet();
+        IncomingRequest in = IncomingRequest.parse(props, body, mailbox.maxMessageSize());
+        if (in.problem() != null) {
+            // Undecodable: nothing is dispatched; answer when reply_to could be read despite the problem.
+            rejected.incrementAndGet();
+            errorSink.report("node " + hostname + ": " + in.problem(), in.cause());
+            if (in.replyTo() != null) {
+                sendReply(errorValue("ValueError", in.problem()), in);
+            }
+            return;
+        }
+        mailbox.clock().adjust(in.clock());
+        if (!selects(in)) {
+            return;
+        }
+        selected.incrementAndGet();
+        if (!(in.method() instanceof String) || ((String) in.method()).isEmpty()) {
+            rejected.incrementAndGet();
+            String problem = in.method() == null ? "request has no method" : "request method is not a string";
+            errorSink.report("node " + hostname + ": " + problem, null);
+            if (in.replyTo() != null) {
+                sendReply(errorValue("ValueError", problem), in);
+            }
+            return;
+        }
+        ThreadPoolExecutor p;
+        synchronized (lock) {
+            p = pool;
+        }
+        if (p == null) {
+            return;
+        }
+        try {
+            p.execute(() -> dispatchIncoming(in));
+        } catch (RejectedExecutionException e) {
+            busy.incrementAndGet();
+            errorSink.report("node " + hostname + ": handler pool full, refused '" + in.method() + "'", null);
+            if (in.replyTo() != null && !closed) {
+                sendReply(errorValue("RuntimeError", "node busy: " + queueCapacity
+                        + " commands already queued, try again later"), in);
+            }
+        }
+    }
+
+    /** kombu's address filter (PROTOCOL.md section 4, step 3). */
+    private boolean selects(IncomingRequest in) {
+        Object destination = in.destination();
+        if (destination instanceof List && !((List<?>) destination).isEmpty()) {
+            return ((List<?>) destination).contains(hostname);
+        }
+        if (destination instanceof String && !((String) destination).isEmpty()) {
+            return hostname.equals(destination);
+        }
+        Object pattern = in.pattern();
+        Object matcher = in.matcher();
+        if (truthy(pattern) && truthy(matcher)) {
+            if (!(pattern instanceof String) || !(matcher instanceof String)) {
+                errorSink.report("node " + hostname + ": ignored a request whose pattern or matcher is not a string", null);
+                return false;
+            }
+            MatchType type;
+            try {
+                type = MatchType.fromWireName((String) matcher);
+            } catch (IllegalArgumentException e) {
+                errorSink.report("node " + hostname + ": ignored a request with matcher '" + matcher
+                        + "' (not installed: glob and pcre are)", null);
+                return false;
+            }
+            try {
+                return Matchers.matches(type, (String) pattern, hostname);
+            } catch (IllegalArgumentException e) {
+                errorSink.report("node " + hostname + ": ignored a request with a bad pattern", e);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean truthy(Object v) {
+        if (v == null || Boolean.FALSE.equals(v)) {
+            return false;
+        }
+        if (v instanceof String) {
+            return !((String) v).isEmpty();
+        }
+        if (v instanceof Collection) {
+            return !((Collection<?>) v).isEmpty();
+        }
+        if (v instanceof Map) {
+            return !((Map<?, ?>) v).isEmpty();
+        }
+        if (v instanceof Number) {
+            return ((Number) v).doubleValue() != 0;
+        }
+        return true;
+    }
+
+    private void dispatchIncoming(IncomingRequest in) {
+        Object value = invoke((String) in.method(), in.arguments(), in.ticket());
+        if (in.replyTo() != null && !closed) {
+            sendReply(value, in);
+        }
+    }
+
+    /** Runs a handler and turns every failure into an error value; never throws. */
+    private Object invoke(String method, Object rawArguments, String ticket) {
+        try {
+            Object result = run(method, rawArguments, ticket);
+            dispatched.incrementAndGet();
+            return result;
+        } catch (UnknownMethodException e) {
+            rejected.incrementAndGet();
+            return errorValue("KeyError", method);
+        } catch (ArgumentException e) {
+            rejected.incrementAndGet();
+            return errorValue("TypeError", e.getMessage());
+        } catch (Throwable t) {
+            dispatched.incrementAndGet();
+            failed.incrementAndGet();
+            if (t instanceof VirtualMachineError) {
+                errorSink.report("node " + hostname + ": handler '" + method + "' failed", t);
+            }
+            Map<String, Object> err = new LinkedHashMap<>();
+            err.put("error", PyRepr.error(t));
+            return err;
+        }
+    }
+
+    private Object run(String method, Object rawArguments, String ticket) throws Exception {
+        HandlerDefinition def = handlers.get(method);
+        if (def == null) {
+            throw new UnknownMethodException(method);
+        }
+        if (rawArguments != null && !(rawArguments instanceof Map)) {
+            throw new ArgumentException(method + "() arguments must be an object, got "
+                    + ArgType.jsonTypeOf(rawArguments));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> raw = (Map<String, Object>) rawArguments;
+        Arguments args = Arguments.validate(def, raw);
+        return def.handler().handle(new Context(ticket), args);
+    }
+
+    private static Map<String, Object> errorValue(String type, String message) {
+        Map<String, Object> err = new LinkedHashMap<>();
+        err.put("error", PyRepr.error(type, message));
+        return err;
+    }
+
+    // ---------------------------------------------------------------- kombu's Node methods
+
+    /**
+     * Runs a request body (kombu's {@code handle_message}) on the calling thread: applies the address
+     * filter, runs the handler and replies when the body has a {@code reply_to}.
+     *
+     * @return the handler's value (or error value), or null when the request is not for this node
+     */
+    public Object handleMessage(Map<String, Object> body, AMQP.BasicProperties properties) {
+        IncomingRequest in = IncomingRequest.fromBody(body, properties);
+        mailbox.clock().adjust(in.clock());
+        if (!selects(in)) {
+            return null;
+        }
+        selected.incrementAndGet();
+        return dispatchFromMessage(body, properties);
+    }
+
+    /** Runs a request body without the address filter (kombu's {@code dispatch_from_message}). */
+    public Object dispatchFromMessage(Map<String, Object> body, AMQP.BasicProperties properties) {
+        IncomingRequest in = IncomingRequest.fromBody(body, properties);
+        if (!(in.method() instanceof String)) {
+            rejected.incrementAndGet();
+            Object err = errorValue("ValueError", "request has no method");
+            if (in.replyTo() != null) {
+                sendReply(err, in);
+            }
+            return err;
+        }
+        Object value = invoke((String) in.method(), in.arguments(), in.ticket());
+        if (in.replyTo() != null) {
+            sendReply(value, in);
+        }
+        return value;
+    }
+
+    /**
+     * Runs {@code method} and replies to {@code exchange}/{@code routingKey} when they are given (kombu's
+     * {@code dispatch}); returns the handler's value or error value.
+     */
+    public Object dispatch(String method, Map<String, Object> arguments, String replyExchange, String replyRoutingKey,
+            String ticket) {
+        Object value = invoke(method, arguments, ticket);
+        if (replyExchange != null && replyRoutingKey != null) {
+            reply(value, replyExchange, replyRoutingKey, ticket);
+        }
+        return value;
+    }
+
+    /** Runs a handler for a call and returns its value; errors come back as error values (kombu's {@code handle_call}). */
+    public Object handleCall(String method, Map<String, Object> arguments) {
+        return invoke(method, arguments, null);
+    }
+
+    /** Runs a handler for a cast; the value is dropped (kombu's {@code handle_cast}). */
+    public void handleCast(String method, Map<String, Object> arguments) {
+        invoke(method, arguments, null);
+    }
+
+    /**
+     * Runs a handler and returns its value, letting exceptions through (kombu's {@code handle}).
+     *
+     * @throws IllegalArgumentException for an unknown method or bad arguments
+     */
+    public Object handle(String method, Map<String, Object> arguments) throws Exception {
+        return run(method, arguments, null);
+    }
+
+    /** Publishes {@code {hostname: data}} as a reply (kombu's {@code reply}). */
+    public void reply(Object data, String exchange, String routingKey, String ticket) {
+        sendReply(data, IncomingRequest.forReply(exchange, routingKey, ticket));
+    }
+
+    private void sendReply(Object value, IncomingRequest in) {
+        String exchange = in.replyTo().exchange();
+        String routingKey = in.replyTo().routingKey();
+        if (exchange.isEmpty() || exchange.startsWith("amq.")) {
+            errorSink.report("node " + hostname + ": refused to reply to exchange '" + exchange
+                    + "' (the default and amq.* exchanges are not reply exchanges)", null);
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = Json.encode(Wire.replyBody(hostname, Json.escapeKombuTags(Json.toPlain(value))));
+        } catch (IllegalArgumentException e) {
+            bytes = Json.encode(Wire.replyBody(hostname, errorValue("TypeError",
+                    "result of '" + in.method() + "' is not JSON-able: " + e.getMessage())));
+        }
+        if (bytes.length > mailbox.maxReplySize()) {
+            bytes = Json.encode(Wire.replyBody(hostname, errorValue("ValueError", "reply of " + bytes.length
+                    + " bytes exceeds the limit of " + mailbox.maxReplySize() + " bytes")));
+        }
+        AMQP.BasicProperties props = Wire.replyProperties(in.ticket(), mailbox.clock().forward(), null);
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            try {
+                Channel ch = replyChannel();
+                if (declaredReplyExchanges.add(exchange)) {
+                    try {
+                        ch.exchangeDeclare(exchange, "direct", false, false, false, Collections.emptyMap());
+                    } catch (IOException e) {
+                        declaredReplyExchanges.remove(exchange);
+                        throw e;
+                    }
+                }
+                ch.basicPublish(exchange, routingKey, false, props, bytes);
+                replied.incrementAndGet();
+            } catch (IOException | AlreadyClosedException e) {
+                ShutdownSignalException sse = Mailbox.findShutdown(e);
+                errorSink.report("node " + hostname + ": could not reply to exchange '" + exchange + "': "
+                        + (sse != null ? sse.getReason() : e), e);
+                closeQuietly(replyChannel);
+                replyChannel = null;
+                declaredReplyExchanges.clear();
+            }
+        }
+    }
+
+    private Channel replyChannel() throws IOException {
+        if (replyChannel == null || !replyChannel.isOpen()) {
+            Connection c = mailbox.connection();
+            replyChannel = c.createChannel();
+            declaredReplyExchanges.clear();
+            if (replyChannel == null) {
+                throw new IOException("the broker has no free channel on this connection");
+            }
+        }
+        return replyChannel;
+    }
+
+    @Override
+    public String toString() {
+        return "Node{" + hostname + " in " + mailbox.namespace() + ", handlers=" + handlers.keySet() + "}";
+    }
+
+    private static final class UnknownMethodException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UnknownMethodException(String method) {
+            super(method, null, false, false);
+        }
+    }
+
+    private final class Context implements HandlerContext {
+        private final String ticket;
+
+        Context(String ticket) {
+            this.ticket = ticket;
+        }
+
+        @Override
+        public String nodeName() {
+            return hostname;
+        }
+
+        @Override
+        public String namespace() {
+            return mailbox.namespace();
+        }
+
+        @Override
+        public long clock() {
+            return mailbox.clock().value();
+        }
+
+        @Override
+        public Map<String, Object> state() {
+            return state;
+        }
+
+        @Override
+        public String ticket() {
+            return ticket;
+        }
+
+        @Override
+        public Collection<HandlerDefinition> handlers() {
+            return Node.this.handlers().values();
+        }
+
+        @Override
+        public Map<String, String> tags() {
+            return tags;
+        }
+    }
+
+    // ---------------------------------------------------------------- builder
+
+    /** Builds a {@link Node}; get one from {@link Mailbox#node(String)}. */
+    public static final class Builder {
+        private final Mailbox mailbox;
+        private final String hostname;
+        private final Map<String, HandlerDefinition> handlers = new LinkedHashMap<>();
+        private Map<String, Object> state = new ConcurrentHashMap<>();
+        private final Map<String, String> tags = new LinkedHashMap<>();
+        private ErrorSink errorSink;
+        private int handlerThreads = 2;
+        private int queueCapacity = 64;
+
+        Builder(Mailbox mailbox, String hostname) {
+            if (hostname == null || hostname.isEmpty() || hostname.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new IllegalArgumentException("invalid node name '" + hostname + "'");
+            }
+            if (Wire.nodeQueueName(hostname, mailbox.namespace()).getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+                throw new IllegalArgumentException("node name '" + hostname + "' is too long: its queue name would exceed 255 bytes");
+            }
+            this.mailbox = mailbox;
+            this.hostname = hostname;
+        }
+
+        /** Registers a handler; a later one with the same name replaces an earlier one. */
+        public Builder handler(HandlerDefinition definition) {
+            handlers.put(definition.name(), definition);
+            return this;
+        }
+
+        public Builder handlers(Collection<HandlerDefinition> definitions) {
+            for (HandlerDefinition d : definitions) {
+                handler(d);
+            }
+            return this;
+        }
+
+        /** The state handed to handlers (kombu's {@code state}); default an empty concurrent map. */
+        public Builder state(Map<String, Object> state) {
+            this.state = Objects.requireNonNull(state, "state");
+            return this;
+        }
+
+        /** A tag (key=value) describing the node, for selection by tags. */
+        public Builder tag(String key, String value) {
+            tags.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public Builder tags(Map<String, String> tags) {
+            tags.forEach(this::tag);
+            return this;
+        }
+
+        /** Where failures on background threads go (default: the mailbox's). */
+        public Builder errorSink(ErrorSink sink) {
+            this.errorSink = Objects.requireNonNull(sink, "errorSink");
+            return this;
+        }
+
+        /** Handler threads (default 2); idle ones end after 30 s. */
+        public Builder handlerThreads(int threads) {
+            if (threads < 1 || threads > 64) {
+                throw new IllegalArgumentException("handlerThreads must be 1..64, got " + threads);
+            }
+            this.handlerThreads = threads;
+            return this;
+        }
+
+        /** Commands that may wait for a handler thread (default 64); more are refused with a busy error. */
+        public Builder queueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("queueCapacity must be positive, got " + capacity);
+            }
+            this.queueCapacity = capacity;
+            return this;
+        }
+
+        /** The node, not yet listening. */
+        public Node build() {
+            return new Node(this);
+        }
+    }
+}
