@@ -60,6 +60,7 @@ public final class Node implements AutoCloseable {
     private final ErrorSink errorSink;
     private final int handlerThreads;
     private final int queueCapacity;
+    private final java.util.List<CallObserver> observers;
 
     private final Object lock = new Object();
     private Channel channel;
@@ -91,6 +92,7 @@ public final class Node implements AutoCloseable {
         this.errorSink = b.errorSink != null ? b.errorSink : mailbox.errorSink();
         this.handlerThreads = b.handlerThreads;
         this.queueCapacity = b.queueCapacity;
+        this.observers = new java.util.concurrent.CopyOnWriteArrayList<>(b.observers);
     }
 
     // ---------------------------------------------------------------- attributes (kombu names)
@@ -389,6 +391,7 @@ public final class Node implements AutoCloseable {
             p.execute(() -> dispatchIncoming(in));
         } catch (RejectedExecutionException e) {
             busy.incrementAndGet();
+            observe(in.method(), CallObserver.BUSY, 0);
             errorSink.report("node " + hostname + ": handler pool full, refused '" + in.method() + "'", null);
             if (in.replyTo() != null && !closed) {
                 sendReply(errorValue("RuntimeError", "node busy: " + queueCapacity
@@ -459,19 +462,24 @@ public final class Node implements AutoCloseable {
 
     /** Runs a handler and turns every failure into an error value; never throws. */
     private Object invoke(String method, Object rawArguments, String ticket) {
+        long start = System.nanoTime();
         try {
             Object result = run(method, rawArguments, ticket);
             dispatched.incrementAndGet();
+            observe(method, CallObserver.OK, System.nanoTime() - start);
             return result;
         } catch (UnknownMethodException e) {
             rejected.incrementAndGet();
+            observe(method, CallObserver.REJECTED, 0);
             return errorValue("KeyError", method);
         } catch (ArgumentException e) {
             rejected.incrementAndGet();
+            observe(method, CallObserver.REJECTED, 0);
             return errorValue("TypeError", e.getMessage());
         } catch (Throwable t) {
             dispatched.incrementAndGet();
             failed.incrementAndGet();
+            observe(method, CallObserver.ERROR, System.nanoTime() - start);
             if (t instanceof VirtualMachineError) {
                 errorSink.report("node " + hostname + ": handler '" + method + "' failed", t);
             }
@@ -494,6 +502,26 @@ public final class Node implements AutoCloseable {
         Map<String, Object> raw = (Map<String, Object>) rawArguments;
         Arguments args = Arguments.validate(def, raw);
         return def.handler().handle(new Context(ticket), args);
+    }
+
+    private void observe(Object method, String outcome, long nanos) {
+        if (observers.isEmpty()) {
+            return;
+        }
+        String name = method instanceof String ? (String) method : String.valueOf(method);
+        for (CallObserver o : observers) {
+            try {
+                o.onCall(name, outcome, nanos);
+            } catch (RuntimeException e) {
+                errorSink.report("node " + hostname + ": call observer failed", e);
+            }
+        }
+    }
+
+    /** Adds an observer told about every command this node handles (metrics, audit). */
+    public Node addObserver(CallObserver observer) {
+        observers.add(Objects.requireNonNull(observer, "observer"));
+        return this;
     }
 
     private static Map<String, Object> errorValue(String type, String message) {
@@ -702,6 +730,7 @@ public final class Node implements AutoCloseable {
         private ErrorSink errorSink;
         private int handlerThreads = 2;
         private int queueCapacity = 64;
+        private final java.util.List<CallObserver> observers = new java.util.ArrayList<>();
 
         Builder(Mailbox mailbox, String hostname) {
             if (hostname == null || hostname.isEmpty() || hostname.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
@@ -765,6 +794,12 @@ public final class Node implements AutoCloseable {
                 throw new IllegalArgumentException("queueCapacity must be positive, got " + capacity);
             }
             this.queueCapacity = capacity;
+            return this;
+        }
+
+        /** Adds an observer told about every command the node handles (metrics, audit). */
+        public Builder observer(CallObserver observer) {
+            observers.add(Objects.requireNonNull(observer, "observer"));
             return this;
         }
 
