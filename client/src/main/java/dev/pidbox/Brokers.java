@@ -42,7 +42,11 @@ public final class Brokers {
             if (e.getCause() != null && e.getCause().getMessage() != null) {
                 detail = e.getCause().getMessage();
             }
-            if (detail.contains("ACCESS_REFUSED") || detail.contains("access to vhost")) {
+            if (detail.contains("NOT_ALLOWED") || detail.contains("vhost")) {
+                throw new PidboxException("broker " + redact(uri) + " has no such virtual host or refuses it ("
+                        + detail + "): check the vhost at the end of the URI (amqp://host:5672/ is vhost /)", e);
+            }
+            if (detail.contains("ACCESS_REFUSED")) {
                 throw new PidboxException("broker " + redact(uri) + " refused access (" + detail
                         + "): check the user, password and vhost in the URI or PIDBOX_BROKER", e);
             }
@@ -59,6 +63,10 @@ public final class Brokers {
         } catch (URISyntaxException | GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid broker URI '" + redact(uri)
                     + "': expected amqp://user:password@host:port/vhost", e);
+        }
+        if (factory.getVirtualHost() == null || factory.getVirtualHost().isEmpty()) {
+            // amqp://host:5672/ and amqp://host:5672 both mean the default vhost "/", as in kombu.
+            factory.setVirtualHost("/");
         }
         factory.setThreadFactory(new DaemonThreadFactory("pidbox-amqp"));
         factory.setAutomaticRecoveryEnabled(true);
