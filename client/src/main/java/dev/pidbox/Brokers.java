@@ -64,6 +64,17 @@ public final class Brokers {
             throw new IllegalArgumentException("invalid broker URI '" + redact(uri)
                     + "': expected amqp://user:password@host:port/vhost", e);
         }
+        try {
+            URI parsed = new URI(uri);
+            if (parsed.getHost() == null || parsed.getRawFragment() != null || parsed.getRawQuery() != null
+                    && parsed.getRawUserInfo() == null && uri.lastIndexOf('@') > uri.indexOf('?')) {
+                throw new IllegalArgumentException("no host in broker URI '" + redact(uri)
+                        + "': percent-encode # / ? @ in the user or password (for example # as %23)");
+            }
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("invalid broker URI '" + redact(uri)
+                    + "': expected amqp://user:password@host:port/vhost", e);
+        }
         if (factory.getVirtualHost() == null || factory.getVirtualHost().isEmpty()) {
             // amqp://host:5672/ and amqp://host:5672 both mean the default vhost "/", as in kombu.
             factory.setVirtualHost("/");
@@ -79,21 +90,24 @@ public final class Brokers {
         return factory;
     }
 
-    /** The URI with its password replaced by {@code ***}, for messages and logs. */
+    /**
+     * The URI with its password replaced by {@code ***}, for messages and logs. Works on the text, so a
+     * password holding unencoded {@code # / ? @} is hidden too.
+     */
     public static String redact(String uri) {
         if (uri == null) {
             return "null";
         }
-        try {
-            URI u = new URI(uri);
-            String info = u.getRawUserInfo();
-            if (info == null || !info.contains(":")) {
-                return uri;
-            }
-            String user = info.substring(0, info.indexOf(':'));
-            return uri.replace(info + "@", user + ":***@");
-        } catch (URISyntaxException e) {
-            return uri.replaceAll("//([^:/@]*):[^@/]*@", "//$1:***@");
+        int scheme = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        if (scheme < 0 || at < scheme) {
+            return uri;
         }
+        String info = uri.substring(scheme + 3, at);
+        int colon = info.indexOf(':');
+        if (colon < 0) {
+            return uri;
+        }
+        return uri.substring(0, scheme + 3) + info.substring(0, colon) + ":***" + uri.substring(at);
     }
 }

@@ -48,7 +48,7 @@ public final class Matchers {
             try {
                 p = type == MatchType.GLOB
                         ? Pattern.compile(globToRegex(pattern), Pattern.DOTALL)
-                        : Pattern.compile(pythonToJavaRegex(pattern));
+                        : Pattern.compile(pythonToJavaRegex(pattern), Pattern.UNICODE_CHARACTER_CLASS);
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException("invalid " + type.wireName() + " pattern '" + pattern + "': "
                         + e.getDescription(), e);
@@ -104,16 +104,17 @@ public final class Matchers {
             // Python: "[!]" is impossible here (']' was taken as a member); "[]" cannot occur either.
             return negate ? "." : "(?!)";
         }
+        int[] cps = body.codePoints().toArray();
         StringBuilder cls = new StringBuilder("[");
         if (negate) {
             cls.append('^');
         }
-        for (int k = 0; k < body.length(); k++) {
-            char c = body.charAt(k);
-            boolean rangeDash = c == '-' && k > 0 && k < body.length() - 1;
+        for (int k = 0; k < cps.length; k++) {
+            int c = cps[k];
+            boolean rangeDash = c == '-' && k > 0 && k < cps.length - 1;
             if (rangeDash) {
-                char lo = body.charAt(k - 1);
-                char hi = body.charAt(k + 1);
+                int lo = cps[k - 1];
+                int hi = cps[k + 1];
                 if (lo > hi) {
                     // Python drops an empty range such as z-a; so does this, by removing its low end.
                     cls.setLength(cls.length() - classChar(lo).length());
@@ -129,11 +130,11 @@ public final class Matchers {
         return result.equals("[]") ? "(?!)" : result.equals("[^]") ? "." : result;
     }
 
-    private static String classChar(char c) {
-        if (Character.isLetterOrDigit(c) || c == ' ') {
-            return String.valueOf(c);
+    private static String classChar(int c) {
+        if (Character.isLetterOrDigit(c) || c == ' ' || c > 0x7e) {
+            return new String(Character.toChars(c));
         }
-        return "\\" + c;
+        return "\\" + (char) c;
     }
 
     private static String quote(char c) {
@@ -148,32 +149,81 @@ public final class Matchers {
 
     /**
      * Rewrites the Python-only parts of a regular expression for {@link Pattern}: named groups
-     * {@code (?P<name>...)}, backreferences {@code (?P=name)} and {@code \Z} (end of input).
+     * {@code (?P<name>...)} and backreferences {@code (?P=name)} (names Java refuses, such as those with
+     * {@code _}, are renamed consistently), {@code \\Z} (end of input), {@code {,n}} (Java needs
+     * {@code {0,n}}) and a {@code {} that does not start a repetition (a literal in Python).
      */
     public static String pythonToJavaRegex(String regex) {
-        StringBuilder out = new StringBuilder(regex.length());
+        StringBuilder out = new StringBuilder(regex.length() + 16);
+        Map<String, String> names = new java.util.HashMap<>();
         int n = regex.length();
+        boolean inClass = false;
         for (int i = 0; i < n; i++) {
             char c = regex.charAt(i);
             if (c == '\\' && i + 1 < n) {
                 char next = regex.charAt(i + 1);
-                out.append(next == 'Z' ? "\\z" : "\\" + next);
+                out.append(next == 'Z' && !inClass ? "\\z" : "\\" + next);
                 i++;
+            } else if (inClass) {
+                if (c == ']') {
+                    inClass = false;
+                } else if (c == '[') {
+                    out.append('\\');
+                } else if (c == '&' && i + 1 < n && regex.charAt(i + 1) == '&') {
+                    out.append('\\');
+                }
+                out.append(c);
+            } else if (c == '[') {
+                inClass = true;
+                out.append(c);
+                // a ']' right after '[' or '[^' is a member in Python
+                if (i + 1 < n && regex.charAt(i + 1) == '^') {
+                    out.append('^');
+                    i++;
+                }
+                if (i + 1 < n && regex.charAt(i + 1) == ']') {
+                    out.append("\\]");
+                    i++;
+                }
             } else if (regex.startsWith("(?P<", i)) {
-                out.append("(?<");
-                i += 3;
+                int close = regex.indexOf('>', i + 4);
+                if (close < 0) {
+                    out.append(c);
+                    continue;
+                }
+                String name = regex.substring(i + 4, close);
+                out.append("(?<").append(javaGroupName(name, names)).append('>');
+                i = close;
             } else if (regex.startsWith("(?P=", i)) {
                 int close = regex.indexOf(')', i);
                 if (close < 0) {
                     out.append(c);
                     continue;
                 }
-                out.append("\\k<").append(regex, i + 4, close).append('>');
+                String name = regex.substring(i + 4, close);
+                out.append("\\k<").append(javaGroupName(name, names)).append('>');
                 i = close;
+            } else if (c == '{') {
+                int close = regex.indexOf('}', i);
+                String inner = close < 0 ? null : regex.substring(i + 1, close);
+                if (inner != null && inner.matches("\\d+|\\d+,\\d*|,\\d+") && i > 0) {
+                    out.append('{').append(inner.startsWith(",") ? "0" + inner : inner).append('}');
+                    i = close;
+                } else {
+                    out.append("\\{");
+                }
             } else {
                 out.append(c);
             }
         }
         return out.toString();
+    }
+
+    private static String javaGroupName(String python, Map<String, String> names) {
+        if (python.matches("[A-Za-z][A-Za-z0-9]*")) {
+            return python;
+        }
+        return names.computeIfAbsent(python, k -> "pyg" + names.size() + "x"
+                + k.replaceAll("[^A-Za-z0-9]", ""));
     }
 }

@@ -37,12 +37,40 @@ public final class PyRepr {
                 out.append("\\r");
             } else if (c == '\t') {
                 out.append("\\t");
-            } else if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\x%02x", (int) c));
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = s.codePointAt(i);
+                if (printable(cp)) {
+                    out.appendCodePoint(cp);
+                } else {
+                    out.append(String.format("\\U%08x", cp));
+                }
+                i++;
+            } else if (!printable(c)) {
+                out.append(c < 0x100 ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
             } else {
                 out.append(c);
             }
         }
         return out.append(quote).toString();
+    }
+
+    /** Python's {@code str.isprintable()} for one code point: not a control, format, separator or unassigned. */
+    private static boolean printable(int cp) {
+        if (cp == ' ') {
+            return true;
+        }
+        switch (Character.getType(cp)) {
+            case Character.CONTROL:
+            case Character.FORMAT:
+            case Character.SURROGATE:
+            case Character.PRIVATE_USE:
+            case Character.UNASSIGNED:
+            case Character.LINE_SEPARATOR:
+            case Character.PARAGRAPH_SEPARATOR:
+            case Character.SPACE_SEPARATOR:
+                return false;
+            default:
+                return true;
+        }
     }
 }
