@@ -1,6 +1,7 @@
 package dev.pidbox;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.function.Function;
 
 /**
@@ -15,4 +16,12 @@ public interface HandlerProvider {
      * @param config the node's configuration as a key to value function; returns null for an unset key
      */
     Collection<HandlerDefinition> handlers(Function<String, String> config);
+
+    /**
+     * Observers to add to the node that serves these handlers (for example the metrics the provider's
+     * {@code metrics} command reports). Called after {@link #handlers(Function)}. None by default.
+     */
+    default Collection<CallObserver> observers() {
+        return Collections.emptyList();
+    }
 }

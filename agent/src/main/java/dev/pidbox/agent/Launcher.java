@@ -1,0 +1,145 @@
+package dev.pidbox.agent;
+
+import dev.pidbox.agent.internal.AgentOptions;
+import dev.pidbox.agent.internal.AgentRuntime;
+import dev.pidbox.agent.internal.Attacher;
+import java.io.File;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code java -jar pidbox-agent.jar attach|detach|status|list}: loads the agent into a running JVM,
+ * stops it, or reports on it. Exit codes: 0 done, 1 the target refused or failed, 2 usage error.
+ */
+public final class Launcher {
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            usage(args.length == 0 ? err : out);
+            return args.length == 0 ? 2 : 0;
+        }
+        String command = args[0];
+        try {
+            switch (command) {
+                case "list":
+                    return list(out);
+                case "attach":
+                    return attach(pid(args), Arrays.asList(args).subList(2, args.length), out, err);
+                case "detach":
+                    return detach(pid(args), out, err);
+                case "status":
+                    return status(pid(args), out, err);
+                default:
+                    err.println("pidbox-agent: unknown command '" + command + "'");
+                    usage(err);
+                    return 2;
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("pidbox-agent: " + e.getMessage());
+            return 2;
+        } catch (Attacher.AttachFailure e) {
+            err.println("pidbox-agent: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static String pid(String[] args) {
+        if (args.length < 2) {
+            throw new IllegalArgumentException(args[0] + " needs a pid (see `list`)");
+        }
+        String pid = args[1];
+        if (!pid.matches("[0-9]+")) {
+            throw new IllegalArgumentException("'" + pid + "' is not a pid");
+        }
+        return pid;
+    }
+
+    private static int attach(String pid, List<String> options, PrintStream out, PrintStream err) {
+        String joined = String.join(",", options);
+        AgentOptions.parse(joined, key -> null);
+        Attacher.load(agentJar(), pid, joined);
+        Map<String, String> props = Attacher.awaitState(pid, 15_000, s -> s.equals("listening") || s.startsWith("failed")
+                || s.startsWith("waiting"));
+        String state = props.get(AgentRuntime.PROP_STATE);
+        if (state == null) {
+            out.println("agent loaded into " + pid + " (its state could not be read: this launcher runs without jdk.attach)");
+            return 0;
+        }
+        if (state.equals("listening")) {
+            out.println("attached to " + pid + ": node " + props.get(AgentRuntime.PROP_NODE) + " listening on "
+                    + props.get(AgentRuntime.PROP_BROKER));
+            return 0;
+        }
+        if (state.startsWith("waiting")) {
+            out.println("attached to " + pid + ": node " + props.get(AgentRuntime.PROP_NODE) + " " + state);
+            return 0;
+        }
+        err.println("pidbox-agent: attached to " + pid + " but the node did not start: " + state);
+        return 1;
+    }
+
+    private static int detach(String pid, PrintStream out, PrintStream err) {
+        Attacher.load(agentJar(), pid, "command=stop");
+        Map<String, String> props = Attacher.awaitState(pid, 10_000, s -> s.equals("stopped"));
+        String state = props.get(AgentRuntime.PROP_STATE);
+        if (state != null && !state.equals("stopped")) {
+            err.println("pidbox-agent: asked " + pid + " to stop; its state is still: " + state);
+            return 1;
+        }
+        out.println("detached from " + pid + ": node stopped, its queue deleted, its threads ended");
+        return 0;
+    }
+
+    private static int status(String pid, PrintStream out, PrintStream err) {
+        Map<String, String> props = Attacher.systemProperties(pid);
+        String state = props.get(AgentRuntime.PROP_STATE);
+        if (state == null) {
+            out.println(pid + ": no pidbox agent");
+            return 0;
+        }
+        out.println(pid + ": " + state + (props.containsKey(AgentRuntime.PROP_NODE)
+                ? ", node " + props.get(AgentRuntime.PROP_NODE) + " on " + props.get(AgentRuntime.PROP_BROKER) : ""));
+        return 0;
+    }
+
+    private static int list(PrintStream out) {
+        out.printf("%-8s %-40s %s%n", "PID", "MAIN", "PIDBOX NODE");
+        for (Attacher.Jvm jvm : Attacher.list()) {
+            out.printf("%-8s %-40s %s%n", jvm.pid, jvm.main.isEmpty() ? "?" : jvm.main, jvm.node);
+        }
+        return 0;
+    }
+
+    private static File agentJar() {
+        try {
+            File f = new File(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!f.isFile()) {
+                throw new IllegalArgumentException("run this from pidbox-agent.jar (java -jar pidbox-agent.jar ...), not from "
+                        + f);
+            }
+            return f;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot locate pidbox-agent.jar", e);
+        }
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("usage: java -jar pidbox-agent.jar <command>");
+        out.println("  attach <pid> [key=value ...]   load the agent into a running JVM and start its node");
+        out.println("  detach <pid>                   stop the node, delete its queue, end its threads");
+        out.println("  status <pid>                   the agent's state in that JVM");
+        out.println("  list                           local JVMs and their pidbox nodes");
+        out.println("options (also as -javaagent:pidbox-agent.jar=key=value,..., PIDBOX_<KEY> variables, or config=FILE):");
+        for (Map.Entry<String, String> e : AgentOptions.KEYS.entrySet()) {
+            out.printf("  %-22s %s%n", e.getKey(), e.getValue());
+        }
+    }
+}

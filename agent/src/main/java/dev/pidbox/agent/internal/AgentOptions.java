@@ -1,0 +1,286 @@
+package dev.pidbox.agent.internal;
+
+import dev.pidbox.Brokers;
+import dev.pidbox.ExchangeType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The agent's options, from (highest first) the agent arguments {@code key=value,key=value}, the
+ * properties file named by {@code config=}, {@code PIDBOX_*} environment variables, and defaults.
+ * Secrets can be read from files ({@code broker-password-file=}) so that they never appear in
+ * {@code ps}.
+ */
+public final class AgentOptions {
+    /** Every key the agent knows, with a one-line description. */
+    public static final Map<String, String> KEYS;
+
+    static {
+        Map<String, String> k = new LinkedHashMap<>();
+        k.put("broker", "AMQP URI of the broker (default " + Brokers.DEFAULT_URI + ")");
+        k.put("broker-password-file", "file holding the broker password, which replaces the URI's");
+        k.put("namespace", "mailbox namespace (default jvm)");
+        k.put("type", "mailbox exchange type: fanout (default) or direct");
+        k.put("node", "the node's full name (default <name>.<pid>@<host>)");
+        k.put("name", "the app part of the node name (default: the main class's simple name)");
+        k.put("tags", "node tags, key=value pairs separated by ';'");
+        k.put("allow", "handler name globs to serve, separated by ';' (default: all)");
+        k.put("deny", "handler name globs never to serve, separated by ';'");
+        k.put("reload-file", "properties file that the reload handler re-reads into system properties");
+        k.put("config", "properties file with any of these keys");
+        k.put("log-file", "file for the agent's own log lines (default: java.util.logging, lazily)");
+        k.put("handler-threads", "threads that run handlers (default 2)");
+        k.put("command", "start (default) or stop");
+        KEYS = Collections.unmodifiableMap(k);
+    }
+
+    private final Map<String, String> values;
+
+    private AgentOptions(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /**
+     * Parses and checks options.
+     *
+     * @param agentArguments {@code key=value} pairs separated by commas; may be null or empty
+     * @param env the environment (System::getenv in production)
+     * @throws IllegalArgumentException with one line naming the bad option
+     */
+    public static AgentOptions parse(String agentArguments, Function<String, String> env) {
+        Map<String, String> args = parseArguments(agentArguments);
+        Map<String, String> merged = new LinkedHashMap<>();
+        for (String key : KEYS.keySet()) {
+            String v = env.apply(envName(key));
+            if (v != null && !v.isEmpty()) {
+                merged.put(key, v);
+            }
+        }
+        String config = args.containsKey("config") ? args.get("config") : merged.get("config");
+        if (config != null) {
+            merged.putAll(readConfig(config));
+        }
+        merged.putAll(args);
+        AgentOptions options = new AgentOptions(merged);
+        options.check();
+        return options;
+    }
+
+    /** {@code PIDBOX_} and the key in upper case with '-' as '_'. */
+    public static String envName(String key) {
+        return "PIDBOX_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    static Map<String, String> parseArguments(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (text == null || text.trim().isEmpty()) {
+            return out;
+        }
+        for (String part : text.split(",")) {
+            if (part.trim().isEmpty()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("option '" + part.trim() + "' is not key=value");
+            }
+            String key = part.substring(0, eq).trim();
+            requireKnown(key);
+            out.put(key, part.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    private static void requireKnown(String key) {
+        if (!KEYS.containsKey(key)) {
+            throw new IllegalArgumentException("unknown option '" + key + "' (known: " + String.join(", ", KEYS.keySet()) + ")");
+        }
+    }
+
+    private static Map<String, String> readConfig(String file) {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(Paths.get(file))) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read config file " + file + ": " + e);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : new TreeMap<>(p).keySet().stream().map(Object::toString).toArray(String[]::new)) {
+            requireKnown(key);
+            if (!key.equals("config")) {
+                out.put(key, p.getProperty(key).trim());
+            }
+        }
+        return out;
+    }
+
+    private void check() {
+        String command = get("command", "start");
+        if (!command.equals("start") && !command.equals("stop")) {
+            throw new IllegalArgumentException("command must be start or stop, got '" + command + "'");
+        }
+        String uri = brokerUri();
+        Brokers.factory(uri);
+        ExchangeType.fromWireName(get("type", "fanout"));
+        String threads = values.get("handler-threads");
+        if (threads != null) {
+            try {
+                int n = Integer.parseInt(threads);
+                if (n < 1 || n > 64) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("handler-threads must be a number from 1 to 64, got '" + threads + "'");
+            }
+        }
+        String ns = get("namespace", "jvm");
+        if (ns.isEmpty() || ns.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            throw new IllegalArgumentException("namespace must be printable ASCII without spaces, got '" + ns + "'");
+        }
+        tags();
+        String reload = values.get("reload-file");
+        if (reload != null && reload.isEmpty()) {
+            throw new IllegalArgumentException("reload-file must name a file");
+        }
+    }
+
+    public String get(String key, String fallback) {
+        String v = values.get(key);
+        return v == null || v.isEmpty() ? fallback : v;
+    }
+
+    /** The value of a key, or null; for handler configuration. */
+    public String get(String key) {
+        return values.get(key);
+    }
+
+    public boolean isStop() {
+        return get("command", "start").equals("stop");
+    }
+
+    /** The broker URI with the password from {@code broker-password-file} filled in. */
+    public String brokerUri() {
+        String uri = get("broker", Brokers.DEFAULT_URI);
+        String file = values.get("broker-password-file");
+        if (file == null) {
+            return uri;
+        }
+        String password;
+        try {
+            password = new String(Files.readAllBytes(Paths.get(file)), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read broker-password-file " + file + ": " + e);
+        }
+        try {
+            URI u = new URI(uri);
+            String info = u.getRawUserInfo();
+            String user = info == null ? "guest" : info.contains(":") ? info.substring(0, info.indexOf(':')) : info;
+            String encoded = java.net.URLEncoder.encode(password, "UTF-8").replace("+", "%20");
+            String rest = uri.substring(uri.indexOf("://") + 3);
+            if (info != null) {
+                rest = rest.substring(rest.indexOf('@') + 1);
+            }
+            return uri.substring(0, uri.indexOf("://") + 3) + user + ":" + encoded + "@" + rest;
+        } catch (URISyntaxException | java.io.UnsupportedEncodingException e) {
+            throw new IllegalArgumentException("invalid broker URI '" + Brokers.redact(uri) + "'");
+        }
+    }
+
+    public ExchangeType type() {
+        return ExchangeType.fromWireName(get("type", "fanout"));
+    }
+
+    public String namespace() {
+        return get("namespace", "jvm");
+    }
+
+    /** Tags from {@code tags=k=v;k2=v2}. */
+    public Map<String, String> tags() {
+        Map<String, String> out = new LinkedHashMap<>();
+        String t = values.get("tags");
+        if (t == null || t.isEmpty()) {
+            return out;
+        }
+        for (String pair : t.split(";")) {
+            if (pair.trim().isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("tag '" + pair + "' is not key=value (tags=env=prod;team=orders)");
+            }
+            out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    public Set<String> allow() {
+        return globs("allow");
+    }
+
+    public Set<String> deny() {
+        return globs("deny");
+    }
+
+    private Set<String> globs(String key) {
+        String v = values.get(key);
+        if (v == null || v.trim().isEmpty()) {
+            return Collections.emptySet();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String g : Arrays.asList(v.split(";"))) {
+            if (!g.trim().isEmpty()) {
+                out.add(g.trim());
+            }
+        }
+        return out;
+    }
+
+    public int handlerThreads() {
+        return Integer.parseInt(get("handler-threads", "2"));
+    }
+
+    public Path logFile() {
+        String f = values.get("log-file");
+        return f == null || f.isEmpty() ? null : Paths.get(f);
+    }
+
+    /** Options as a key to value function for handler providers (secrets left out). */
+    public Function<String, String> asConfig() {
+        return key -> {
+            if (key.contains("password")) {
+                return null;
+            }
+            String v = values.get(key);
+            return v != null ? v : values.get(key.replace('.', '-').replace('_', '-'));
+        };
+    }
+
+    /** A stable description of these options without secrets, to tell a repeated attach from a changed one. */
+    public String fingerprint() {
+        Map<String, String> copy = new TreeMap<>(values);
+        copy.remove("command");
+        copy.put("broker", Brokers.redact(brokerUriWithoutSecretFile()));
+        return copy.toString();
+    }
+
+    private String brokerUriWithoutSecretFile() {
+        return get("broker", Brokers.DEFAULT_URI);
+    }
+}

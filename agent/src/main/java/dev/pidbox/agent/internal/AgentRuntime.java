@@ -1,0 +1,309 @@
+package dev.pidbox.agent.internal;
+
+import com.rabbitmq.client.Connection;
+import dev.pidbox.Brokers;
+import dev.pidbox.ErrorSink;
+import dev.pidbox.HandlerDefinition;
+import dev.pidbox.HandlerProvider;
+import dev.pidbox.Mailbox;
+import dev.pidbox.MatchType;
+import dev.pidbox.Node;
+import dev.pidbox.PidboxException;
+import dev.pidbox.internal.Matchers;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/**
+ * The agent's lifecycle in the host JVM: one running node at most. {@link #launch(String)} returns at
+ * once; a daemon thread connects (retrying with backoff while the broker is down), registers the
+ * handlers and listens. The connection recovers by itself after a broker restart. A second launch with
+ * the same options does nothing; with other options it replaces the running node. {@code command=stop}
+ * stops it and leaves no thread behind.
+ *
+ * <p>State is published in system properties, so {@code pidbox-agent.jar status|list} can read it
+ * through the attach API: {@code dev.pidbox.agent.node}, {@code dev.pidbox.agent.state}.
+ */
+public final class AgentRuntime {
+    public static final String PROP_NODE = "dev.pidbox.agent.node";
+    public static final String PROP_STATE = "dev.pidbox.agent.state";
+    public static final String PROP_BROKER = "dev.pidbox.agent.broker";
+
+    private static final Object LOCK = new Object();
+    private static AgentRuntime current;
+
+    private final AgentOptions options;
+    private final String fingerprint;
+    private final Thread thread;
+    private final ErrorSink sink;
+    private volatile boolean stopping;
+    private volatile Connection connection;
+    private volatile Mailbox mailbox;
+    private volatile Node node;
+    private final List<dev.pidbox.CallObserver> observers = new ArrayList<>();
+
+    private AgentRuntime(AgentOptions options) {
+        this.options = options;
+        this.fingerprint = options.fingerprint();
+        this.sink = sinkFor(options);
+        this.thread = new Thread(this::run, "pidbox-agent");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Parses options and starts, replaces or stops the node, all on a daemon thread: the caller's thread
+     * (premain, agentmain) does no I/O and returns at once.
+     */
+    public static void launch(String arguments) {
+        Thread t = new Thread(() -> apply(arguments), "pidbox-agent-launch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    static void apply(String arguments) {
+        AgentOptions options;
+        try {
+            options = AgentOptions.parse(arguments, System::getenv);
+        } catch (IllegalArgumentException e) {
+            System.err.println("pidbox-agent: invalid options, agent not started: " + e.getMessage());
+            System.setProperty(PROP_STATE, "failed: invalid options: " + e.getMessage());
+            return;
+        }
+        synchronized (LOCK) {
+            if (options.isStop()) {
+                if (current != null) {
+                    current.stop();
+                    current = null;
+                }
+                System.clearProperty(PROP_NODE);
+                System.setProperty(PROP_STATE, "stopped");
+                return;
+            }
+            if (current != null && !current.stopping && current.fingerprint.equals(options.fingerprint())) {
+                return;
+            }
+            if (current != null) {
+                current.stop();
+            }
+            current = new AgentRuntime(options);
+            System.setProperty(PROP_STATE, "starting");
+            current.thread.start();
+        }
+    }
+
+    /** The running node, or null (for tests in the same JVM). */
+    public static Node currentNode() {
+        synchronized (LOCK) {
+            return current == null ? null : current.node;
+        }
+    }
+
+    private void run() {
+        long backoff = 500;
+        boolean reported = false;
+        String uri = options.brokerUri();
+        System.setProperty(PROP_BROKER, Brokers.redact(uri));
+        String name = nodeName();
+        System.setProperty(PROP_NODE, name);
+        while (!stopping) {
+            try {
+                System.setProperty(PROP_STATE, "connecting");
+                connection = Brokers.connect(uri, "pidbox-agent " + name);
+                break;
+            } catch (PidboxException | IllegalArgumentException e) {
+                if (!reported) {
+                    System.err.println("pidbox-agent: " + e.getMessage() + "; retrying in the background");
+                    reported = true;
+                }
+                System.setProperty(PROP_STATE, "waiting for broker: " + e.getMessage());
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 30_000);
+            }
+        }
+        if (stopping) {
+            closeAll();
+            return;
+        }
+        try {
+            Mailbox unbound = Mailbox.builder(options.namespace()).type(options.type()).errorSink(sink).build();
+            mailbox = unbound.bind(connection);
+            Node.Builder builder = mailbox.node(name).handlers(handlers()).tags(options.tags())
+                    .handlerThreads(options.handlerThreads());
+            observers.forEach(builder::observer);
+            Node n = builder.build();
+            n.listen();
+            node = n;
+            if (stopping) {
+                closeAll();
+                return;
+            }
+            System.setProperty(PROP_STATE, "listening");
+            log("node " + name + " listening in namespace " + options.namespace() + " on " + Brokers.redact(uri));
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("pidbox-agent: node " + name + " not started: " + e.getMessage());
+            System.setProperty(PROP_STATE, "failed: " + e.getMessage());
+            closeAll();
+        }
+    }
+
+    private List<HandlerDefinition> handlers() {
+        Map<String, HandlerDefinition> byName = new LinkedHashMap<>();
+        ClassLoader[] loaders = {AgentRuntime.class.getClassLoader(), ClassLoader.getSystemClassLoader()};
+        List<Class<?>> seen = new ArrayList<>();
+        for (ClassLoader loader : loaders) {
+            try {
+                for (HandlerProvider provider : ServiceLoader.load(HandlerProvider.class, loader)) {
+                    if (seen.contains(provider.getClass())) {
+                        continue;
+                    }
+                    seen.add(provider.getClass());
+                    Collection<HandlerDefinition> defs = provider.handlers(options.asConfig());
+                    observers.addAll(provider.observers());
+                    for (HandlerDefinition d : defs) {
+                        byName.putIfAbsent(d.name(), d);
+                    }
+                }
+            } catch (ServiceConfigurationError | RuntimeException e) {
+                sink.report("pidbox-agent: a handler provider failed to load", e);
+            }
+        }
+        List<HandlerDefinition> out = new ArrayList<>();
+        for (HandlerDefinition d : byName.values()) {
+            if (selected(d.name())) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    private boolean selected(String handler) {
+        for (String g : options.deny()) {
+            if (Matchers.matches(MatchType.GLOB, g, handler)) {
+                return false;
+            }
+        }
+        if (options.allow().isEmpty()) {
+            return true;
+        }
+        for (String g : options.allow()) {
+            if (Matchers.matches(MatchType.GLOB, g, handler)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String nodeName() {
+        String node = options.get("node");
+        if (node != null && !node.isEmpty()) {
+            return node;
+        }
+        String app = options.get("name", mainClassName());
+        return app + "." + ProcessHandle.current().pid() + "@" + hostName();
+    }
+
+    /** The simple name of the main class, or the jar's base name for {@code -jar app.jar}. */
+    static String mainClassName() {
+        String command = System.getProperty("sun.java.command", "");
+        String first = command.trim().isEmpty() ? "" : command.trim().split("\\s+")[0];
+        if (first.endsWith(".jar")) {
+            String file = first.substring(first.lastIndexOf('/') + 1);
+            return file.substring(0, file.length() - 4);
+        }
+        if (first.isEmpty()) {
+            return "jvm";
+        }
+        return first.substring(first.lastIndexOf('.') + 1);
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isEmpty()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private void stop() {
+        stopping = true;
+        thread.interrupt();
+        closeAll();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeAll() {
+        Node n = node;
+        Mailbox m = mailbox;
+        Connection c = connection;
+        node = null;
+        mailbox = null;
+        connection = null;
+        if (n != null) {
+            n.close();
+        }
+        if (m != null) {
+            m.close();
+        }
+        if (c != null) {
+            try {
+                c.close(2000);
+            } catch (IOException | RuntimeException e) {
+                c.abort(1000);
+            }
+        }
+    }
+
+    private void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            // stop() interrupts; the loop checks stopping
+        }
+    }
+
+    private void log(String line) {
+        if (options.logFile() != null) {
+            sink.report(line, null);
+        }
+    }
+
+    private static ErrorSink sinkFor(AgentOptions options) {
+        if (options.logFile() == null) {
+            return ErrorSink.julLogger();
+        }
+        java.nio.file.Path file = options.logFile();
+        return (message, cause) -> {
+            StringWriter text = new StringWriter();
+            text.append(Instant.now().toString()).append(" pidbox-agent ").append(message).append('\n');
+            if (cause != null) {
+                cause.printStackTrace(new PrintWriter(text));
+            }
+            try {
+                Files.write(file, text.toString().getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                // nowhere else to write without touching the host's logging
+            }
+        };
+    }
+}

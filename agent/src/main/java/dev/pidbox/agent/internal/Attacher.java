@@ -1,0 +1,252 @@
+package dev.pidbox.agent.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+import net.bytebuddy.agent.ByteBuddyAgent;
+
+/**
+ * Loads the agent into another JVM (through byte-buddy-agent, which also works from a JRE) and reads
+ * the target's agent state (through the JDK's attach API, when present). Failures are explained for the
+ * known causes: no such process, another user, attach disabled, shared memory disabled, another
+ * container or PID namespace.
+ */
+public final class Attacher {
+    /** Attaching failed; the message says why and what to do. */
+    public static final class AttachFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AttachFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A local JVM as {@code list} shows it. */
+    public static final class Jvm {
+        public final String pid;
+        public final String main;
+        public final String node;
+
+        Jvm(String pid, String main, String node) {
+            this.pid = pid;
+            this.main = main;
+            this.node = node;
+        }
+    }
+
+    private Attacher() {
+    }
+
+    /** Loads {@code agentJar} into JVM {@code pid} with {@code arguments}. */
+    public static void load(File agentJar, String pid, String arguments) {
+        preflight(pid);
+        try {
+            ByteBuddyAgent.attach(agentJar, pid, arguments);
+        } catch (RuntimeException | LinkageError e) {
+            throw new AttachFailure(explain(pid, e), e);
+        }
+        String cmd = cmdline(pid);
+        int version = javaFeatureVersion(pid);
+        if (version >= 21 && !cmd.contains("-XX:+EnableDynamicAgentLoading")) {
+            System.err.println("note: JVM " + pid + " runs Java " + version + ", which prints a warning when an agent is"
+                    + " loaded dynamically; start it with -XX:+EnableDynamicAgentLoading to allow this silently"
+                    + " (a future JDK may refuse without it), or use -javaagent at start");
+        }
+    }
+
+    private static void preflight(String pid) {
+        Path proc = Paths.get("/proc", pid);
+        if (Files.isDirectory(Paths.get("/proc")) && !Files.isDirectory(proc)) {
+            throw new AttachFailure("no process with pid " + pid + " (see `java -jar pidbox-agent.jar list`)", null);
+        }
+        String cmd = cmdline(pid);
+        if (cmd.contains("-XX:+DisableAttachMechanism")) {
+            throw new AttachFailure("JVM " + pid + " was started with -XX:+DisableAttachMechanism, which refuses every"
+                    + " attach; restart it without that flag, or with -javaagent:pidbox-agent.jar=... instead", null);
+        }
+    }
+
+    static String explain(String pid, Throwable e) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            chain.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append(" / ");
+        }
+        String text = chain.toString();
+        String owner = owner(pid);
+        String me = System.getProperty("user.name");
+        List<String> hints = new ArrayList<>();
+        if (owner != null && !owner.equals(me) && !"root".equals(me)) {
+            hints.add("JVM " + pid + " runs as user '" + owner + "' and you are '" + me
+                    + "': run the attach as that user (sudo -u " + owner + " java -jar pidbox-agent.jar attach " + pid + ")");
+        }
+        if (otherPidNamespace(pid)) {
+            hints.add("JVM " + pid + " lives in another container or PID namespace: run the attach inside it"
+                    + " (for example with nsenter or kubectl exec), with the agent jar copied there");
+        }
+        String cmd = cmdline(pid);
+        if (cmd.contains("-XX:+PerfDisableSharedMem")) {
+            hints.add("JVM " + pid + " runs with -XX:+PerfDisableSharedMem, so it is invisible to `list` and jps;"
+                    + " attach by pid still works when the user matches");
+        }
+        if (!cmd.isEmpty() && !cmd.contains("java") && !cmd.contains("jdk") && !cmd.contains("jre")) {
+            hints.add("process " + pid + " does not look like a JVM (" + first(cmd) + ")");
+        }
+        if (hints.isEmpty()) {
+            hints.add("the JVM did not answer the attach request; it may have -XX:+DisableAttachMechanism set in a"
+                    + " JAVA_TOOL_OPTIONS or flags file, be stuck in a safepoint, or have deleted its attach socket"
+                    + " from /tmp (restart it, or use -javaagent at start)");
+        }
+        return "cannot attach to " + pid + ": " + String.join("; ", hints) + " [" + trim(text) + "]";
+    }
+
+    private static String trim(String s) {
+        s = s.endsWith(" / ") ? s.substring(0, s.length() - 3) : s;
+        return s.length() > 400 ? s.substring(0, 400) + "..." : s;
+    }
+
+    private static String first(String cmd) {
+        int sp = cmd.indexOf(' ');
+        return sp < 0 ? cmd : cmd.substring(0, sp);
+    }
+
+    static String cmdline(String pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Paths.get("/proc", pid, "cmdline"));
+            return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static String owner(String pid) {
+        try {
+            return Files.getOwner(Paths.get("/proc", pid)).getName();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean otherPidNamespace(String pid) {
+        try {
+            Path mine = Files.readSymbolicLink(Paths.get("/proc/self/ns/pid"));
+            Path theirs = Files.readSymbolicLink(Paths.get("/proc", pid, "ns", "pid"));
+            return !mine.equals(theirs);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The target's Java feature version from its {@code release} file, or 0 when unknown. */
+    static int javaFeatureVersion(String pid) {
+        try {
+            Path exe = Files.readSymbolicLink(Paths.get("/proc", pid, "exe"));
+            Path home = exe.getParent().getParent();
+            for (String line : Files.readAllLines(home.resolve("release"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    String major = v.split("[.+-]")[0];
+                    return Integer.parseInt(major.equals("1") ? v.split("\\.")[1] : major);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unknown
+        }
+        return 0;
+    }
+
+    /** The target's system properties through jdk.attach; empty when that module is absent or attach fails. */
+    public static Map<String, String> systemProperties(String pid) {
+        try {
+            return JdkAttach.systemProperties(pid);
+        } catch (LinkageError e) {
+            return Collections.emptyMap();
+        }
+    }
+
+    /** Polls the target's agent state until {@code done} accepts it or the time is up; returns the last read. */
+    public static Map<String, String> awaitState(String pid, long millis, Predicate<String> done) {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        Map<String, String> props = systemProperties(pid);
+        while (System.nanoTime() < end) {
+            String state = props.get(AgentRuntime.PROP_STATE);
+            if (props.isEmpty() || (state != null && done.test(state))) {
+                return props;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return props;
+            }
+            props = systemProperties(pid);
+        }
+        return props;
+    }
+
+    /** Local JVMs visible to the attach API, with their pidbox node when one runs. */
+    public static List<Jvm> list() {
+        try {
+            return JdkAttach.list();
+        } catch (LinkageError e) {
+            throw new AttachFailure("`list` needs the jdk.attach module: run it with a JDK's java", e);
+        }
+    }
+
+    /** The parts that need jdk.attach, kept apart so a JRE fails only when they are used. */
+    static final class JdkAttach {
+        private JdkAttach() {
+        }
+
+        static Map<String, String> systemProperties(String pid) {
+            Map<String, String> out = new LinkedHashMap<>();
+            try {
+                com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(pid);
+                try {
+                    Properties p = vm.getSystemProperties();
+                    for (String key : p.stringPropertyNames()) {
+                        if (key.startsWith("dev.pidbox.agent.")) {
+                            out.put(key, p.getProperty(key));
+                        }
+                    }
+                    out.put("java.version", p.getProperty("java.version", ""));
+                } finally {
+                    vm.detach();
+                }
+            } catch (com.sun.tools.attach.AttachNotSupportedException | IOException e) {
+                throw new AttachFailure(explain(pid, e), e);
+            }
+            return out;
+        }
+
+        static List<Jvm> list() {
+            List<Jvm> out = new ArrayList<>();
+            String self = Long.toString(ProcessHandle.current().pid());
+            for (com.sun.tools.attach.VirtualMachineDescriptor d : com.sun.tools.attach.VirtualMachine.list()) {
+                if (d.id().equals(self)) {
+                    continue;
+                }
+                String node;
+                try {
+                    Map<String, String> p = systemProperties(d.id());
+                    String state = p.get(AgentRuntime.PROP_STATE);
+                    node = state == null ? "-" : p.getOrDefault(AgentRuntime.PROP_NODE, "?") + " (" + state + ")";
+                } catch (AttachFailure e) {
+                    node = "? (cannot attach)";
+                }
+                String main = d.displayName() == null ? "" : d.displayName().split("\\s+")[0];
+                out.add(new Jvm(d.id(), main, node));
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package dev.pidbox.it.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.Connection;
+import dev.pidbox.CallResult;
+import dev.pidbox.Mailbox;
+import dev.pidbox.Request;
+import dev.pidbox.it.support.RabbitMQ;
+import dev.pidbox.it.support.TargetJvm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The agent in real child JVMs on Java 17 and 25, at start (premain) and attached later. */
+@RabbitMQ.Required
+class AgentTest {
+    private static final String SLEEPER = "dev.pidbox.it.target.SleeperApp";
+    private static Connection connection;
+    private static String namespace;
+    private static Mailbox mailbox;
+    private final List<TargetJvm> targets = new ArrayList<>();
+
+    @BeforeAll
+    static void connect() {
+        connection = RabbitMQ.connect("pidbox-it-agent");
+        namespace = RabbitMQ.uniqueNamespace("agent");
+        mailbox = Mailbox.builder(namespace).build().bind(connection);
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        mailbox.close();
+        connection.close();
+    }
+
+    @AfterEach
+    void stopTargets() {
+        targets.forEach(TargetJvm::close);
+    }
+
+    static Stream<Path> javaHomes() {
+        List<Path> homes = new ArrayList<>();
+        homes.add(TargetJvm.currentJavaHome());
+        if (Files.isDirectory(TargetJvm.JAVA_25)) {
+            homes.add(TargetJvm.JAVA_25);
+        } else {
+            System.err.println("SKIPPED Java 25 targets: no JDK at " + TargetJvm.JAVA_25);
+        }
+        return homes.stream();
+    }
+
+    private static String version(Path javaHome) {
+        return javaHome.equals(TargetJvm.JAVA_25) ? "25" : "17";
+    }
+
+    private String agentArgs(String node) {
+        return "broker=" + RabbitMQ.uri() + ",namespace=" + namespace + ",node=" + node;
+    }
+
+    private TargetJvm start(Path javaHome, List<String> jvmOptions, String... args) throws Exception {
+        TargetJvm t = TargetJvm.start(javaHome, TargetJvm.testClasspath(), jvmOptions, SLEEPER, args);
+        targets.add(t);
+        return t.awaitReady();
+    }
+
+    private static CallResult call(String node, String method, Map<String, ?> args) {
+        return mailbox.call(List.of(node), method, args, Duration.ofSeconds(10));
+    }
+
+    private static void awaitNode(String node) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !mailbox.call(List.of(node), "ping", Map.of(), Duration.ofMillis(500)).replies().isEmpty());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void assertAnswersPingThreadsAndMemory(String node) {
+        assertThat(call(node, "ping", Map.of()).byNode()).containsEntry(node, Map.of("ok", "pong"));
+
+        Object threads = call(node, "threads", Map.of()).byNode().get(node);
+        assertThat(threads).as("threads reply").isInstanceOf(Map.class);
+        assertThat(threads.toString()).contains("main").doesNotContain("'error'");
+        assertThat((Map<String, Object>) threads).doesNotContainKey("error");
+
+        Object memory = call(node, "memory", Map.of()).byNode().get(node);
+        assertThat(memory).as("memory reply").isInstanceOf(Map.class);
+        assertThat((Map<String, Object>) memory).doesNotContainKey("error").containsKey("heap");
+    }
+
+    @ParameterizedTest(name = "Java {0}")
+    @MethodSource("javaHomes")
+    void premainNodeAnswersPingThreadsAndMemory(Path javaHome) throws Exception {
+        String node = "premain-" + version(javaHome) + "@it";
+        start(javaHome, List.of("-javaagent:" + TargetJvm.agentJar() + "=" + agentArgs(node)), "stdin");
+
+        awaitNode(node);
+
+        assertAnswersPingThreadsAndMemory(node);
+    }
+
+    @ParameterizedTest(name = "Java {0}")
+    @MethodSource("javaHomes")
+    void dynamicallyAttachedNodeAnswersPingThreadsAndMemory(Path javaHome) throws Exception {
+        String node = "attached-" + version(javaHome) + "@it";
+        TargetJvm target = start(javaHome, List.of(), "stdin");
+
+        TargetJvm.Result attach = TargetJvm.run(Duration.ofSeconds(60), List.of(
+                TargetJvm.currentJavaHome().resolve("bin/java").toString(), "-jar", TargetJvm.agentJar().toString(),
+                "attach", Long.toString(target.pid()), "broker=" + RabbitMQ.uri(), "namespace=" + namespace, "node=" + node));
+
+        assertThat(attach.exitCode).as(attach.toString()).isZero();
+        assertThat(attach.out).contains("node " + node + " listening");
+        assertAnswersPingThreadsAndMemory(node);
+    }
+
+    @Test
+    void aSecondAttachWithTheSameOptionsIsIdempotent() throws Exception {
+        String node = "twice@it";
+        TargetJvm target = start(TargetJvm.currentJavaHome(), List.of(), "stdin");
+        List<String> cmd = List.of(TargetJvm.currentJavaHome().resolve("bin/java").toString(), "-jar",
+                TargetJvm.agentJar().toString(), "attach", Long.toString(target.pid()), "broker=" + RabbitMQ.uri(),
+                "namespace=" + namespace, "node=" + node);
+
+        assertThat(TargetJvm.run(Duration.ofSeconds(60), cmd).exitCode).isZero();
+        TargetJvm.Result second = TargetJvm.run(Duration.ofSeconds(60), cmd);
+
+        assertThat(second.exitCode).as(second.toString()).isZero();
+        CallResult ping = mailbox.call(Request.builder("ping").glob("twice@*").timeout(Duration.ofSeconds(1)).build(), null);
+        assertThat(ping.replies()).hasSize(1);
+    }
+
+    @Test
+    void detachStopsTheNodeAndLeavesNoPidboxThread() throws Exception {
+        String node = "detach@it";
+        TargetJvm target = start(TargetJvm.currentJavaHome(), List.of("-javaagent:" + TargetJvm.agentJar() + "="
+                + agentArgs(node)), "stdin");
+        awaitNode(node);
+        String java = TargetJvm.currentJavaHome().resolve("bin/java").toString();
+
+        TargetJvm.Result detach = TargetJvm.run(Duration.ofSeconds(60), List.of(java, "-jar",
+                TargetJvm.agentJar().toString(), "detach", Long.toString(target.pid())));
+
+        assertThat(detach.exitCode).as(detach.toString()).isZero();
+        assertThat(call(node, "ping", Map.of()).missing()).containsExactly(node);
+        String jcmd = TargetJvm.currentJavaHome().resolve("bin/jcmd").toString();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            TargetJvm.Result dump = TargetJvm.run(Duration.ofSeconds(30), List.of(jcmd, Long.toString(target.pid()),
+                    "Thread.print"));
+            List<String> threadNames = dump.out.lines().filter(l -> l.startsWith("\"")).toList();
+            assertThat(threadNames).anyMatch(l -> l.startsWith("\"main\""))
+                    .noneMatch(l -> l.contains("pidbox") || l.contains("AMQP Connection"));
+        });
+        target.closeStdin();
+        assertThat(target.awaitExit(Duration.ofSeconds(20))).isZero();
+    }
+
+    @Test
+    void aHostWhoseMainReturnsExitsNormallyWithTheAgent() throws Exception {
+        String node = "returns@it";
+        TargetJvm target = start(TargetJvm.currentJavaHome(), List.of("-javaagent:" + TargetJvm.agentJar() + "="
+                + agentArgs(node)), "stdin");
+        awaitNode(node);
+
+        target.closeStdin();
+
+        assertThat(target.awaitExit(Duration.ofSeconds(20))).isZero();
+        assertThat(target.out()).contains("DONE");
+        assertThat(target.err()).isEmpty();
+    }
+
+    @Test
+    void tenAttachedJvmsAnswerOneMultiCall() throws Exception {
+        List<TargetJvm> ten = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ten.add(start(TargetJvm.currentJavaHome(), List.of("-Xshare:auto"), "stdin"));
+        }
+        String java = TargetJvm.currentJavaHome().resolve("bin/java").toString();
+        List<Thread> attaches = new ArrayList<>();
+        List<Integer> codes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 0; i < ten.size(); i++) {
+            TargetJvm t = ten.get(i);
+            String node = "fleet-" + i + "@it";
+            Thread th = new Thread(() -> {
+                try {
+                    codes.add(TargetJvm.run(Duration.ofSeconds(120), List.of(java, "-jar", TargetJvm.agentJar().toString(),
+                            "attach", Long.toString(t.pid()), "broker=" + RabbitMQ.uri(), "namespace=" + namespace,
+                            "node=" + node)).exitCode);
+                } catch (Exception e) {
+                    codes.add(-1);
+                }
+            });
+            attaches.add(th);
+            th.start();
+        }
+        for (Thread th : attaches) {
+            th.join(180_000);
+        }
+        assertThat(codes).hasSize(10).containsOnly(0);
+
+        CallResult result = mailbox.call(Request.builder("ping").glob("fleet-*@it").expect(10)
+                .timeout(Duration.ofSeconds(10)).build(), null);
+
+        assertThat(result.answered()).hasSize(10);
+        assertThat(result.ok()).hasSize(10);
+        assertThat(result.deadlineReached()).isFalse();
+    }
+
+    @Test
+    void attachToAProcessThatIsNotThereSaysSo() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc")), "needs /proc");
+        TargetJvm.Result attach = TargetJvm.run(Duration.ofSeconds(60), List.of(
+                TargetJvm.currentJavaHome().resolve("bin/java").toString(), "-jar", TargetJvm.agentJar().toString(),
+                "attach", "999999999"));
+
+        assertThat(attach.exitCode).isEqualTo(1);
+        assertThat(attach.err).contains("no process with pid 999999999");
+    }
+
+    @Test
+    void attachToAJvmWithAttachDisabledExplainsTheFlag() throws Exception {
+        TargetJvm target = start(TargetJvm.currentJavaHome(), List.of("-XX:+DisableAttachMechanism"), "stdin");
+
+        TargetJvm.Result attach = TargetJvm.run(Duration.ofSeconds(60), List.of(
+                TargetJvm.currentJavaHome().resolve("bin/java").toString(), "-jar", TargetJvm.agentJar().toString(),
+                "attach", Long.toString(target.pid())));
+
+        assertThat(attach.exitCode).isEqualTo(1);
+        assertThat(attach.err).contains("-XX:+DisableAttachMechanism");
+        assertThat(target.isAlive()).isTrue();
+    }
+}

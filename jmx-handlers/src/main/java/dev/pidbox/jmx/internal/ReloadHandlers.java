@@ -1,0 +1,243 @@
+package dev.pidbox.jmx.internal;
+
+import dev.pidbox.ArgType;
+import dev.pidbox.ArgumentSpec;
+import dev.pidbox.HandlerDefinition;
+import dev.pidbox.HandlerProvider;
+import dev.pidbox.Tier;
+import dev.pidbox.internal.PyRepr;
+import dev.pidbox.jmx.ReloadHook;
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import javax.management.MBeanOperationInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * {@code reload}: re-reads the configured properties file ({@code reload.file}) into system properties and
+ * reports which keys changed (never their values), runs every {@link ReloadHook} on the class path, and
+ * invokes the configured MBean operations ({@code reload.mbeans}: {@code ObjectName#operation} entries
+ * separated by {@code ;}). With {@code dry_run} it reports what would change and changes nothing.
+ */
+public final class ReloadHandlers implements HandlerProvider {
+    /** Keys this handler set from the file, and their values, so that keys removed from the file are cleared. */
+    private final Map<String, String> loaded = new HashMap<>();
+
+    @Override
+    public Collection<HandlerDefinition> handlers(Function<String, String> config) {
+        Config cfg = new Config(config);
+        String file = cfg.get("reload.file");
+        List<String> mbeans = new ArrayList<>();
+        String spec = cfg.get("reload.mbeans");
+        if (spec != null) {
+            for (String s : spec.split(";")) {
+                if (!s.trim().isEmpty()) {
+                    mbeans.add(s.trim());
+                }
+            }
+        }
+        return Collections.singletonList(HandlerDefinition.builder("reload")
+                .description("Re-reads the configured properties file into system properties, runs reload hooks and"
+                        + " configured MBean reload operations; replies each step with its outcome")
+                .tier(Tier.MUTATE)
+                .strictArguments(true)
+                .argument(ArgumentSpec.optional("dry_run", ArgType.BOOLEAN, false, "report what would change, change nothing"))
+                .handler((ctx, args) -> reload(file, mbeans, args.getBoolean("dry_run", false)))
+                .build());
+    }
+
+    Map<String, Object> reload(String file, List<String> mbeans, boolean dryRun) {
+        List<Object> steps = new ArrayList<>();
+        steps.add(properties(file, dryRun));
+        steps.addAll(hooks(dryRun));
+        for (String target : mbeans) {
+            steps.add(mbean(target, dryRun));
+        }
+        boolean ok = true;
+        for (Object s : steps) {
+            if ("error".equals(((Map<?, ?>) s).get("outcome"))) {
+                ok = false;
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", ok);
+        out.put("dry_run", dryRun);
+        out.put("steps", steps);
+        return out;
+    }
+
+    private Map<String, Object> properties(String file, boolean dryRun) {
+        Map<String, Object> step = step("properties");
+        if (file == null) {
+            step.put("outcome", "skipped");
+            step.put("reason", "no reload.file configured");
+            return step;
+        }
+        Path path = Paths.get(file).toAbsolutePath();
+        step.put("file", path.toString());
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            props.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            step.put("outcome", "error");
+            step.put("error", PyRepr.error(e));
+            return step;
+        }
+        synchronized (loaded) {
+            Map<String, String> changes = new TreeMap<>();
+            for (String key : props.stringPropertyNames()) {
+                String now = System.getProperty(key);
+                String next = props.getProperty(key);
+                if (now == null) {
+                    changes.put(key, "added");
+                } else if (!now.equals(next)) {
+                    changes.put(key, "changed");
+                }
+            }
+            for (Map.Entry<String, String> e : loaded.entrySet()) {
+                if (!props.containsKey(e.getKey()) && Objects.equals(System.getProperty(e.getKey()), e.getValue())) {
+                    changes.put(e.getKey(), "removed");
+                }
+            }
+            if (!dryRun) {
+                for (Map.Entry<String, String> c : changes.entrySet()) {
+                    if ("removed".equals(c.getValue())) {
+                        System.clearProperty(c.getKey());
+                        loaded.remove(c.getKey());
+                    } else {
+                        System.setProperty(c.getKey(), props.getProperty(c.getKey()));
+                    }
+                }
+                for (String key : props.stringPropertyNames()) {
+                    loaded.put(key, props.getProperty(key));
+                }
+            }
+            step.put("outcome", dryRun ? "would_change" : "ok");
+            step.put("changed", new ArrayList<>(changes.keySet()));
+            step.put("changes", changes);
+            step.put("keys_in_file", props.size());
+        }
+        return step;
+    }
+
+    private static List<Object> hooks(boolean dryRun) {
+        List<Object> out = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (ClassLoader cl : loaders()) {
+            Iterator<ReloadHook> it = ServiceLoader.load(ReloadHook.class, cl).iterator();
+            for (int guard = 0; guard < 1000; guard++) {
+                ReloadHook hook;
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    hook = it.next();
+                } catch (ServiceConfigurationError e) {
+                    Map<String, Object> step = step("hook");
+                    step.put("outcome", "error");
+                    step.put("error", PyRepr.error(e));
+                    out.add(step);
+                    continue;
+                }
+                if (!seen.add(hook.getClass().getName())) {
+                    continue;
+                }
+                Map<String, Object> step = step("hook");
+                String name;
+                try {
+                    name = hook.name();
+                } catch (RuntimeException e) {
+                    name = hook.getClass().getName();
+                }
+                step.put("name", name);
+                if (dryRun) {
+                    step.put("outcome", "would_run");
+                } else {
+                    try {
+                        step.put("result", hook.reload());
+                        step.put("outcome", "ok");
+                    } catch (Exception | LinkageError e) {
+                        step.put("outcome", "error");
+                        step.put("error", PyRepr.error(e));
+                    }
+                }
+                out.add(step);
+            }
+        }
+        return out;
+    }
+
+    private static List<ClassLoader> loaders() {
+        List<ClassLoader> out = new ArrayList<>();
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (context != null) {
+            out.add(context);
+        }
+        ClassLoader system = ClassLoader.getSystemClassLoader();
+        if (!out.contains(system)) {
+            out.add(system);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> mbean(String target, boolean dryRun) {
+        Map<String, Object> step = step("mbean");
+        step.put("target", target);
+        int hash = target.lastIndexOf('#');
+        try {
+            if (hash <= 0 || hash == target.length() - 1) {
+                throw new IllegalArgumentException("reload.mbeans entry '" + target + "' must be ObjectName#operation");
+            }
+            ObjectName name = MBeanAccess.exact(target.substring(0, hash));
+            String operation = target.substring(hash + 1);
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            MBeanAccess.checkAllowed(server, name);
+            boolean found = false;
+            for (MBeanOperationInfo op : server.getMBeanInfo(name).getOperations()) {
+                if (op.getName().equals(operation) && op.getSignature().length == 0) {
+                    found = true;
+                }
+            }
+            if (!found) {
+                throw new IllegalArgumentException("MBean " + name + " has no operation " + operation + "() without arguments");
+            }
+            if (dryRun) {
+                step.put("outcome", "would_invoke");
+                return step;
+            }
+            step.put("result", JmxJson.toJson(server.invoke(name, operation, new Object[0], new String[0])));
+            step.put("outcome", "ok");
+        } catch (Exception e) {
+            step.put("outcome", "error");
+            step.put("error", PyRepr.error(e));
+        }
+        return step;
+    }
+
+    private static Map<String, Object> step(String kind) {
+        Map<String, Object> step = new LinkedHashMap<>();
+        step.put("step", kind);
+        return step;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.pidbox.jmx.internal;
+
+import static dev.pidbox.jmx.internal.Calls.args;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pidbox.ArgumentException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ThreadHandlersTest {
+    private final Calls calls = Calls.of(new ThreadHandlers());
+    private final List<Thread> started = new ArrayList<>();
+
+    @AfterEach
+    void stopFixtureThreads() throws InterruptedException {
+        for (Thread t : started) {
+            t.interrupt();
+        }
+        for (Thread t : started) {
+            t.join(5000);
+        }
+    }
+
+    private Thread start(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        started.add(t);
+        t.start();
+        return t;
+    }
+
+    @Test
+    void deadlockIsReportedWithBothThreads() throws Exception {
+        ReentrantLock first = new ReentrantLock();
+        ReentrantLock second = new ReentrantLock();
+        CountDownLatch bothHoldOne = new CountDownLatch(2);
+        start("pidbox-deadlock-a", () -> lockBoth(first, second, bothHoldOne));
+        start("pidbox-deadlock-b", () -> lockBoth(second, first, bothHoldOne));
+        assertThat(bothHoldOne.await(5, TimeUnit.SECONDS)).isTrue();
+
+        Map<String, Object> reply = null;
+        for (int i = 0; i < 100; i++) {
+            reply = calls.map("deadlocks");
+            if (((Number) reply.get("deadlocked")).intValue() >= 2) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(reply.get("deadlocked")).isEqualTo(2);
+        List<Object> cycles = (List<Object>) reply.get("cycles");
+        assertThat(cycles).hasSize(1);
+        List<Map<String, Object>> cycle = Calls.rows(cycles.get(0));
+        assertThat(cycle).extracting(t -> t.get("name"))
+                .containsExactlyInAnyOrder("pidbox-deadlock-a", "pidbox-deadlock-b");
+        for (Map<String, Object> t : cycle) {
+            assertThat(t.get("state")).isEqualTo("WAITING");
+            assertThat((String) t.get("lock")).startsWith(ReentrantLock.class.getName());
+            assertThat(t.get("lock_owner_name")).isIn("pidbox-deadlock-a", "pidbox-deadlock-b").isNotEqualTo(t.get("name"));
+            assertThat(Calls.rows(t.get("locked_synchronizers"))).hasSize(1);
+        }
+    }
+
+    private static void lockBoth(ReentrantLock mine, ReentrantLock theirs, CountDownLatch bothHoldOne) {
+        try {
+            mine.lockInterruptibly();
+            try {
+                bothHoldOne.countDown();
+                bothHoldOne.await();
+                theirs.lockInterruptibly();
+                theirs.unlock();
+            } finally {
+                mine.unlock();
+            }
+        } catch (InterruptedException e) {
+            // the test is over
+        }
+    }
+
+    @Test
+    void deadlocksIsEmptyWhenThereIsNone() throws Exception {
+        Map<String, Object> reply = calls.map("deadlocks");
+        assertThat(reply.get("deadlocked")).isEqualTo(0);
+        assertThat((List<?>) reply.get("cycles")).isEmpty();
+    }
+
+    @Test
+    void threadsFiltersByStateAndNameAndBoundsFrames() throws Exception {
+        CountDownLatch sleeping = new CountDownLatch(1);
+        start("pidbox-sleeper-1", () -> {
+            sleeping.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                // the test is over
+            }
+        });
+        sleeping.await();
+        Thread.sleep(100);
+        Map<String, Object> reply = calls.map("threads",
+                args("name", "pidbox-sleeper-*", "state", "TIMED_WAITING", "max_depth", 3));
+        List<Map<String, Object>> threads = Calls.rows(reply.get("threads"));
+        assertThat(threads).hasSize(1);
+        Map<String, Object> t = threads.get(0);
+        assertThat(t.get("name")).isEqualTo("pidbox-sleeper-1");
+        assertThat(t.get("state")).isEqualTo("TIMED_WAITING");
+        assertThat(t.get("daemon")).isEqualTo(true);
+        assertThat((List<Object>) t.get("frames")).hasSizeLessThanOrEqualTo(3).first().asString().contains("sleep");
+        assertThat(reply.get("matched")).isEqualTo(1);
+        assertThat(((Number) reply.get("thread_count")).intValue()).isGreaterThan(1);
+
+        Map<String, Object> none = calls.map("threads", args("name", "pidbox-sleeper-*", "state", "RUNNABLE"));
+        assertThat((List<?>) none.get("threads")).isEmpty();
+    }
+
+    @Test
+    void topNamesTheThreadThatBurnedCpu() throws Exception {
+        start("pidbox-spinner", () -> {
+            long x = 0;
+            while (!Thread.currentThread().isInterrupted()) {
+                x += System.nanoTime() % 7;
+            }
+            if (x == 42) {
+                System.out.print("");
+            }
+        });
+        Map<String, Object> reply = calls.map("threads", args("top", 3, "interval_ms", 400, "max_depth", 0));
+        List<Map<String, Object>> threads = Calls.rows(reply.get("threads"));
+        assertThat(threads).hasSizeLessThanOrEqualTo(3).extracting(t -> t.get("name")).contains("pidbox-spinner");
+        Map<String, Object> spinner = threads.stream().filter(t -> t.get("name").equals("pidbox-spinner")).findFirst().get();
+        assertThat(((Number) spinner.get("cpu_percent")).doubleValue()).isGreaterThan(20.0);
+        assertThat(reply.get("interval_ms")).isEqualTo(400);
+    }
+
+    @Test
+    void anUnknownStateIsRefusedWithTheValidStates() {
+        assertThatThrownBy(() -> calls.call("threads", args("state", "SLEEPY")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("unknown thread state 'SLEEPY'")
+                .hasMessageContaining("TIMED_WAITING");
+    }
+
+    @Test
+    void aNegativeDepthOrTopIsRefused() {
+        assertThatThrownBy(() -> calls.call("threads", args("max_depth", -1)))
+                .isInstanceOf(ArgumentException.class).hasMessageContaining("'max_depth' must be in 0..1024, got -1");
+        assertThatThrownBy(() -> calls.call("threads", args("top", 0)))
+                .isInstanceOf(ArgumentException.class).hasMessageContaining("'top' must be at least 1");
+        assertThatThrownBy(() -> calls.call("threads", args("interval_ms", 1_000_000)))
+                .isInstanceOf(ArgumentException.class).hasMessageContaining("interval_ms");
+    }
+}
