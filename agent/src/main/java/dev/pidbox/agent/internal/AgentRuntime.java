@@ -53,6 +53,7 @@ public final class AgentRuntime {
     private volatile Mailbox mailbox;
     private volatile Node node;
     private final List<dev.pidbox.CallObserver> observers = new ArrayList<>();
+    private volatile io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
     private AgentRuntime(AgentOptions options) {
         this.options = options;
@@ -149,12 +150,44 @@ public final class AgentRuntime {
                 closeAll();
                 return;
             }
+            registerJmx(name, uri);
             System.setProperty(PROP_STATE, "listening");
             log("node " + name + " listening in namespace " + options.namespace() + " on " + Brokers.redact(uri));
         } catch (RuntimeException | LinkageError e) {
             System.err.println("pidbox-agent: node " + name + " not started: " + e.getMessage());
             System.setProperty(PROP_STATE, "failed: " + e.getMessage());
             closeAll();
+        }
+    }
+
+    /** The node's MXBean and its call metrics in JMX, for JConsole; failures here never stop the node. */
+    private void registerJmx(String name, String uri) {
+        try {
+            new NodeBean(name, options.namespace(), Brokers.redact(uri), () -> node, () -> connection).register();
+        } catch (javax.management.JMException | RuntimeException e) {
+            sink.report("pidbox-agent: could not register " + NodeBean.OBJECT_NAME, e);
+        }
+        try {
+            io.micrometer.jmx.JmxMeterRegistry registry = new io.micrometer.jmx.JmxMeterRegistry(
+                    new io.micrometer.jmx.JmxConfig() {
+                        @Override
+                        public String get(String key) {
+                            return null;
+                        }
+
+                        @Override
+                        public String domain() {
+                            return "dev.pidbox.metrics";
+                        }
+                    }, io.micrometer.core.instrument.Clock.SYSTEM);
+            for (dev.pidbox.CallObserver o : observers) {
+                if (o instanceof io.micrometer.core.instrument.binder.MeterBinder) {
+                    ((io.micrometer.core.instrument.binder.MeterBinder) o).bindTo(registry);
+                }
+            }
+            meterRegistry = registry;
+        } catch (RuntimeException | LinkageError e) {
+            sink.report("pidbox-agent: could not start the JMX metrics registry", e);
         }
     }
 
@@ -252,6 +285,12 @@ public final class AgentRuntime {
     }
 
     private void closeAll() {
+        io.micrometer.core.instrument.MeterRegistry registry = meterRegistry;
+        meterRegistry = null;
+        if (registry != null) {
+            registry.close();
+        }
+        NodeBean.unregister();
         Node n = node;
         Mailbox m = mailbox;
         Connection c = connection;

@@ -240,4 +240,100 @@ class AgentTest {
         assertThat(attach.err).contains("-XX:+DisableAttachMechanism");
         assertThat(target.isAlive()).isTrue();
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theNodeMXBeanAndTheCallMetricsAreVisibleInJmx() throws Exception {
+        String node = "jmx@it";
+        start(TargetJvm.currentJavaHome(), List.of("-javaagent:" + TargetJvm.agentJar() + "=" + agentArgs(node)), "stdin");
+        awaitNode(node);
+        call(node, "ping", Map.of());
+
+        Map<String, Object> bean = (Map<String, Object>) call(node, "mbean.get", Map.of("name", "dev.pidbox:type=Node"))
+                .byNode().get(node);
+        Map<String, Object> values = (Map<String, Object>) bean.get("values");
+        Map<String, Object> metrics = (Map<String, Object>) call(node, "mbean.query",
+                Map.of("pattern", "dev.pidbox.metrics:*")).byNode().get(node);
+
+        assertThat(values).containsEntry("NodeName", node).containsEntry("Namespace", namespace)
+                .containsEntry("Connected", true).containsEntry("State", "listening");
+        assertThat((String) values.get("Broker")).contains("***").doesNotContain("guest:guest");
+        assertThat((List<Object>) values.get("Handlers")).contains("ping", "threads", "memory", "host.greet");
+        assertThat(values.get("Counts").toString()).contains("dispatched");
+        assertThat((List<String>) metrics.get("names")).anyMatch(n -> n.contains("pidbox.calls") || n.contains("pidboxCalls"));
+    }
+
+    @Test
+    void handlersTheHostShipsThroughServiceLoaderAreServed() throws Exception {
+        String node = "host-handlers@it";
+        start(TargetJvm.currentJavaHome(), List.of("-javaagent:" + TargetJvm.agentJar() + "=" + agentArgs(node)), "stdin");
+        awaitNode(node);
+
+        CallResult greet = call(node, "host.greet", Map.of("who", "ops"));
+
+        assertThat(greet.byNode()).containsEntry(node, Map.of("greeting", "hello ops", "node", node));
+    }
+
+    @Test
+    void allowAndDenyListsChooseTheHandlers() throws Exception {
+        String node = "allowdeny@it";
+        start(TargetJvm.currentJavaHome(), List.of("-javaagent:" + TargetJvm.agentJar() + "=" + agentArgs(node)
+                + ",allow=ping;memory;mbean.*,deny=mbean.invoke;mbean.set"), "stdin");
+        awaitNode(node);
+
+        assertThat(call(node, "memory", Map.of()).errors()).isEmpty();
+        assertThat(call(node, "threads", Map.of()).byNode()).containsEntry(node, Map.of("error", "KeyError('threads')"));
+        assertThat(call(node, "mbean.invoke", Map.of("name", "java.lang:type=Memory", "operation", "gc")).byNode())
+                .containsEntry(node, Map.of("error", "KeyError('mbean.invoke')"));
+    }
+
+    @Test
+    void optionsComeFromAConfigFileAndThePasswordFromItsOwnFile() throws Exception {
+        String node = "configured@it";
+        Path dir = Files.createTempDirectory("pidbox-agent-config");
+        Path password = dir.resolve("broker.password");
+        Files.writeString(password, "guest\n");
+        Path config = dir.resolve("agent.properties");
+        String uriWithoutPassword = RabbitMQ.uri().replace("guest:guest@", "guest@");
+        Files.writeString(config, "broker=" + uriWithoutPassword + "\nbroker-password-file=" + password
+                + "\nnamespace=" + namespace + "\nnode=" + node + "\ntags=env=test;team=core\n");
+        try {
+            TargetJvm target = start(TargetJvm.currentJavaHome(), List.of("-javaagent:" + TargetJvm.agentJar() + "=config="
+                    + config), "stdin");
+
+            awaitNode(node);
+
+            assertThat(call(node, "ping", Map.of()).byNode()).containsEntry(node, Map.of("ok", "pong"));
+            assertThat(TargetJvm.cmdlineOf(target.pid())).doesNotContain("guest\n").doesNotContain(":guest@");
+        } finally {
+            Files.deleteIfExists(config);
+            Files.deleteIfExists(password);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void listAndStatusShowTheNodeOfEachJvm() throws Exception {
+        String node = "listed@it";
+        TargetJvm with = start(TargetJvm.currentJavaHome(), List.of("-javaagent:" + TargetJvm.agentJar() + "="
+                + agentArgs(node)), "stdin");
+        TargetJvm without = start(TargetJvm.currentJavaHome(), List.of(), "stdin");
+        awaitNode(node);
+        String java = TargetJvm.currentJavaHome().resolve("bin/java").toString();
+
+        TargetJvm.Result list = TargetJvm.run(Duration.ofSeconds(60), List.of(java, "-jar", TargetJvm.agentJar().toString(),
+                "list"));
+        TargetJvm.Result status = TargetJvm.run(Duration.ofSeconds(60), List.of(java, "-jar",
+                TargetJvm.agentJar().toString(), "status", Long.toString(with.pid())));
+        TargetJvm.Result none = TargetJvm.run(Duration.ofSeconds(60), List.of(java, "-jar",
+                TargetJvm.agentJar().toString(), "status", Long.toString(without.pid())));
+
+        assertThat(list.exitCode).isZero();
+        assertThat(list.out.lines()).anyMatch(l -> l.startsWith(with.pid() + " ") && l.contains("SleeperApp")
+                && l.contains(node + " (listening)"));
+        assertThat(list.out.lines()).anyMatch(l -> l.startsWith(without.pid() + " ") && l.trim().endsWith("-"));
+        assertThat(status.out).isEqualTo(with.pid() + ": listening, node " + node + " on "
+                + dev.pidbox.Brokers.redact(RabbitMQ.uri()));
+        assertThat(none.out).isEqualTo(without.pid() + ": no pidbox agent");
+    }
 }

@@ -130,6 +130,12 @@ public final class TargetJvm implements AutoCloseable {
         Thread.sleep(100);
     }
 
+    /** The command line of a process as {@code ps} shows it (from /proc). */
+    public static String cmdlineOf(long pid) throws IOException {
+        return new String(Files.readAllBytes(Paths.get("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                .replace('\0', ' ');
+    }
+
     public long pid() {
         return process.pid();
     }
