@@ -1,5 +1,6 @@
 package dev.pidbox;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -8,6 +9,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -23,17 +26,29 @@ public final class Brokers {
     }
 
     /**
-     * Opens a connection.
+     * Opens a connection. Several broker nodes (a cluster) are given as URIs separated by {@code ;}, as in
+     * kombu: {@code amqp://guest:guest@h1:5672/;amqp://h2:5672/}. Credentials, vhost and TLS come from the
+     * first; the connection goes to the first node that answers and, when that node goes away, recovers to
+     * another.
      *
-     * @param uri an {@code amqp://} or {@code amqps://} URI
+     * @param uri an {@code amqp://} or {@code amqps://} URI, or several separated by {@code ;}
      * @param connectionName shown by {@code rabbitmqctl list_connections client_properties}
      * @throws IllegalArgumentException for a malformed URI
      * @throws PidboxException when the broker is unreachable or refuses the credentials
      */
     public static Connection connect(String uri, String connectionName) {
-        ConnectionFactory factory = factory(uri);
+        String[] uris = uri.split(";");
+        ConnectionFactory factory = factory(uris[0].trim());
+        List<Address> addresses = new ArrayList<>();
+        for (String u : uris) {
+            if (u.trim().isEmpty()) {
+                continue;
+            }
+            ConnectionFactory f = factory(u.trim());
+            addresses.add(new Address(f.getHost(), f.getPort()));
+        }
         try {
-            return factory.newConnection(connectionName);
+            return factory.newConnection(addresses, connectionName);
         } catch (AuthenticationFailureException e) {
             throw new PidboxException("broker " + redact(uri) + " refused the credentials (ACCESS_REFUSED): check the"
                     + " user and password in the URI or PIDBOX_BROKER", e);
@@ -97,6 +112,13 @@ public final class Brokers {
     public static String redact(String uri) {
         if (uri == null) {
             return "null";
+        }
+        if (uri.contains(";")) {
+            List<String> parts = new ArrayList<>();
+            for (String part : uri.split(";", -1)) {
+                parts.add(redact(part));
+            }
+            return String.join(";", parts);
         }
         int scheme = uri.indexOf("://");
         int at = uri.lastIndexOf('@');
