@@ -33,7 +33,8 @@ public final class AgentOptions {
 
     static {
         Map<String, String> k = new LinkedHashMap<>();
-        k.put("broker", "AMQP URI of the broker (default " + Brokers.DEFAULT_URI + ")");
+        k.put("broker", "AMQP URI of the broker, or of several cluster nodes separated by ';' (default "
+                + Brokers.DEFAULT_URI + ")");
         k.put("broker-password-file", "file holding the broker password, which replaces the URI's");
         k.put("namespace", "mailbox namespace (default jvm)");
         k.put("type", "mailbox exchange type: fanout (default) or direct");
@@ -135,8 +136,11 @@ public final class AgentOptions {
         if (!command.equals("start") && !command.equals("stop")) {
             throw new IllegalArgumentException("command must be start or stop, got '" + command + "'");
         }
-        String uri = brokerUri();
-        Brokers.factory(uri);
+        for (String part : brokerUri().split(";")) {
+            if (!part.trim().isEmpty()) {
+                Brokers.factory(part.trim());
+            }
+        }
         ExchangeType.fromWireName(get("type", "fanout"));
         String threads = values.get("handler-threads");
         if (threads != null) {
