@@ -15,6 +15,14 @@ public interface CallObserver {
     String REJECTED = "rejected";
     /** The command was refused because the handler pool was full. */
     String BUSY = "busy";
+    /** The request's signature was missing, forged, expired or replayed. */
+    String UNAUTHORIZED = "unauthorized";
+    /** The node's policy refused the command. */
+    String FORBIDDEN = "forbidden";
+    /** The handler's rate limit was reached. */
+    String RATE_LIMITED = "rate_limited";
+    /** The handler ran past its time limit. */
+    String TIMEOUT = "timeout";
 
     /**
      * @param method the requested method (as given, possibly unknown)

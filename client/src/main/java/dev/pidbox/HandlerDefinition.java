@@ -29,6 +29,10 @@ public final class HandlerDefinition {
     private final List<ArgumentSpec> arguments;
     private final boolean strictArguments;
     private final Handler handler;
+    private final java.time.Duration timeout;
+    private final boolean quick;
+    private final int ratePermits;
+    private final java.time.Duration ratePeriod;
 
     private HandlerDefinition(Builder b) {
         this.name = b.name;
@@ -37,10 +41,30 @@ public final class HandlerDefinition {
         this.arguments = Collections.unmodifiableList(new ArrayList<>(b.arguments.values()));
         this.strictArguments = b.strictArguments;
         this.handler = Objects.requireNonNull(b.handler, "handler of '" + b.name + "'");
+        this.timeout = b.timeout;
+        this.quick = b.quick;
+        this.ratePermits = b.ratePermits;
+        this.ratePeriod = b.ratePeriod;
     }
 
     public static Builder builder(String name) {
         return new Builder(name);
+    }
+
+    /** A builder holding everything this definition has, to derive a changed copy (e.g. a wrapped handler). */
+    public Builder toBuilder() {
+        Builder b = new Builder(name).description(description).tier(tier).strictArguments(strictArguments)
+                .handler(handler).quick(quick);
+        for (ArgumentSpec a : arguments) {
+            b.argument(a);
+        }
+        if (timeout != null) {
+            b.timeout(timeout);
+        }
+        if (ratePermits > 0) {
+            b.rateLimit(ratePermits, ratePeriod);
+        }
+        return b;
     }
 
     public String name() {
@@ -68,6 +92,28 @@ public final class HandlerDefinition {
         return handler;
     }
 
+    /** This handler's time limit, or null for the node's default. */
+    public java.time.Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * Whether the handler is cheap and never blocks (ping, clock): it then runs on the node's consumer
+     * thread and answers even when every handler thread is busy.
+     */
+    public boolean quick() {
+        return quick;
+    }
+
+    /** At most this many calls per {@link #ratePeriod()}; 0 for no limit. */
+    public int ratePermits() {
+        return ratePermits;
+    }
+
+    public java.time.Duration ratePeriod() {
+        return ratePeriod;
+    }
+
     /** This handler as the {@code describe} command lists it. */
     public Map<String, Object> describe() {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -79,6 +125,9 @@ public final class HandlerDefinition {
             args.add(spec.describe());
         }
         out.put("arguments", args);
+        if (ratePermits > 0) {
+            out.put("rate_limit", ratePermits + " per " + ratePeriod.getSeconds() + " s");
+        }
         return out;
     }
 
@@ -95,6 +144,10 @@ public final class HandlerDefinition {
         private final Map<String, ArgumentSpec> arguments = new LinkedHashMap<>();
         private boolean strictArguments;
         private Handler handler;
+        private java.time.Duration timeout;
+        private boolean quick;
+        private int ratePermits;
+        private java.time.Duration ratePeriod = java.time.Duration.ofMinutes(1);
 
         private Builder(String name) {
             if (name == null || !NAME.matcher(name).matches()) {
@@ -124,6 +177,31 @@ public final class HandlerDefinition {
         /** Refuse arguments that were not declared, with a TypeError reply. */
         public Builder strictArguments(boolean strict) {
             this.strictArguments = strict;
+            return this;
+        }
+
+        /** A time limit for this handler (default: the node's, 30 s); the caller then gets a TimeoutError. */
+        public Builder timeout(java.time.Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** Marks a cheap, never-blocking handler that runs on the consumer thread (see {@link #quick()}). */
+        public Builder quick(boolean quick) {
+            this.quick = quick;
+            return this;
+        }
+
+        /** At most {@code permits} calls per {@code period} on one node; more are refused with an error. */
+        public Builder rateLimit(int permits, java.time.Duration period) {
+            if (permits < 1 || period == null || period.isNegative() || period.isZero()) {
+                throw new IllegalArgumentException("rate limit needs permits >= 1 and a positive period");
+            }
+            this.ratePermits = permits;
+            this.ratePeriod = period;
             return this;
         }
 

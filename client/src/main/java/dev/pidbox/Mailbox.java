@@ -55,6 +55,7 @@ public final class Mailbox implements AutoCloseable {
         final int maxMessageSize;
         final int maxReplySize;
         final ErrorSink errorSink;
+        final dev.pidbox.security.Signer signer;
 
         Settings(Builder b) {
             this.namespace = b.namespace;
@@ -66,6 +67,7 @@ public final class Mailbox implements AutoCloseable {
             this.maxMessageSize = b.maxMessageSize;
             this.maxReplySize = b.maxReplySize;
             this.errorSink = b.errorSink;
+            this.signer = b.signer;
         }
     }
 
@@ -256,7 +258,8 @@ public final class Mailbox implements AutoCloseable {
         requireOpen();
         Map<String, Object> body = Wire.requestBody(request.method(), plainArguments(request), request.destination(),
                 request.pattern(), request.matcher() == null ? null : request.matcher().wireName(), null, null, null);
-        publish(body, Wire.requestProperties(clock.forward(), epochSeconds() + request.timeout().toNanos() / 1e9));
+        publish(body, Wire.requestProperties(clock.forward(), epochSeconds() + request.timeout().toNanos() / 1e9),
+                request.timeout());
     }
 
     /**
@@ -278,7 +281,8 @@ public final class Mailbox implements AutoCloseable {
             Map<String, Object> body = Wire.requestBody(request.method(), plainArguments(request), request.destination(),
                     request.pattern(), request.matcher() == null ? null : request.matcher().wireName(), ticket,
                     replyExchange(), oid);
-            publish(body, Wire.requestProperties(clock.forward(), epochSeconds() + request.timeout().toNanos() / 1e9));
+            publish(body, Wire.requestProperties(clock.forward(), epochSeconds() + request.timeout().toNanos() / 1e9),
+                    request.timeout());
             boolean met = call.await(deadline);
             return new CallResult(ticket, call.snapshot(), request.destination(), expected,
                     Duration.ofNanos(System.nanoTime() - start), !met);
@@ -302,8 +306,17 @@ public final class Mailbox implements AutoCloseable {
         return System.currentTimeMillis() / 1000.0;
     }
 
-    private void publish(Map<String, Object> body, AMQP.BasicProperties props) {
+    /** How long past its deadline a signed request stays valid, for clock skew between hosts. */
+    private static final long SIGNATURE_SKEW_MILLIS = 30_000;
+
+    private void publish(Map<String, Object> body, AMQP.BasicProperties props, Duration timeout) {
         byte[] bytes = Json.encode(body);
+        if (settings.signer != null) {
+            Map<String, Object> headers = new java.util.HashMap<>(props.getHeaders());
+            headers.putAll(settings.signer.sign(settings.namespace, bytes,
+                    System.currentTimeMillis() + timeout.toMillis() + SIGNATURE_SKEW_MILLIS));
+            props = props.builder().headers(headers).build();
+        }
         synchronized (channelLock) {
             Channel ch = ensureChannel();
             try {
@@ -588,6 +601,7 @@ public final class Mailbox implements AutoCloseable {
         private int maxReplySize = 16 * 1024 * 1024;
         private ErrorSink errorSink = ErrorSink.julLogger();
         private LamportClock clock = new LamportClock();
+        private dev.pidbox.security.Signer signer;
 
         private Builder(String namespace) {
             if (namespace == null || namespace.isEmpty() || namespace.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
@@ -648,6 +662,12 @@ public final class Mailbox implements AutoCloseable {
         /** Where failures on background threads go (default: java.util.logging). */
         public Builder errorSink(ErrorSink sink) {
             this.errorSink = Objects.requireNonNull(sink, "errorSink");
+            return this;
+        }
+
+        /** Sign every request with this key (nodes that hold its public key then accept them). */
+        public Builder signer(dev.pidbox.security.Signer signer) {
+            this.signer = signer;
             return this;
         }
 

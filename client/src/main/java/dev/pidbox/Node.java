@@ -78,6 +78,31 @@ public final class Node implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong replied = new AtomicLong();
     private final AtomicLong busy = new AtomicLong();
+    private final AtomicLong unauthorized = new AtomicLong();
+    private final AtomicLong forbidden = new AtomicLong();
+    private final AtomicLong rateLimited = new AtomicLong();
+    private final AtomicLong timedOut = new AtomicLong();
+
+    private final dev.pidbox.security.TrustedKeys trustedKeys;
+    private final dev.pidbox.security.Policy policy;
+    private final java.time.Duration handlerTimeout;
+    private final AuditSink audit;
+    private final String auditExchange;
+    private final Map<String, RateWindow> rateWindows = new ConcurrentHashMap<>();
+    private final Object poolLock = new Object();
+    private int stuckThreads;
+
+    /** A shared timer for handler time limits; its one daemon thread ends when idle. */
+    private static final java.util.concurrent.ScheduledThreadPoolExecutor TIMER = newTimer();
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor newTimer() {
+        java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                new DaemonThreadFactory("pidbox-timer"));
+        t.setRemoveOnCancelPolicy(true);
+        t.setKeepAliveTime(10, TimeUnit.SECONDS);
+        t.allowCoreThreadTimeOut(true);
+        return t;
+    }
 
     private Node(Builder b) {
         this.mailbox = b.mailbox;
@@ -93,6 +118,11 @@ public final class Node implements AutoCloseable {
         this.handlerThreads = b.handlerThreads;
         this.queueCapacity = b.queueCapacity;
         this.observers = new java.util.concurrent.CopyOnWriteArrayList<>(b.observers);
+        this.trustedKeys = b.trustedKeys;
+        this.policy = b.policy;
+        this.handlerTimeout = b.handlerTimeout;
+        this.audit = b.audit;
+        this.auditExchange = b.auditExchange;
     }
 
     // ---------------------------------------------------------------- attributes (kombu names)
@@ -152,7 +182,9 @@ public final class Node implements AutoCloseable {
     /**
      * Counters since start: {@code received} (deliveries), {@code selected} (addressed to this node),
      * {@code dispatched} (handlers run), {@code failed} (handlers that threw), {@code rejected} (bad input),
-     * {@code busy} (refused because the handler pool was full), {@code replied}.
+     * {@code busy} (refused because the handler pool was full), {@code unauthorized} (bad or missing
+     * signature), {@code forbidden} (refused by policy), {@code rate_limited}, {@code timed_out},
+     * {@code replied}.
      */
     public Map<String, Long> stats() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -162,6 +194,10 @@ public final class Node implements AutoCloseable {
         out.put("failed", failed.get());
         out.put("rejected", rejected.get());
         out.put("busy", busy.get());
+        out.put("unauthorized", unauthorized.get());
+        out.put("forbidden", forbidden.get());
+        out.put("rate_limited", rateLimited.get());
+        out.put("timed_out", timedOut.get());
         out.put("replied", replied.get());
         return out;
     }
@@ -380,6 +416,47 @@ public final class Node implements AutoCloseable {
             }
             return;
         }
+        String method = (String) in.method();
+        String keyId = null;
+        String keyName = null;
+        if (trustedKeys != null) {
+            dev.pidbox.security.TrustedKeys.Verdict verdict = trustedKeys.verify(mailbox.namespace(), body,
+                    props.getHeaders(), System.currentTimeMillis());
+            if (!verdict.accepted()) {
+                unauthorized.incrementAndGet();
+                refuse(in, null, null, CallObserver.UNAUTHORIZED, "unauthorized: " + verdict.refusal());
+                return;
+            }
+            keyId = verdict.key().id;
+            keyName = verdict.key().name;
+        }
+        HandlerDefinition def = handlers.get(method);
+        if (def != null) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> args = in.arguments() instanceof Map ? (Map<String, Object>) in.arguments() : null;
+            dev.pidbox.security.Policy.Decision decision = policy.decide(method, def.tier(), args, keyName, keyId);
+            if (!decision.allowed()) {
+                forbidden.incrementAndGet();
+                refuse(in, keyId, keyName, CallObserver.FORBIDDEN, "forbidden: " + decision.reason());
+                return;
+            }
+            if (def.ratePermits() > 0) {
+                long wait = rateWindows.computeIfAbsent(method, k -> new RateWindow()).tryAcquire(def.ratePermits(),
+                        def.ratePeriod().toMillis(), System.currentTimeMillis());
+                if (wait > 0) {
+                    rateLimited.incrementAndGet();
+                    refuse(in, keyId, keyName, CallObserver.RATE_LIMITED, PyRepr.error("RateLimited", method
+                            + " runs at most " + def.ratePermits() + " times per " + def.ratePeriod().getSeconds()
+                            + " s on this node; try again in " + ((wait + 999) / 1000) + " s"));
+                    return;
+                }
+            }
+        }
+        Call call = new Call(in, def, keyId, keyName);
+        if (def != null && def.quick()) {
+            call.run();
+            return;
+        }
         ThreadPoolExecutor p;
         synchronized (lock) {
             p = pool;
@@ -388,15 +465,166 @@ public final class Node implements AutoCloseable {
             return;
         }
         try {
-            p.execute(() -> dispatchIncoming(in));
+            java.util.concurrent.Future<?> future = p.submit(call);
+            call.watch(future, def != null && def.timeout() != null ? def.timeout() : handlerTimeout);
         } catch (RejectedExecutionException e) {
             busy.incrementAndGet();
-            observe(in.method(), CallObserver.BUSY, 0);
             errorSink.report("node " + hostname + ": handler pool full, refused '" + in.method() + "'", null);
-            if (in.replyTo() != null && !closed) {
-                sendReply(errorValue("RuntimeError", "node busy: " + queueCapacity
-                        + " commands already queued, try again later"), in);
+            refuse(in, keyId, keyName, CallObserver.BUSY, PyRepr.error("RuntimeError", "node busy: " + queueCapacity
+                    + " commands already queued, try again later"));
+        }
+    }
+
+    /** Refuses a request before dispatch: counts, audits and answers when a reply was asked for. */
+    private void refuse(IncomingRequest in, String keyId, String keyName, String outcome, String error) {
+        observe(in.method(), outcome, 0);
+        audit(in, keyId, keyName, outcome, error);
+        if (in.replyTo() != null && !closed) {
+            Map<String, Object> err = new LinkedHashMap<>();
+            err.put("error", error);
+            sendReply(err, in);
+        }
+    }
+
+    private void audit(IncomingRequest in, String keyId, String keyName, String outcome, String detail) {
+        if (audit == null && auditExchange == null) {
+            return;
+        }
+        AuditEvent event = new AuditEvent(java.time.Instant.now(), hostname, String.valueOf(in.method()), keyId,
+                keyName, selectorOf(in), in.ticket(), outcome, detail);
+        if (audit != null) {
+            try {
+                audit.record(event);
+            } catch (RuntimeException e) {
+                errorSink.report("node " + hostname + ": audit sink failed", e);
             }
+        }
+        if (auditExchange != null) {
+            publishAudit(event);
+        }
+    }
+
+    private static String selectorOf(IncomingRequest in) {
+        if (in.destination() instanceof List && !((List<?>) in.destination()).isEmpty()) {
+            return "destination=" + in.destination();
+        }
+        if (truthy(in.pattern()) && truthy(in.matcher())) {
+            return in.matcher() + "=" + in.pattern();
+        }
+        return "all";
+    }
+
+    /** One accepted command: runs the handler once, replies once (result or timeout), never throws. */
+    private final class Call implements Runnable {
+        private final IncomingRequest in;
+        private final HandlerDefinition def;
+        private final String keyId;
+        private final String keyName;
+        private final java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile java.util.concurrent.ScheduledFuture<?> watchdog;
+        private volatile boolean overran;
+
+        Call(IncomingRequest in, HandlerDefinition def, String keyId, String keyName) {
+            this.in = in;
+            this.def = def;
+            this.keyId = keyId;
+            this.keyName = keyName;
+        }
+
+        void watch(java.util.concurrent.Future<?> future, java.time.Duration limit) {
+            watchdog = TIMER.schedule(() -> timeout(future, limit), limit.toMillis(), TimeUnit.MILLISECONDS);
+            if (answered.get()) {
+                watchdog.cancel(false);
+            }
+        }
+
+        @Override
+        public void run() {
+            long start = System.nanoTime();
+            Outcome result = invokeWithOutcome((String) in.method(), in.arguments(), in.ticket());
+            java.util.concurrent.ScheduledFuture<?> w = watchdog;
+            if (w != null) {
+                w.cancel(false);
+            }
+            if (overran) {
+                releaseStuckThread();
+            }
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            observe(in.method(), result.outcome, System.nanoTime() - start);
+            audit(in, keyId, keyName, result.outcome, result.detail);
+            if (in.replyTo() != null && !closed) {
+                sendReply(result.value, in);
+            }
+        }
+
+        private void timeout(java.util.concurrent.Future<?> future, java.time.Duration limit) {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            timedOut.incrementAndGet();
+            boolean running = !future.isDone();
+            future.cancel(true);
+            if (running) {
+                overran = true;
+                addStuckThread();
+            }
+            String error = PyRepr.error("TimeoutError", in.method() + " exceeded its time limit of "
+                    + limit.toMillis() + " ms");
+            observe(in.method(), CallObserver.TIMEOUT, limit.toNanos());
+            audit(in, keyId, keyName, CallObserver.TIMEOUT, error);
+            errorSink.report("node " + hostname + ": handler '" + in.method() + "' ran past " + limit.toMillis()
+                    + " ms and was interrupted", null);
+            if (in.replyTo() != null && !closed) {
+                Map<String, Object> err = new LinkedHashMap<>();
+                err.put("error", error);
+                sendReply(err, in);
+            }
+        }
+    }
+
+    /** A handler thread is stuck past its limit: let the pool grow by one (up to 8 extra) so others run. */
+    private void addStuckThread() {
+        synchronized (poolLock) {
+            ThreadPoolExecutor p = pool;
+            if (p == null || stuckThreads >= 8) {
+                return;
+            }
+            stuckThreads++;
+            p.setMaximumPoolSize(handlerThreads + stuckThreads);
+            p.setCorePoolSize(handlerThreads + stuckThreads);
+        }
+    }
+
+    private void releaseStuckThread() {
+        synchronized (poolLock) {
+            ThreadPoolExecutor p = pool;
+            if (p == null || stuckThreads == 0) {
+                return;
+            }
+            stuckThreads--;
+            p.setCorePoolSize(handlerThreads + stuckThreads);
+            p.setMaximumPoolSize(handlerThreads + stuckThreads);
+        }
+    }
+
+    /** A fixed window of {@code permits} per period for one handler. */
+    private static final class RateWindow {
+        private long windowStart;
+        private int used;
+
+        /** 0 when a permit was taken, else milliseconds until the next window. */
+        synchronized long tryAcquire(int permits, long periodMillis, long now) {
+            if (now - windowStart >= periodMillis) {
+                windowStart = now;
+                used = 0;
+            }
+            if (used < permits) {
+                used++;
+                return 0;
+            }
+            return Math.max(1, windowStart + periodMillis - now);
         }
     }
 
@@ -453,39 +681,49 @@ public final class Node implements AutoCloseable {
         return true;
     }
 
-    private void dispatchIncoming(IncomingRequest in) {
-        Object value = invoke((String) in.method(), in.arguments(), in.ticket());
-        if (in.replyTo() != null && !closed) {
-            sendReply(value, in);
+    /** A handler's value (or error value) and how it went. */
+    private static final class Outcome {
+        final Object value;
+        final String outcome;
+        final String detail;
+
+        Outcome(Object value, String outcome, String detail) {
+            this.value = value;
+            this.outcome = outcome;
+            this.detail = detail;
         }
     }
 
     /** Runs a handler and turns every failure into an error value; never throws. */
     private Object invoke(String method, Object rawArguments, String ticket) {
         long start = System.nanoTime();
+        Outcome o = invokeWithOutcome(method, rawArguments, ticket);
+        observe(method, o.outcome, System.nanoTime() - start);
+        return o.value;
+    }
+
+    private Outcome invokeWithOutcome(String method, Object rawArguments, String ticket) {
         try {
             Object result = run(method, rawArguments, ticket);
             dispatched.incrementAndGet();
-            observe(method, CallObserver.OK, System.nanoTime() - start);
-            return result;
+            return new Outcome(result, CallObserver.OK, null);
         } catch (UnknownMethodException e) {
             rejected.incrementAndGet();
-            observe(method, CallObserver.REJECTED, 0);
-            return errorValue("KeyError", method);
+            Object v = errorValue("KeyError", method);
+            return new Outcome(v, CallObserver.REJECTED, ((Map<?, ?>) v).get("error").toString());
         } catch (ArgumentException e) {
             rejected.incrementAndGet();
-            observe(method, CallObserver.REJECTED, 0);
-            return errorValue("TypeError", e.getMessage());
+            Object v = errorValue("TypeError", e.getMessage());
+            return new Outcome(v, CallObserver.REJECTED, ((Map<?, ?>) v).get("error").toString());
         } catch (Throwable t) {
             dispatched.incrementAndGet();
             failed.incrementAndGet();
-            observe(method, CallObserver.ERROR, System.nanoTime() - start);
             if (t instanceof VirtualMachineError) {
                 errorSink.report("node " + hostname + ": handler '" + method + "' failed", t);
             }
             Map<String, Object> err = new LinkedHashMap<>();
             err.put("error", PyRepr.error(t));
-            return err;
+            return new Outcome(err, CallObserver.ERROR, PyRepr.error(t));
         }
     }
 
@@ -650,11 +888,39 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    private boolean auditExchangeDeclared;
+
+    private void publishAudit(AuditEvent event) {
+        byte[] bytes = Json.encode(event.toMap());
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType(Wire.CONTENT_TYPE)
+                .contentEncoding(Wire.CONTENT_ENCODING).deliveryMode(1).build();
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            try {
+                Channel ch = replyChannel();
+                if (!auditExchangeDeclared) {
+                    ch.exchangeDeclare(auditExchange, "fanout", false, false, false, Collections.emptyMap());
+                    auditExchangeDeclared = true;
+                }
+                ch.basicPublish(auditExchange, hostname, false, props, bytes);
+            } catch (IOException | AlreadyClosedException e) {
+                errorSink.report("node " + hostname + ": could not publish to audit exchange '" + auditExchange + "'", e);
+                closeQuietly(replyChannel);
+                replyChannel = null;
+                auditExchangeDeclared = false;
+                declaredReplyExchanges.clear();
+            }
+        }
+    }
+
     private Channel replyChannel() throws IOException {
         if (replyChannel == null || !replyChannel.isOpen()) {
             Connection c = mailbox.connection();
             replyChannel = c.createChannel();
             declaredReplyExchanges.clear();
+            auditExchangeDeclared = false;
             if (replyChannel == null) {
                 throw new IOException("the broker has no free channel on this connection");
             }
@@ -731,6 +997,11 @@ public final class Node implements AutoCloseable {
         private int handlerThreads = 2;
         private int queueCapacity = 64;
         private final java.util.List<CallObserver> observers = new java.util.ArrayList<>();
+        private dev.pidbox.security.TrustedKeys trustedKeys;
+        private dev.pidbox.security.Policy policy = dev.pidbox.security.Policy.allowAll();
+        private java.time.Duration handlerTimeout = java.time.Duration.ofSeconds(30);
+        private AuditSink audit;
+        private String auditExchange;
 
         Builder(Mailbox mailbox, String hostname) {
             if (hostname == null || hostname.isEmpty() || hostname.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
@@ -800,6 +1071,46 @@ public final class Node implements AutoCloseable {
         /** Adds an observer told about every command the node handles (metrics, audit). */
         public Builder observer(CallObserver observer) {
             observers.add(Objects.requireNonNull(observer, "observer"));
+            return this;
+        }
+
+        /**
+         * Require signed requests: only requests signed by one of these keys, unexpired and not replayed,
+         * run; others get {@code {"error": "unauthorized: ..."}}. Unsigned kombu and Celery peers are then
+         * refused too.
+         */
+        public Builder trustedKeys(dev.pidbox.security.TrustedKeys keys) {
+            this.trustedKeys = keys;
+            return this;
+        }
+
+        /** Which handlers callers may run (default: all, as kombu; the agent defaults to read only). */
+        public Builder policy(dev.pidbox.security.Policy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** The time limit of handlers that set none (default 30 s). */
+        public Builder handlerTimeout(java.time.Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("handlerTimeout must be positive, got " + timeout);
+            }
+            this.handlerTimeout = timeout;
+            return this;
+        }
+
+        /** Receives an event for every command accepted or refused. */
+        public Builder audit(AuditSink sink) {
+            this.audit = sink;
+            return this;
+        }
+
+        /** Also publish audit events as JSON to this fanout exchange (declared non-durable). */
+        public Builder auditExchange(String exchange) {
+            if (exchange != null && (exchange.isEmpty() || exchange.startsWith("amq."))) {
+                throw new IllegalArgumentException("audit exchange must be named and not amq.*: '" + exchange + "'");
+            }
+            this.auditExchange = exchange;
             return this;
         }
 

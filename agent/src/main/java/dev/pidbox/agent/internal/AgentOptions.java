@@ -47,6 +47,11 @@ public final class AgentOptions {
         k.put("config", "properties file with any of these keys");
         k.put("log-file", "file for the agent's own log lines (default: java.util.logging, lazily)");
         k.put("handler-threads", "threads that run handlers (default 2)");
+        k.put("trusted-keys", "PEM file of public keys; when set, only requests signed by one of them run");
+        k.put("policy", "policy file (default: read handlers allowed, mutate and dangerous refused)");
+        k.put("handler-timeout", "time limit of a handler in seconds (default 30)");
+        k.put("audit-file", "file to append one JSON line per accepted or refused command");
+        k.put("audit-exchange", "exchange to publish audit events to (fanout, declared non-durable)");
         k.put("command", "start (default) or stop");
         KEYS = Collections.unmodifiableMap(k);
     }
@@ -158,6 +163,17 @@ public final class AgentOptions {
             throw new IllegalArgumentException("namespace must be printable ASCII without spaces, got '" + ns + "'");
         }
         tags();
+        String timeout = values.get("handler-timeout");
+        if (timeout != null) {
+            try {
+                if (Double.parseDouble(timeout) <= 0) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("handler-timeout must be a positive number of seconds, got '"
+                        + timeout + "'");
+            }
+        }
         String reload = values.get("reload-file");
         if (reload != null && reload.isEmpty()) {
             throw new IllegalArgumentException("reload-file must name a file");
@@ -258,6 +274,15 @@ public final class AgentOptions {
 
     public int handlerThreads() {
         return Integer.parseInt(get("handler-threads", "2"));
+    }
+
+    public java.time.Duration handlerTimeout() {
+        return java.time.Duration.ofMillis((long) (Double.parseDouble(get("handler-timeout", "30")) * 1000));
+    }
+
+    public Path path(String key) {
+        String f = values.get(key);
+        return f == null || f.isEmpty() ? null : Paths.get(f);
     }
 
     public Path logFile() {

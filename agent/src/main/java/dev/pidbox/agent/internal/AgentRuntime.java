@@ -10,6 +10,8 @@ import dev.pidbox.MatchType;
 import dev.pidbox.Node;
 import dev.pidbox.PidboxException;
 import dev.pidbox.internal.Matchers;
+import dev.pidbox.security.Policy;
+import dev.pidbox.security.TrustedKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,12 +36,12 @@ import java.util.ServiceLoader;
  * stops it and leaves no thread behind.
  *
  * <p>State is published in system properties, so {@code pidbox-agent.jar status|list} can read it
- * through the attach API: {@code dev.pidbox.agent.node}, {@code dev.pidbox.agent.state}.
+ * through the attach API: {@code pidbox.agent.node}, {@code pidbox.agent.state}.
  */
 public final class AgentRuntime {
-    public static final String PROP_NODE = "dev.pidbox.agent.node";
-    public static final String PROP_STATE = "dev.pidbox.agent.state";
-    public static final String PROP_BROKER = "dev.pidbox.agent.broker";
+    public static final String PROP_NODE = "pidbox.agent.node";
+    public static final String PROP_STATE = "pidbox.agent.state";
+    public static final String PROP_BROKER = "pidbox.agent.broker";
 
     private static final Object LOCK = new Object();
     private static AgentRuntime current;
@@ -141,7 +143,9 @@ public final class AgentRuntime {
             Mailbox unbound = Mailbox.builder(options.namespace()).type(options.type()).errorSink(sink).build();
             mailbox = unbound.bind(connection);
             Node.Builder builder = mailbox.node(name).handlers(handlers()).tags(options.tags())
-                    .handlerThreads(options.handlerThreads());
+                    .handlerThreads(options.handlerThreads()).handlerTimeout(options.handlerTimeout())
+                    .policy(policy()).trustedKeys(trustedKeys()).audit(auditSink())
+                    .auditExchange(options.get("audit-exchange"));
             observers.forEach(builder::observer);
             Node n = builder.build();
             n.listen();
@@ -177,7 +181,7 @@ public final class AgentRuntime {
 
                         @Override
                         public String domain() {
-                            return "dev.pidbox.metrics";
+                            return "dev.pidbox";
                         }
                     }, io.micrometer.core.instrument.Clock.SYSTEM);
             for (dev.pidbox.CallObserver o : observers) {
@@ -189,6 +193,62 @@ public final class AgentRuntime {
         } catch (RuntimeException | LinkageError e) {
             sink.report("pidbox-agent: could not start the JMX metrics registry", e);
         }
+    }
+
+    /** The policy file, or read-only defaults; an unreadable or malformed file fails closed. */
+    private Policy policy() {
+        java.nio.file.Path file = options.path("policy");
+        if (file == null) {
+            return Policy.defaults();
+        }
+        List<String> problems = new ArrayList<>();
+        try {
+            Policy p = Policy.load(file, problems);
+            for (String problem : problems) {
+                System.err.println("pidbox-agent: " + problem);
+            }
+            return p;
+        } catch (IllegalArgumentException e) {
+            System.err.println("pidbox-agent: " + e.getMessage() + "; refusing mutate and dangerous handlers");
+            return Policy.defaults();
+        }
+    }
+
+    /** The trusted keys, or null when unset; an unreadable file refuses every request. */
+    private TrustedKeys trustedKeys() {
+        java.nio.file.Path file = options.path("trusted-keys");
+        if (file == null) {
+            return null;
+        }
+        try {
+            return TrustedKeys.load(file);
+        } catch (IOException | IllegalArgumentException e) {
+            String why = "trusted keys file " + file + " unusable (" + e.getMessage() + ")";
+            System.err.println("pidbox-agent: " + why + "; refusing every request");
+            return TrustedKeys.refuseAll(why);
+        }
+    }
+
+    private dev.pidbox.AuditSink auditSink() {
+        java.nio.file.Path file = options.path("audit-file");
+        if (file == null && options.logFile() != null) {
+            return event -> sink.report("audit " + event, null);
+        }
+        if (file == null) {
+            // java.util.logging, looked up on first use: accepted commands at FINE, refusals at INFO.
+            return event -> java.util.logging.Logger.getLogger("pidbox.audit").log(
+                    dev.pidbox.CallObserver.OK.equals(event.outcome()) || dev.pidbox.CallObserver.ERROR.equals(event.outcome())
+                            ? java.util.logging.Level.FINE : java.util.logging.Level.INFO,
+                    "pidbox audit {0}", event);
+        }
+        return event -> {
+            try {
+                Files.write(file, (dev.pidbox.internal.Json.encodeToString(event.toMap()) + "\n")
+                        .getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                sink.report("pidbox-agent: cannot write audit file " + file, e);
+            }
+        };
     }
 
     private List<HandlerDefinition> handlers() {

@@ -214,7 +214,7 @@ public final class Attacher {
                 try {
                     Properties p = vm.getSystemProperties();
                     for (String key : p.stringPropertyNames()) {
-                        if (key.startsWith("dev.pidbox.agent.")) {
+                        if (key.startsWith("pidbox.agent.")) {
                             out.put(key, p.getProperty(key));
                         }
                     }

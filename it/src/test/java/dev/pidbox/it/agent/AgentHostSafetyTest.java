@@ -153,4 +153,21 @@ class AgentHostSafetyTest {
         assertThat(t.out()).anyMatch(l -> l.startsWith("HOST-OK rounds="));
         assertThat(t.err()).anyMatch(l -> l.contains("round 0 ok"));
     }
+
+    @Test
+    void aHostThatEmbedsPidboxClientItselfCanStillTakeTheAgent() throws Exception {
+        String node = "embedder@it";
+        java.nio.file.Path clientJar = java.nio.file.Path.of("..", "client", "target", "pidbox.jar").toAbsolutePath();
+        String cp = clientJar + File.pathSeparator + TargetJvm.testClasspath();
+        TargetJvm t = TargetJvm.start(TargetJvm.currentJavaHome(), cp,
+                List.of("-javaagent:" + TargetJvm.agentJar() + "=broker=" + RabbitMQ.uri() + ",namespace=" + namespace
+                        + ",node=" + node), SLEEPER, "stdin");
+        targets.add(t);
+        t.awaitReady();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> answers(node, Duration.ofMillis(500)));
+
+        assertThat(mailbox.call(List.of(node), "memory", Map.of(), Duration.ofSeconds(10)).errors()).isEmpty();
+        assertThat(agentLines(t.err())).isEmpty();
+    }
 }

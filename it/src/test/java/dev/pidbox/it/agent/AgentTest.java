@@ -253,7 +253,7 @@ class AgentTest {
                 .byNode().get(node);
         Map<String, Object> values = (Map<String, Object>) bean.get("values");
         Map<String, Object> metrics = (Map<String, Object>) call(node, "mbean.query",
-                Map.of("pattern", "dev.pidbox.metrics:*")).byNode().get(node);
+                Map.of("pattern", "dev.pidbox:*")).byNode().get(node);
 
         assertThat(values).containsEntry("NodeName", node).containsEntry("Namespace", namespace)
                 .containsEntry("Connected", true).containsEntry("State", "listening");

@@ -27,6 +27,7 @@ public final class BasicHandlers implements HandlerProvider {
         return HandlerDefinition.builder("ping")
                 .description("Answers {\"ok\": \"pong\"}, as a Celery worker does")
                 .tier(Tier.READ)
+                .quick(true)
                 .handler((ctx, args) -> single("ok", "pong"))
                 .build();
     }
@@ -35,6 +36,7 @@ public final class BasicHandlers implements HandlerProvider {
         return HandlerDefinition.builder("clock")
                 .description("The node's Lamport clock, as Celery's clock command: {\"clock\": int}")
                 .tier(Tier.READ)
+                .quick(true)
                 .handler((ctx, args) -> single("clock", ctx.clock()))
                 .build();
     }
@@ -43,6 +45,7 @@ public final class BasicHandlers implements HandlerProvider {
         return HandlerDefinition.builder("hello")
                 .description("Celery's mingle greeting: {\"revoked\": {}, \"clock\": int}, or null when sent by this node")
                 .tier(Tier.READ)
+                .quick(true)
                 .argument(ArgumentSpec.optional("from_node", ArgType.STRING, null, "the greeting node's name"))
                 .argument(ArgumentSpec.optional("revoked", ArgType.OBJECT, null, "the greeting node's revoked tasks"))
                 .handler((ctx, args) -> {
@@ -61,6 +64,7 @@ public final class BasicHandlers implements HandlerProvider {
         return HandlerDefinition.builder("describe")
                 .description("Lists this node's handlers with their description, tier and arguments")
                 .tier(Tier.READ)
+                .quick(true)
                 .strictArguments(true)
                 .argument(ArgumentSpec.optional("name", ArgType.STRING, null, "only handlers matching this glob"))
                 .handler((ctx, args) -> {

@@ -59,6 +59,7 @@ public final class MemoryHandlers implements HandlerProvider {
         HandlerDefinition histogram = HandlerDefinition.builder("histogram")
                 .description("The top classes by bytes on the heap (GC.class_histogram), as rows")
                 .tier(Tier.READ)
+                .rateLimit(10, java.time.Duration.ofMinutes(1))
                 .strictArguments(true)
                 .argument(ArgumentSpec.optional("top", ArgType.INTEGER, defaultTop, "rows to return, by bytes"))
                 .argument(ArgumentSpec.optional("name", ArgType.STRING, null, "only classes whose name matches this glob"))
@@ -75,6 +76,8 @@ public final class MemoryHandlers implements HandlerProvider {
         HandlerDefinition heapDump = HandlerDefinition.builder("heap_dump")
                 .description("Writes an .hprof heap dump on this node's host and replies its path, size and sha256")
                 .tier(Tier.DANGEROUS)
+                .rateLimit(1, java.time.Duration.ofMinutes(1))
+                .timeout(java.time.Duration.ofMinutes(5))
                 .strictArguments(true)
                 .argument(ArgumentSpec.optional("file", ArgType.STRING, null,
                         "file name (*.hprof) inside the configured heap_dump.dir; default pidbox-<pid>-<time>.hprof"))

@@ -1,6 +1,5 @@
 package dev.pidbox.jmx.internal;
 
-import dev.pidbox.ArgumentSpec;
 import dev.pidbox.Handler;
 import dev.pidbox.HandlerDefinition;
 import dev.pidbox.internal.Json;
@@ -37,15 +36,8 @@ public final class ReplyCap {
 
     /** The same handler, its replies bounded by this cap. */
     public HandlerDefinition wrap(HandlerDefinition d) {
-        HandlerDefinition.Builder b = HandlerDefinition.builder(d.name())
-                .description(d.description())
-                .tier(d.tier())
-                .strictArguments(d.strictArguments());
-        for (ArgumentSpec spec : d.arguments()) {
-            b.argument(spec);
-        }
         Handler inner = d.handler();
-        return b.handler((ctx, args) -> apply(inner.handle(ctx, args))).build();
+        return d.toBuilder().handler((ctx, args) -> apply(inner.handle(ctx, args))).build();
     }
 
     /** The value itself when it fits, else a truncated copy carrying the truncation marker. */
