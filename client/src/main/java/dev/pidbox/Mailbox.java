@@ -56,6 +56,7 @@ public final class Mailbox implements AutoCloseable {
         final int maxReplySize;
         final ErrorSink errorSink;
         final dev.pidbox.security.Signer signer;
+        final boolean routed;
 
         Settings(Builder b) {
             this.namespace = b.namespace;
@@ -68,6 +69,7 @@ public final class Mailbox implements AutoCloseable {
             this.maxReplySize = b.maxReplySize;
             this.errorSink = b.errorSink;
             this.signer = b.signer;
+            this.routed = b.routed;
         }
     }
 
@@ -135,6 +137,20 @@ public final class Mailbox implements AutoCloseable {
     /** The reply exchange's name, {@code reply.NS.pidbox}. */
     public String replyExchange() {
         return Wire.replyExchangeName(settings.namespace);
+    }
+
+    /**
+     * The direct exchange of routed delivery, {@code NS.pidbox.routed}: nodes of a routed mailbox bind their
+     * queue to it under their own name, and calls to named nodes go there once, with the other names in the
+     * {@code CC} header, so the broker delivers them only to those nodes.
+     */
+    public String routedExchange() {
+        return settings.namespace + ".pidbox.routed";
+    }
+
+    /** Whether this mailbox uses routed delivery (an opt-in extension; see {@link Builder#routed(boolean)}). */
+    public boolean isRouted() {
+        return settings.routed;
     }
 
     /** This bound mailbox's unique id, the routing key of its replies. */
@@ -317,14 +333,56 @@ public final class Mailbox implements AutoCloseable {
                     System.currentTimeMillis() + timeout.toMillis() + SIGNATURE_SKEW_MILLIS));
             props = props.builder().headers(headers).build();
         }
+        Object destination = body.get("destination");
+        boolean routed = settings.routed && destination instanceof List && !((List<?>) destination).isEmpty();
+        String target = routed ? routedExchange() : exchange();
+        String routingKey = "";
+        if (routed) {
+            List<?> names = (List<?>) destination;
+            routingKey = names.get(0).toString();
+            if (names.size() > 1) {
+                Map<String, Object> headers = new java.util.HashMap<>(props.getHeaders());
+                List<String> cc = new java.util.ArrayList<>();
+                for (Object n : names.subList(1, names.size())) {
+                    cc.add(n.toString());
+                }
+                headers.put("CC", cc);
+                props = props.builder().headers(headers).build();
+            }
+        }
         synchronized (channelLock) {
             Channel ch = ensureChannel();
             try {
-                ch.basicPublish(exchange(), "", false, props, bytes);
+                ch.basicPublish(target, routingKey, routed, props, bytes);
             } catch (IOException | AlreadyClosedException e) {
-                throw brokerFailure("publish to exchange '" + exchange() + "'", e);
+                throw brokerFailure("publish to exchange '" + target + "'", e);
             }
         }
+    }
+
+    /**
+     * A routed request that reached no queue comes back (mandatory): none of the named nodes is bound to the
+     * routed exchange, for example kombu nodes. It is sent again through the mailbox exchange, where every
+     * node sees it and the named ones run it.
+     */
+    private void onReturn(int replyCode, String exchange, AMQP.BasicProperties props, byte[] body) {
+        if (!exchange.equals(routedExchange()) || closed) {
+            return;
+        }
+        Map<String, Object> headers = props.getHeaders() == null ? new java.util.HashMap<String, Object>()
+                : new java.util.HashMap<>(props.getHeaders());
+        headers.remove("CC");
+        AMQP.BasicProperties plain = props.builder().headers(headers).build();
+        java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
+            synchronized (channelLock) {
+                try {
+                    ensureChannel().basicPublish(exchange(), "", false, plain, body);
+                } catch (IOException | RuntimeException e) {
+                    settings.errorSink.report("mailbox " + settings.namespace
+                            + ": could not resend an unroutable routed request", e);
+                }
+            }
+        });
     }
 
     // ---------------------------------------------------------------- broker plumbing
@@ -342,6 +400,10 @@ public final class Mailbox implements AutoCloseable {
                     throw new PidboxException("the broker has no free channel on this connection");
                 }
                 declareMailboxExchange(ch);
+                if (settings.routed) {
+                    ch.exchangeDeclare(routedExchange(), "direct", false, false, false, Collections.emptyMap());
+                    ch.addReturnListener((code, text, ex, key, props, body) -> onReturn(code, ex, props, body));
+                }
                 channel = ch;
                 return ch;
             } catch (IOException | AlreadyClosedException e) {
@@ -602,6 +664,7 @@ public final class Mailbox implements AutoCloseable {
         private ErrorSink errorSink = ErrorSink.julLogger();
         private LamportClock clock = new LamportClock();
         private dev.pidbox.security.Signer signer;
+        private boolean routed;
 
         private Builder(String namespace) {
             if (namespace == null || namespace.isEmpty() || namespace.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
@@ -662,6 +725,19 @@ public final class Mailbox implements AutoCloseable {
         /** Where failures on background threads go (default: java.util.logging). */
         public Builder errorSink(ErrorSink sink) {
             this.errorSink = Objects.requireNonNull(sink, "errorSink");
+            return this;
+        }
+
+        /**
+         * Routed delivery (an extension, off by default): nodes also bind their queue to the direct exchange
+         * {@code NS.pidbox.routed} under their own name, and calls to named nodes are published there once
+         * with the other names in the {@code CC} header, so only the named nodes receive them instead of every
+         * node of the namespace. Broadcasts and pattern selections still go through {@code NS.pidbox}. Turn it
+         * on for namespaces of pidbox nodes: a kombu node never binds to the routed exchange, so it receives a
+         * routed call only when no named node is routed (the request then falls back to {@code NS.pidbox}).
+         */
+        public Builder routed(boolean routed) {
+            this.routed = routed;
             return this;
         }
 

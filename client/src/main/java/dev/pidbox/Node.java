@@ -256,6 +256,10 @@ public final class Node implements AutoCloseable {
                     throw duplicate(q, null);
                 }
                 ch.queueBind(q.name(), q.exchange(), q.routingKey());
+                if (mailbox.isRouted()) {
+                    ch.exchangeDeclare(mailbox.routedExchange(), "direct", false, false, false, Collections.emptyMap());
+                    ch.queueBind(q.name(), mailbox.routedExchange(), hostname);
+                }
                 pool = newPool();
                 channel = ch;
                 consumerTag = ch.basicConsume(q.name(), true, "pidbox-node-" + hostname, new RequestConsumer(ch));

@@ -52,6 +52,7 @@ public final class AgentOptions {
         k.put("handler-timeout", "time limit of a handler in seconds (default 30)");
         k.put("audit-file", "file to append one JSON line per accepted or refused command");
         k.put("audit-exchange", "exchange to publish audit events to (fanout, declared non-durable)");
+        k.put("routed", "true to also receive calls by routed delivery (NS.pidbox.routed); default false");
         k.put("command", "start (default) or stop");
         KEYS = Collections.unmodifiableMap(k);
     }
@@ -220,6 +221,14 @@ public final class AgentOptions {
         } catch (URISyntaxException | java.io.UnsupportedEncodingException e) {
             throw new IllegalArgumentException("invalid broker URI '" + Brokers.redact(uri) + "'");
         }
+    }
+
+    public boolean routed() {
+        String v = get("routed", "false");
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException("routed must be true or false, got '" + v + "'");
+        }
+        return v.equals("true");
     }
 
     public ExchangeType type() {

@@ -140,7 +140,8 @@ public final class AgentRuntime {
             return;
         }
         try {
-            Mailbox unbound = Mailbox.builder(options.namespace()).type(options.type()).errorSink(sink).build();
+            Mailbox unbound = Mailbox.builder(options.namespace()).type(options.type()).routed(options.routed())
+                    .errorSink(sink).build();
             mailbox = unbound.bind(connection);
             Node.Builder builder = mailbox.node(name).handlers(handlers()).tags(options.tags())
                     .handlerThreads(options.handlerThreads()).handlerTimeout(options.handlerTimeout())
