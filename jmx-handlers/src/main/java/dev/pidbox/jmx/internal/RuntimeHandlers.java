@@ -21,10 +21,15 @@ public final class RuntimeHandlers implements HandlerProvider {
         Redactor redactor = Redactor.withExtraWords(new Config(config).get("mask.keys"));
         return Collections.singletonList(HandlerDefinition.builder("runtime")
                 .description("JVM name, vendor, version, pid, uptime, start time, main class, input arguments"
-                        + " (redacted), processors and load average")
+                        + " (redacted), processors, load average and the node's tags")
                 .tier(Tier.READ)
                 .strictArguments(true)
-                .handler((ctx, args) -> runtime(redactor))
+                .handler((ctx, args) -> {
+                    Map<String, Object> out = runtime(redactor);
+                    // The node's tags, so that `pidbox nodes` shows them and `--where` can select on them.
+                    out.put("tags", new LinkedHashMap<>(ctx.tags()));
+                    return out;
+                })
                 .build());
     }
 

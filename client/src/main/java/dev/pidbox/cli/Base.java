@@ -1,0 +1,72 @@
+package dev.pidbox.cli;
+
+import dev.pidbox.PidboxException;
+import dev.pidbox.internal.Json;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** What every subcommand shares: the root's settings, the out/err writers, and the exit-code mapping. */
+abstract class Base implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    PidboxCli root() {
+        return (PidboxCli) spec.root().userObject();
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    Options.Format format() {
+        return root().output.format();
+    }
+
+    String groupBy() {
+        return root().output.groupBy;
+    }
+
+    Duration timeout(Options.Selectors sel) {
+        return Durations.parse(root().settings.timeout(sel == null ? null : sel.timeout));
+    }
+
+    Fleet openFleet() {
+        return Fleet.open(root().settings, root().broker, err());
+    }
+
+    void printJson(Object document) {
+        out().println(Render.pretty(document));
+        out().flush();
+    }
+
+    /** Runs the command: broker failures become exit 4 with the library's message, bad input exit 2. */
+    @Override
+    public final Integer call() throws Exception {
+        try {
+            return run();
+        } catch (PidboxException e) {
+            err().println("pidbox: " + e.getMessage());
+            err().flush();
+            return Render.BROKER;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        } finally {
+            out().flush();
+            err().flush();
+        }
+    }
+
+    abstract int run() throws Exception;
+
+    static String json(Object value) {
+        return Json.encodeToString(value);
+    }
+}

@@ -1,0 +1,236 @@
+package dev.pidbox.cli;
+
+import dev.pidbox.CallResult;
+import dev.pidbox.Reply;
+import dev.pidbox.internal.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Turns results into tables, JSON documents and ndjson lines, and into exit codes. Pure functions. */
+final class Render {
+    static final int OK = 0;
+    static final int ERRORS = 1;
+    static final int USAGE = 2;
+    static final int MISSING = 3;
+    static final int BROKER = 4;
+
+    private static final int CELL_MAX = 100;
+
+    private Render() {
+    }
+
+    /**
+     * 0 when everything expected answered without error; 3 when an expected node is missing (it wins over
+     * errors: a silent node is the bigger unknown); 1 when some reply is an error.
+     */
+    static int exitCode(CallResult result) {
+        if (result.missingCount() > 0) {
+            return MISSING;
+        }
+        return result.errors().isEmpty() ? OK : ERRORS;
+    }
+
+    /** A left-aligned table with a header row; cells are padded to the widest in their column. */
+    static String table(List<String> headers, List<List<String>> rows) {
+        int[] width = new int[headers.size()];
+        for (int i = 0; i < headers.size(); i++) {
+            width[i] = headers.get(i).length();
+        }
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size() && i < width.length; i++) {
+                width[i] = Math.max(width[i], row.get(i).length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        appendRow(sb, headers, width);
+        for (List<String> row : rows) {
+            appendRow(sb, row, width);
+        }
+        return sb.toString();
+    }
+
+    private static void appendRow(StringBuilder sb, List<String> cells, int[] width) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            String c = cells.get(i);
+            line.append(c);
+            if (i < cells.size() - 1) {
+                for (int pad = c.length(); pad < width[i] + 2; pad++) {
+                    line.append(' ');
+                }
+            }
+        }
+        sb.append(line.toString().replaceAll("\\s+$", "")).append('\n');
+    }
+
+    /** A value in one cell: strings as they are, anything else as compact JSON, cut at 100 characters. */
+    static String cell(Object value) {
+        String s = value instanceof String ? (String) value : Json.encodeToString(value);
+        return s.length() <= CELL_MAX ? s : s.substring(0, CELL_MAX - 3) + "...";
+    }
+
+    static String ms(Duration d) {
+        return Long.toString(d.toMillis());
+    }
+
+    /** The generic reply table: NODE, MS, STATUS, VALUE; then a row per missing node. */
+    static String replyTable(CallResult result) {
+        List<List<String>> rows = new ArrayList<>();
+        for (Reply r : result.replies()) {
+            rows.add(List.of(r.node(), ms(r.elapsed()), r.isError() ? "error" : "ok",
+                    r.isError() ? r.error() : cell(r.value())));
+        }
+        for (String m : result.missing()) {
+            rows.add(List.of(m, "-", "missing", "no reply within the deadline"));
+        }
+        return table(List.of("NODE", "MS", "STATUS", "VALUE"), rows);
+    }
+
+    /** One reply in full, for a single node: its name, then its value as indented JSON. */
+    static String single(Reply r) {
+        return r.node() + " (" + r.elapsed().toMillis() + " ms)" + (r.isError() ? " ERROR" : "") + "\n"
+                + (r.value() instanceof String ? r.value() : pretty(r.value())) + "\n";
+    }
+
+    static String pretty(Object value) {
+        try {
+            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (Exception e) {
+            return String.valueOf(value);
+        }
+    }
+
+    /** One line after a table: counts, who is missing and how long it took. */
+    static String summary(CallResult result) {
+        StringBuilder sb = new StringBuilder();
+        int replies = result.replies().size();
+        sb.append(replies).append(replies == 1 ? " reply" : " replies");
+        if (result.expected() >= 0) {
+            sb.append(" of ").append(result.expected()).append(" expected");
+        }
+        int errors = result.errors().size();
+        if (errors > 0) {
+            sb.append(", ").append(errors).append(errors == 1 ? " error" : " errors");
+        }
+        if (result.missingCount() > 0) {
+            sb.append(", ").append(result.missingCount()).append(" missing");
+            if (!result.missing().isEmpty()) {
+                sb.append(" (").append(String.join(", ", result.missing())).append(")");
+            }
+        }
+        sb.append(" in ").append(result.elapsed().toMillis()).append(" ms");
+        return sb.toString();
+    }
+
+    /** The value at a dot path ({@code a.b.0.c}) of a reply value; null when the path does not exist. */
+    static Object path(Object value, String path) {
+        Object cur = value;
+        if (path == null || path.isEmpty()) {
+            return cur;
+        }
+        for (String part : path.split("\\.")) {
+            if (cur instanceof Map) {
+                cur = ((Map<?, ?>) cur).get(part);
+            } else if (cur instanceof List && part.matches("\\d+")) {
+                List<?> list = (List<?>) cur;
+                int i = Integer.parseInt(part);
+                cur = i < list.size() ? list.get(i) : null;
+            } else {
+                return null;
+            }
+        }
+        return cur;
+    }
+
+    /** Folds replies whose value at {@code path} is equal: value -> nodes, in order of first appearance. */
+    static Map<Object, List<String>> groupBy(List<Reply> replies, String path) {
+        Map<Object, List<String>> out = new LinkedHashMap<>();
+        for (Reply r : replies) {
+            Object key = path(r.value(), path);
+            out.computeIfAbsent(key, k -> new ArrayList<>()).add(r.node());
+        }
+        return out;
+    }
+
+    static String groupTable(Map<Object, List<String>> groups) {
+        List<List<String>> rows = new ArrayList<>();
+        groups.forEach((value, nodes) -> rows.add(List.of(value == null ? "<none>" : cell(value),
+                Integer.toString(nodes.size()), String.join(", ", nodes))));
+        return table(List.of("VALUE", "COUNT", "NODES"), rows);
+    }
+
+    static List<Map<String, Object>> groupsJson(Map<Object, List<String>> groups) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        groups.forEach((value, nodes) -> {
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put("value", value);
+            g.put("count", nodes.size());
+            g.put("nodes", nodes);
+            out.add(g);
+        });
+        return out;
+    }
+
+    /** One reply as an ndjson line: {"node", "value", "elapsed_ms", "error"}. */
+    static String ndjsonLine(Reply r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", r.node());
+        m.put("value", r.value());
+        m.put("elapsed_ms", r.elapsed().toMillis());
+        m.put("error", r.isError());
+        return Json.encodeToString(m);
+    }
+
+    /**
+     * The {@code -o json} document: method, namespace, replies (node -> value), errors (node -> text),
+     * missing nodes, counts and timings; groups when {@code groupBy} is set.
+     */
+    static Map<String, Object> document(String method, String namespace, CallResult result, String groupBy) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("method", method);
+        doc.put("namespace", namespace);
+        Map<String, Object> replies = new LinkedHashMap<>();
+        Map<String, Object> timings = new LinkedHashMap<>();
+        for (Reply r : result.replies()) {
+            replies.putIfAbsent(r.node(), r.value());
+            timings.putIfAbsent(r.node(), r.elapsed().toMillis());
+        }
+        Map<String, Object> errors = new LinkedHashMap<>();
+        for (Reply r : result.errors()) {
+            errors.putIfAbsent(r.node(), r.error());
+        }
+        doc.put("replies", replies);
+        doc.put("errors", errors);
+        doc.put("missing", new ArrayList<>(result.missing()));
+        doc.put("missing_count", result.missingCount());
+        doc.put("expected", result.expected() < 0 ? null : result.expected());
+        doc.put("reply_ms", timings);
+        doc.put("elapsed_ms", result.elapsed().toMillis());
+        doc.put("deadline_reached", result.deadlineReached());
+        if (groupBy != null) {
+            doc.put("group_by", groupBy);
+            doc.put("groups", groupsJson(groupBy(result.replies(), groupBy)));
+        }
+        return doc;
+    }
+
+    /** Whether a {@code runtime} reply's {@code tags} hold every {@code key=value} of {@code where}. */
+    static boolean tagsMatch(Object runtimeReply, Map<String, String> where) {
+        Object tags = path(runtimeReply, "tags");
+        if (!(tags instanceof Map)) {
+            return where.isEmpty();
+        }
+        Map<?, ?> t = (Map<?, ?>) tags;
+        for (Map.Entry<String, String> e : where.entrySet()) {
+            Object v = t.get(e.getKey());
+            if (v == null || !Objects.equals(v.toString(), e.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
