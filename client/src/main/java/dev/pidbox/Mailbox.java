@@ -393,7 +393,6 @@ public final class Mailbox implements AutoCloseable {
             if (channel != null && channel.isOpen()) {
                 return channel;
             }
-            replyConsumerReady = false;
             try {
                 Channel ch = connection.createChannel();
                 if (ch == null) {
@@ -404,7 +403,18 @@ public final class Mailbox implements AutoCloseable {
                     ch.exchangeDeclare(routedExchange(), "direct", false, false, false, Collections.emptyMap());
                     ch.addReturnListener((code, text, ex, key, props, body) -> onReturn(code, ex, props, body));
                 }
+                Channel old = channel;
                 channel = ch;
+                // The reply consumer lived on the old channel; a new one needs its own. (While the broker is
+                // away, creating a channel fails and the old one, recovered later with its consumer, stays.)
+                replyConsumerReady = false;
+                if (old != null) {
+                    try {
+                        old.abort();
+                    } catch (IOException | RuntimeException e) {
+                        // it is gone either way
+                    }
+                }
                 return ch;
             } catch (IOException | AlreadyClosedException e) {
                 throw brokerFailure("open a channel", e);
@@ -438,7 +448,7 @@ public final class Mailbox implements AutoCloseable {
                 ch.exchangeDeclare(replyExchange(), "direct", false, false, false, Collections.emptyMap());
                 ch.queueDeclare(q.name(), q.durable(), q.exclusive(), q.autoDelete(), q.arguments());
                 ch.queueBind(q.name(), q.exchange(), q.routingKey());
-                ch.basicConsume(q.name(), true, "pidbox-reply-" + oid, new ReplyConsumer(ch));
+                ch.basicConsume(q.name(), true, new ReplyConsumer(ch));
                 replyConsumerReady = true;
             } catch (IOException | AlreadyClosedException e) {
                 throw brokerFailure("declare reply queue '" + q.name() + "'", e);

@@ -175,18 +175,27 @@ public final class Wire {
         if (contentType == null || contentType.isEmpty()) {
             return true;
         }
+        for (int i = 0; i < contentType.length(); i++) {
+            char c = contentType.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                return false;
+            }
+        }
         String base = contentType;
         int semi = base.indexOf(';');
         if (semi >= 0) {
             base = base.substring(0, semi);
         }
-        return base.trim().toLowerCase(Locale.ROOT).equals(CONTENT_TYPE);
+        return base.replace('\t', ' ').trim().toLowerCase(Locale.ROOT).equals(CONTENT_TYPE);
     }
 
     /** Whether a content encoding is one JSON bodies may use: utf-8 (any spelling), or absent. */
     public static boolean acceptsContentEncoding(String encoding) {
         if (encoding == null || encoding.isEmpty()) {
             return true;
+        }
+        if (encoding.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            return false;
         }
         String e = encoding.trim().toLowerCase(Locale.ROOT).replace("_", "-");
         return e.equals("utf-8") || e.equals("utf8") || e.equals("binary") || e.equals("ascii")

@@ -32,8 +32,11 @@ public final class Redactor {
     private static final Set<String> SECRET_WORDS = new LinkedHashSet<>(Arrays.asList(
             "key", "pwd", "pass", "auth", "jwt", "bearer", "salt", "sig", "session", "keystore", "truststore"));
 
+    /** {@code scheme://user:password@}; the password runs to the last {@code @} before the path. */
     private static final Pattern URL_CREDENTIALS = Pattern.compile(
-            "([A-Za-z][A-Za-z0-9+.\\-]*://)([^/@:\\s]*):([^/@\\s]*)@");
+            "([A-Za-z][A-Za-z0-9+.\\-]*://)([^/@:\\s]*):([^/\\s]*)@");
+    /** {@code key=value} inside a value: query strings, agent options ({@code a=1,password=x}). */
+    private static final Pattern INNER_PAIR = Pattern.compile("([?&;,=])([A-Za-z0-9_.\\-]+)=([^&;,\\s]*)");
     private static final Pattern KEY_PARTS = Pattern.compile("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])");
 
     private static final Redactor DEFAULT = new Redactor(Collections.<String>emptyList());
@@ -105,18 +108,37 @@ public final class Redactor {
         return urls(value);
     }
 
-    /** Masks the password of every {@code scheme://user:password@host} in {@code text}. */
+    /**
+     * Masks the password of every {@code scheme://user:password@host} in {@code text}, and the value of every
+     * secret {@code key=value} inside it (query strings such as {@code ?user=app&password=x}, option lists
+     * such as {@code port=8778,password=x}).
+     */
     public String urls(String text) {
-        if (text == null || text.indexOf('@') < 0) {
-            return text;
+        if (text == null) {
+            return null;
         }
-        Matcher m = URL_CREDENTIALS.matcher(text);
-        StringBuffer out = new StringBuffer();
-        while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + m.group(2) + ":" + MASK + "@"));
+        String result = text;
+        if (result.indexOf('@') >= 0) {
+            Matcher m = URL_CREDENTIALS.matcher(result);
+            StringBuffer out = new StringBuffer();
+            while (m.find()) {
+                m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + m.group(2) + ":" + MASK + "@"));
+            }
+            m.appendTail(out);
+            result = out.toString();
         }
-        m.appendTail(out);
-        return out.toString();
+        if (result.indexOf('=') >= 0) {
+            Matcher m = INNER_PAIR.matcher(result);
+            StringBuffer out = new StringBuffer();
+            while (m.find()) {
+                String replacement = isSecretKey(m.group(2)) && !m.group(3).isEmpty()
+                        ? m.group(1) + m.group(2) + "=" + MASK : m.group();
+                m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+            }
+            m.appendTail(out);
+            result = out.toString();
+        }
+        return result;
     }
 
     /** Masks a command line given as one string (as {@code sun.java.command}), split on spaces. */

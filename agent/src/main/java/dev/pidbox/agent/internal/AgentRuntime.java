@@ -149,13 +149,14 @@ public final class AgentRuntime {
                     .auditExchange(options.get("audit-exchange"));
             observers.forEach(builder::observer);
             Node n = builder.build();
-            n.listen();
             node = n;
+            // JMX first, so that whoever sees the node answer also finds its MBean.
+            registerJmx(name, uri);
+            n.listen();
             if (stopping) {
                 closeAll();
                 return;
             }
-            registerJmx(name, uri);
             System.setProperty(PROP_STATE, "listening");
             log("node " + name + " listening in namespace " + options.namespace() + " on " + Brokers.redact(uri));
         } catch (RuntimeException | LinkageError e) {
