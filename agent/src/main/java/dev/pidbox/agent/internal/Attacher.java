@@ -51,8 +51,13 @@ public final class Attacher {
     public static void load(File agentJar, String pid, String arguments) {
         preflight(pid);
         try {
-            ByteBuddyAgent.attach(agentJar, pid, arguments);
-        } catch (RuntimeException | LinkageError e) {
+            if (jdkAttachPresent() || !HotSpotAttach.available()) {
+                ByteBuddyAgent.attach(agentJar, pid, arguments);
+            } else {
+                // A JRE without jdk.attach: speak HotSpot's attach protocol directly (Java 16+).
+                HotSpotAttach.load(pid, agentJar.getAbsolutePath(), arguments);
+            }
+        } catch (RuntimeException | LinkageError | IOException e) {
             throw new AttachFailure(explain(pid, e), e);
         }
         String cmd = cmdline(pid);
@@ -164,12 +169,32 @@ public final class Attacher {
         return 0;
     }
 
-    /** The target's system properties through jdk.attach; empty when that module is absent or attach fails. */
+    /** Whether this JVM has the JDK's attach API (a JDK, not a trimmed JRE). */
+    static boolean jdkAttachPresent() {
+        return ModuleLayer.boot().findModule("jdk.attach").isPresent();
+    }
+
+    /**
+     * The target's pidbox properties, through jdk.attach or, on a JRE, HotSpot's protocol; empty when
+     * neither is possible.
+     */
     public static Map<String, String> systemProperties(String pid) {
-        try {
+        if (jdkAttachPresent()) {
             return JdkAttach.systemProperties(pid);
-        } catch (LinkageError e) {
+        }
+        if (!HotSpotAttach.available()) {
             return Collections.emptyMap();
+        }
+        try {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : HotSpotAttach.properties(pid).entrySet()) {
+                if (e.getKey().startsWith("pidbox.agent.") || e.getKey().equals("java.version")) {
+                    out.put(e.getKey(), e.getValue());
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new AttachFailure(explain(pid, e), e);
         }
     }
 
@@ -193,13 +218,64 @@ public final class Attacher {
         return props;
     }
 
-    /** Local JVMs visible to the attach API, with their pidbox node when one runs. */
+    /** Local JVMs visible to the attach API (or, on a JRE, found in /proc), with their pidbox node. */
     public static List<Jvm> list() {
-        try {
+        if (jdkAttachPresent()) {
             return JdkAttach.list();
-        } catch (LinkageError e) {
-            throw new AttachFailure("`list` needs the jdk.attach module: run it with a JDK's java", e);
         }
+        if (!HotSpotAttach.available()) {
+            throw new AttachFailure("`list` needs the jdk.attach module (a JDK) or Java 16+ on Linux", null);
+        }
+        List<Jvm> out = new ArrayList<>();
+        String self = Long.toString(ProcessHandle.current().pid());
+        try (java.util.stream.Stream<Path> procs = Files.list(Paths.get("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String pid = p.getFileName().toString();
+                if (!pid.matches("[0-9]+") || pid.equals(self) || !isJava(pid)) {
+                    continue;
+                }
+                String node;
+                try {
+                    Map<String, String> props = systemProperties(pid);
+                    String state = props.get(AgentRuntime.PROP_STATE);
+                    node = state == null ? "-" : props.getOrDefault(AgentRuntime.PROP_NODE, "?") + " (" + state + ")";
+                } catch (AttachFailure e) {
+                    node = "? (cannot attach)";
+                }
+                out.add(new Jvm(pid, mainOf(cmdline(pid)), node));
+            }
+        } catch (IOException e) {
+            throw new AttachFailure("cannot list /proc: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static boolean isJava(String pid) {
+        try {
+            return Files.readSymbolicLink(Paths.get("/proc", pid, "exe")).getFileName().toString().equals("java");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The main class (or -jar file) from a java command line. */
+    static String mainOf(String cmd) {
+        String[] parts = cmd.split(" ");
+        for (int i = 1; i < parts.length; i++) {
+            String a = parts[i];
+            if (a.equals("-jar") && i + 1 < parts.length) {
+                return parts[i + 1];
+            }
+            if (a.equals("-cp") || a.equals("-classpath") || a.equals("--class-path") || a.equals("-p")
+                    || a.equals("--module-path")) {
+                i++;
+                continue;
+            }
+            if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return "";
     }
 
     /** The parts that need jdk.attach, kept apart so a JRE fails only when they are used. */

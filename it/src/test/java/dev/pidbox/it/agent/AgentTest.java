@@ -336,4 +336,45 @@ class AgentTest {
                 + dev.pidbox.Brokers.redact(RabbitMQ.uri()));
         assertThat(none.out).isEqualTo(without.pid() + ": no pidbox agent");
     }
+
+    /** A Java runtime without the jdk.attach module, as a JRE is, made once with jlink. */
+    private static Path jreWithoutAttach() throws Exception {
+        Path jre = Path.of("target", "jre-without-attach").toAbsolutePath();
+        if (!Files.isExecutable(jre.resolve("bin/java"))) {
+            TargetJvm.Result jlink = TargetJvm.run(Duration.ofMinutes(3), List.of(
+                    TargetJvm.currentJavaHome().resolve("bin/jlink").toString(), "--add-modules",
+                    "java.base,java.instrument,java.management,java.logging,java.naming,jdk.unsupported",
+                    "--no-header-files", "--no-man-pages", "--output", jre.toString()));
+            assertThat(jlink.exitCode).as(jlink.toString()).isZero();
+        }
+        return jre;
+    }
+
+    @Test
+    void attachStatusAndDetachWorkFromAJreWithoutTheAttachModule() throws Exception {
+        Path jre = jreWithoutAttach();
+        TargetJvm.Result modules = TargetJvm.run(Duration.ofSeconds(30), List.of(jre.resolve("bin/java").toString(),
+                "--list-modules"));
+        assertThat(modules.out).contains("java.instrument").doesNotContain("jdk.attach");
+        String node = "from-jre@it";
+        TargetJvm target = start(TargetJvm.currentJavaHome(), List.of(), "stdin");
+        String java = jre.resolve("bin/java").toString();
+        String pid = Long.toString(target.pid());
+
+        TargetJvm.Result attach = TargetJvm.run(Duration.ofSeconds(60), List.of(java, "-jar",
+                TargetJvm.agentJar().toString(), "attach", pid, "broker=" + RabbitMQ.uri(), "namespace=" + namespace,
+                "node=" + node));
+        TargetJvm.Result status = TargetJvm.run(Duration.ofSeconds(60), List.of(java, "-jar",
+                TargetJvm.agentJar().toString(), "status", pid));
+
+        assertThat(attach.exitCode).as(attach.toString()).isZero();
+        assertThat(attach.out).contains("node " + node + " listening");
+        assertThat(status.out).startsWith(pid + ": listening, node " + node);
+        assertThat(call(node, "ping", Map.of()).byNode()).containsEntry(node, Map.of("ok", "pong"));
+
+        TargetJvm.Result detach = TargetJvm.run(Duration.ofSeconds(60), List.of(java, "-jar",
+                TargetJvm.agentJar().toString(), "detach", pid));
+        assertThat(detach.exitCode).as(detach.toString()).isZero();
+        assertThat(call(node, "ping", Map.of()).missing()).containsExactly(node);
+    }
 }

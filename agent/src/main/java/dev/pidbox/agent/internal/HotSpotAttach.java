@@ -1,0 +1,165 @@
+package dev.pidbox.agent.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.lang.reflect.Method;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * HotSpot's attach protocol spoken directly over its UNIX domain socket, for a launcher that runs on a JRE
+ * without the jdk.attach module (where byte-buddy-agent would need JNA). Needs Java 16+ (UNIX domain
+ * socket channels) and Linux. The steps are HotSpot's own: find or trigger the target's
+ * {@code .java_pid<pid>} socket (an {@code .attach_pid<pid>} file plus SIGQUIT), then send one request.
+ */
+final class HotSpotAttach {
+    private HotSpotAttach() {
+    }
+
+    /** Whether this JVM can speak the protocol: Java 16+ on Linux. */
+    static boolean available() {
+        try {
+            Class.forName("java.net.UnixDomainSocketAddress");
+            return Files.isDirectory(Paths.get("/proc/self"));
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Loads a Java agent jar into {@code pid} with {@code options}. */
+    static void load(String pid, String jar, String options) throws IOException {
+        String response = execute(pid, "load", "instrument", "false", options == null || options.isEmpty() ? jar
+                : jar + "=" + options);
+        String code = response.replaceAll("(?s).*?(-?\\d+)\\s*$", "$1");
+        if (!code.equals("0")) {
+            throw new IOException("the target JVM refused to load the agent (" + response.trim() + ")");
+        }
+    }
+
+    /** The target's system properties. */
+    static Map<String, String> properties(String pid) throws IOException {
+        Properties p = new Properties();
+        p.load(new StringReader(execute(pid, "properties", "", "", "")));
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : p.stringPropertyNames()) {
+            out.put(key, p.getProperty(key));
+        }
+        return out;
+    }
+
+    private static String execute(String pid, String command, String a1, String a2, String a3) throws IOException {
+        Path socket = socketOf(pid);
+        try (SocketChannel ch = open(socket)) {
+            ByteArrayOutputStream request = new ByteArrayOutputStream();
+            for (String part : new String[] {"1", command, a1, a2, a3}) {
+                request.write(part.getBytes(StandardCharsets.UTF_8));
+                request.write(0);
+            }
+            ByteBuffer out = ByteBuffer.wrap(request.toByteArray());
+            while (out.hasRemaining()) {
+                ch.write(out);
+            }
+            ByteArrayOutputStream reply = new ByteArrayOutputStream();
+            ByteBuffer in = ByteBuffer.allocate(8192);
+            while (ch.read(in) >= 0) {
+                in.flip();
+                reply.write(in.array(), 0, in.limit());
+                in.clear();
+            }
+            String text = reply.toString("UTF-8");
+            int nl = text.indexOf('\n');
+            String status = (nl < 0 ? text : text.substring(0, nl)).trim();
+            if (!status.equals("0")) {
+                throw new IOException("the target JVM answered " + command + " with status " + status + ": "
+                        + (nl < 0 ? "" : text.substring(nl + 1).trim()));
+            }
+            return nl < 0 ? "" : text.substring(nl + 1);
+        }
+    }
+
+    private static SocketChannel open(Path socket) throws IOException {
+        try {
+            Class<?> addressClass = Class.forName("java.net.UnixDomainSocketAddress");
+            Method of = addressClass.getMethod("of", Path.class);
+            SocketAddress address = (SocketAddress) of.invoke(null, socket);
+            ProtocolFamily unix = StandardProtocolFamily.valueOf("UNIX");
+            Method openChannel = SocketChannel.class.getMethod("open", ProtocolFamily.class);
+            SocketChannel ch = (SocketChannel) openChannel.invoke(null, unix);
+            ch.connect(address);
+            return ch;
+        } catch (ReflectiveOperationException | IllegalArgumentException e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            throw new IOException("UNIX domain sockets need Java 16 or later: " + cause, cause);
+        }
+    }
+
+    /** The target's attach socket, started on demand as HotSpot expects. */
+    private static Path socketOf(String pid) throws IOException {
+        String nspid = namespacePid(pid);
+        Path tmp = Paths.get("/proc", pid, "root", "tmp");
+        Path socket = tmp.resolve(".java_pid" + nspid);
+        if (Files.exists(socket)) {
+            return socket;
+        }
+        Path trigger = Paths.get("/proc", pid, "cwd", ".attach_pid" + nspid);
+        try {
+            Files.createFile(trigger);
+        } catch (IOException e) {
+            trigger = tmp.resolve(".attach_pid" + nspid);
+            Files.deleteIfExists(trigger);
+            Files.createFile(trigger);
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-QUIT", pid).redirectErrorStream(true).start();
+            kill.waitFor(5, TimeUnit.SECONDS);
+            if (kill.exitValue() != 0) {
+                throw new IOException("cannot signal process " + pid + " (kill -QUIT failed)");
+            }
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.exists(socket)) {
+                if (System.nanoTime() > end) {
+                    throw new IOException("JVM " + pid + " opened no attach socket within 10 s");
+                }
+                Thread.sleep(50);
+            }
+            return socket;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for JVM " + pid);
+        } finally {
+            Files.deleteIfExists(trigger);
+        }
+    }
+
+    /** The pid as the target sees it (the last NSpid entry), for a JVM in another PID namespace. */
+    private static String namespacePid(String pid) {
+        try {
+            List<String> lines = Files.readAllLines(Paths.get("/proc", pid, "status"), StandardCharsets.UTF_8);
+            for (String line : lines) {
+                if (line.startsWith("NSpid:")) {
+                    String[] parts = line.substring(6).trim().split("\\s+");
+                    return parts[parts.length - 1];
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall back to the pid itself
+        }
+        return pid;
+    }
+}
