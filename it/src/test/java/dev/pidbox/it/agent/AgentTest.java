@@ -377,4 +377,50 @@ class AgentTest {
         assertThat(detach.exitCode).as(detach.toString()).isZero();
         assertThat(call(node, "ping", Map.of()).missing()).containsExactly(node);
     }
+
+    @Test
+    void aSecondAttachWithOtherOptionsReplacesTheNode() throws Exception {
+        TargetJvm target = start(TargetJvm.currentJavaHome(), List.of(), "stdin");
+        String java = TargetJvm.currentJavaHome().resolve("bin/java").toString();
+        String pid = Long.toString(target.pid());
+        for (String node : List.of("first@it", "second@it")) {
+            TargetJvm.Result r = TargetJvm.run(Duration.ofSeconds(60), List.of(java, "-jar",
+                    TargetJvm.agentJar().toString(), "attach", pid, "broker=" + RabbitMQ.uri(), "namespace=" + namespace,
+                    "node=" + node));
+            assertThat(r.exitCode).as(r.toString()).isZero();
+        }
+
+        awaitNode("second@it");
+
+        assertThat(call("second@it", "ping", Map.of()).byNode()).containsEntry("second@it", Map.of("ok", "pong"));
+        assertThat(call("first@it", "ping", Map.of()).missing()).containsExactly("first@it");
+    }
+
+    @Test
+    void theLogFileAndTheAuditFileRecordTheNodeAndItsCommands() throws Exception {
+        Path dir = Files.createTempDirectory("pidbox-agent-logs");
+        Path log = dir.resolve("agent.log");
+        Path audit = dir.resolve("audit.jsonl");
+        String node = "audited@it";
+        try {
+            start(TargetJvm.currentJavaHome(), List.of("-javaagent:" + TargetJvm.agentJar() + "=" + agentArgs(node)
+                    + ",log-file=" + log + ",audit-file=" + audit), "stdin");
+            awaitNode(node);
+
+            call(node, "memory", Map.of());
+            call(node, "reload", Map.of());
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(audit)
+                    && Files.readAllLines(audit).stream().anyMatch(l -> l.contains("\"reload\"")));
+            List<String> lines = Files.readAllLines(audit);
+            assertThat(lines).anyMatch(l -> l.contains("\"method\":\"memory\"") && l.contains("\"outcome\":\"ok\""));
+            assertThat(lines).anyMatch(l -> l.contains("\"method\":\"reload\"") && l.contains("\"outcome\":\"forbidden\"")
+                    && l.contains("\"selector\":\"destination=[" + node + "]\""));
+            assertThat(Files.readString(log)).contains("node " + node + " listening in namespace " + namespace);
+        } finally {
+            Files.deleteIfExists(log);
+            Files.deleteIfExists(audit);
+            Files.deleteIfExists(dir);
+        }
+    }
 }
