@@ -790,7 +790,10 @@ public final class Node implements AutoCloseable {
         return dispatchFromMessage(body, properties);
     }
 
-    /** Runs a request body without the address filter (kombu's {@code dispatch_from_message}). */
+    /**
+     * Runs a request body without the address filter (kombu's {@code dispatch_from_message}). The policy
+     * applies; signatures do not (there are no raw bytes to check: this is for trusted in-process callers).
+     */
     public Object dispatchFromMessage(Map<String, Object> body, AMQP.BasicProperties properties) {
         IncomingRequest in = IncomingRequest.fromBody(body, properties);
         if (!(in.method() instanceof String)) {
@@ -800,6 +803,19 @@ public final class Node implements AutoCloseable {
                 sendReply(err, in);
             }
             return err;
+        }
+        HandlerDefinition def = handlers.get(in.method());
+        if (def != null) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> args = in.arguments() instanceof Map ? (Map<String, Object>) in.arguments() : null;
+            dev.pidbox.security.Policy.Decision decision = policy.decide((String) in.method(), def.tier(), args, null, null);
+            if (!decision.allowed()) {
+                forbidden.incrementAndGet();
+                Map<String, Object> err = new LinkedHashMap<>();
+                err.put("error", "forbidden: " + decision.reason());
+                refuse(in, null, null, CallObserver.FORBIDDEN, "forbidden: " + decision.reason());
+                return err;
+            }
         }
         Object value = invoke((String) in.method(), in.arguments(), in.ticket());
         if (in.replyTo() != null) {
