@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -59,7 +60,7 @@ public final class LoggerHandlers implements HandlerProvider {
                 .strictArguments(true)
                 .argument(ArgumentSpec.required("name", ArgType.STRING, "logger name; '' or ROOT for the root logger"))
                 .argument(ArgumentSpec.optional("level", ArgType.STRING, null,
-                        "TRACE, DEBUG, INFO, WARN, ERROR, OFF (or JUL names); null to inherit"))
+                        "TRACE, DEBUG, INFO, WARN, ERROR, FATAL, OFF (or JUL names); null to inherit (not for the root logger)"))
                 .argument(ArgumentSpec.optional("framework", ArgType.STRING, null, "jul, logback or log4j2; default all present"))
                 .handler((ctx, args) -> set(args.getString("name"), level(args.getString("level")),
                         framework(args.getString("framework"))))
@@ -131,15 +132,28 @@ public final class LoggerHandlers implements HandlerProvider {
         }
         Object log4j = log4jContext();
         if (log4j != null && (framework == null || LOG4J2.equals(framework))) {
+            // Configured loggers first (LoggerConfig: an explicit level, or null when it inherits), then the
+            // loggers the application created that have no configuration of their own (level null).
+            Map<String, Object[]> rows = new TreeMap<>();
             Object configuration = call(log4j, "getConfiguration");
-            Map<?, ?> configs = (Map<?, ?>) call(configuration, "getLoggers");
-            for (Object lc : configs.values()) {
-                String name = (String) call(lc, "getName");
-                Object level = call(lc, "getLevel");
-                if (glob != null && !Globs.matches(glob, name)) {
+            for (Object lc : ((Map<?, ?>) call(configuration, "getLoggers")).values()) {
+                String name = log4jName((String) call(lc, "getName"));
+                rows.put(name, new Object[] {log4jExplicitLevel(lc), call(lc, "getLevel")});
+            }
+            for (Object l : (Collection<?>) call(log4j, "getLoggers")) {
+                String name = log4jName((String) call(l, "getName"));
+                if (!rows.containsKey(name)) {
+                    rows.put(name, new Object[] {null, call(l, "getLevel")});
+                }
+            }
+            for (Map.Entry<String, Object[]> r : rows.entrySet()) {
+                Object level = r.getValue()[0];
+                Object effective = r.getValue()[1];
+                if (glob != null && !Globs.matches(glob, r.getKey()) || configuredOnly && level == null) {
                     continue;
                 }
-                loggers.add(row(LOG4J2, name, level == null ? null : level.toString(), level == null ? null : level.toString()));
+                loggers.add(row(LOG4J2, r.getKey(), level == null ? null : level.toString(),
+                        effective == null ? null : effective.toString()));
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -169,7 +183,21 @@ public final class LoggerHandlers implements HandlerProvider {
 
     static Map<String, Object> set(String name, String level, String framework) throws Exception {
         boolean root = name.isEmpty() || "ROOT".equalsIgnoreCase(name);
+        if (level == null && root) {
+            // JUL and Logback refuse it; Log4j 2 would silently fall back to ERROR.
+            throw new ArgumentException("set_logger() the root logger needs a level");
+        }
         List<String> targets = framework == null ? present() : Collections.singletonList(framework);
+        Object logback = null;
+        Object log4j = null;
+        for (String f : targets) {
+            if (LOGBACK.equals(f) && (logback = logbackContext()) == null) {
+                throw new ArgumentException("set_logger() Logback is not in use in this JVM");
+            }
+            if (LOG4J2.equals(f) && (log4j = log4jContext()) == null) {
+                throw new ArgumentException("set_logger() Log4j 2 is not in use in this JVM");
+            }
+        }
         List<Object> changes = new ArrayList<>();
         for (String f : targets) {
             Map<String, Object> change = new LinkedHashMap<>();
@@ -178,43 +206,44 @@ public final class LoggerHandlers implements HandlerProvider {
                 Logger l = root ? LogManager.getLogManager().getLogger("") : Logger.getLogger(name);
                 change.put("old", l.getLevel() == null ? null : l.getLevel().getName());
                 Level jul = level == null ? null : Level.parse(julName(level));
-                if (jul == null && root) {
-                    throw new ArgumentException("set_logger() the root logger needs a level");
-                }
                 l.setLevel(jul);
                 PINNED.put(root ? "" : name, l);
                 change.put("new", jul == null ? null : jul.getName());
             } else if (LOGBACK.equals(f)) {
-                Object ctx = logbackContext();
-                if (ctx == null) {
-                    throw new ArgumentException("set_logger() Logback is not in use in this JVM");
-                }
-                Object l = ctx.getClass().getMethod("getLogger", String.class).invoke(ctx, root ? "ROOT" : name);
+                Object l = invoke(logback, "getLogger", new Class<?>[] {String.class}, root ? "ROOT" : name);
                 Object old = call(l, "getLevel");
                 change.put("old", old == null ? null : old.toString());
-                Class<?> levelClass = Class.forName("ch.qos.logback.classic.Level", false, ctx.getClass().getClassLoader());
+                Class<?> levelClass = Class.forName("ch.qos.logback.classic.Level", false, logback.getClass().getClassLoader());
                 Object newLevel = level == null ? null
                         : levelClass.getMethod("toLevel", String.class, levelClass).invoke(null, slf4jName(level), null);
                 if (level != null && newLevel == null) {
                     throw new ArgumentException("set_logger() Logback has no level " + level);
                 }
-                l.getClass().getMethod("setLevel", levelClass).invoke(l, newLevel);
+                invoke(l, "setLevel", new Class<?>[] {levelClass}, newLevel);
                 change.put("new", newLevel == null ? null : newLevel.toString());
             } else {
-                Object ctx = log4jContext();
-                if (ctx == null) {
-                    throw new ArgumentException("set_logger() Log4j 2 is not in use in this JVM");
-                }
-                ClassLoader cl = ctx.getClass().getClassLoader();
+                ClassLoader cl = log4j.getClass().getClassLoader();
                 Class<?> levelClass = Class.forName("org.apache.logging.log4j.Level", false, cl);
                 Object newLevel = level == null ? null
-                        : levelClass.getMethod("toLevel", String.class, levelClass).invoke(null, log4jName(level), null);
-                Class<?> configurator = Class.forName("org.apache.logging.log4j.core.config.Configurator", true, cl);
-                Object configuration = call(ctx, "getConfiguration");
-                Map<?, ?> configs = (Map<?, ?>) call(configuration, "getLoggers");
-                Object existing = configs.get(root ? "" : name);
-                change.put("old", existing == null ? null : String.valueOf(call(existing, "getLevel")));
-                configurator.getMethod("setLevel", String.class, levelClass).invoke(null, root ? "" : name, newLevel);
+                        : levelClass.getMethod("toLevel", String.class, levelClass).invoke(null, log4jLevelName(level), null);
+                if (level != null && newLevel == null) {
+                    throw new ArgumentException("set_logger() Log4j 2 has no level " + level);
+                }
+                // Change the context we list, not whichever one Configurator's caller lookup would pick.
+                Object configuration = call(log4j, "getConfiguration");
+                String configName = root ? "" : name;
+                Object existing = ((Map<?, ?>) call(configuration, "getLoggers")).get(configName);
+                Object old = existing == null ? null : log4jExplicitLevel(existing);
+                change.put("old", old == null ? null : old.toString());
+                if (existing != null) {
+                    invoke(existing, "setLevel", new Class<?>[] {levelClass}, newLevel);
+                } else {
+                    Class<?> loggerConfig = Class.forName("org.apache.logging.log4j.core.config.LoggerConfig", false, cl);
+                    Object created = loggerConfig.getConstructor(String.class, levelClass, boolean.class)
+                            .newInstance(configName, newLevel, true);
+                    invoke(configuration, "addLogger", new Class<?>[] {String.class, loggerConfig}, configName, created);
+                }
+                call(log4j, "updateLoggers");
                 change.put("new", newLevel == null ? null : newLevel.toString());
             }
             changes.add(change);
@@ -224,6 +253,21 @@ public final class LoggerHandlers implements HandlerProvider {
         out.put("level", level);
         out.put("changes", changes);
         return out;
+    }
+
+    /** A Log4j 2 LoggerConfig's own level, null when it inherits (getLevel() answers the inherited one). */
+    private static Object log4jExplicitLevel(Object loggerConfig) throws Exception {
+        try {
+            return call(loggerConfig, "getExplicitLevel");
+        } catch (NoSuchMethodException e) {
+            // before 2.17: only the effective level is available
+            return call(loggerConfig, "getLevel");
+        }
+    }
+
+    /** Log4j 2 names its root logger ""; listed as ROOT, as Logback does and as set_logger accepts it. */
+    private static String log4jName(String name) {
+        return name.isEmpty() ? "ROOT" : name;
     }
 
     private static String julName(String level) {
@@ -247,7 +291,7 @@ public final class LoggerHandlers implements HandlerProvider {
         }
     }
 
-    private static String log4jName(String level) {
+    private static String log4jLevelName(String level) {
         return "FATAL".equals(level) ? level : slf4jName(level);
     }
 
@@ -268,7 +312,7 @@ public final class LoggerHandlers implements HandlerProvider {
         for (ClassLoader cl : loaders()) {
             try {
                 Class<?> lm = Class.forName("org.apache.logging.log4j.LogManager", true, cl);
-                Object ctx = lm.getMethod("getContext", boolean.class).invoke(null, false);
+                Object ctx = lm.getMethod("getContext", ClassLoader.class, boolean.class).invoke(null, cl, false);
                 if (ctx != null && isA(ctx.getClass(), "org.apache.logging.log4j.core.LoggerContext")) {
                     return ctx;
                 }
@@ -339,16 +383,26 @@ public final class LoggerHandlers implements HandlerProvider {
         }
     }
 
-    private static Method publicMethod(Class<?> cls, String name) throws NoSuchMethodException {
+    private static Object invoke(Object target, String method, Class<?>[] types, Object... args) throws Exception {
+        Method m = publicMethod(target.getClass(), method, types);
+        try {
+            return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            Throwable c = e.getCause();
+            throw c instanceof Exception ? (Exception) c : e;
+        }
+    }
+
+    private static Method publicMethod(Class<?> cls, String name, Class<?>... types) throws NoSuchMethodException {
         for (Class<?> c = cls; c != null; c = c.getSuperclass()) {
             if (java.lang.reflect.Modifier.isPublic(c.getModifiers())) {
                 try {
-                    return c.getMethod(name);
+                    return c.getMethod(name, types);
                 } catch (NoSuchMethodException e) {
                     // look further up
                 }
             }
         }
-        return cls.getMethod(name);
+        return cls.getMethod(name, types);
     }
 }
