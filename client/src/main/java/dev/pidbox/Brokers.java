@@ -11,6 +11,9 @@ import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -95,6 +98,7 @@ public final class Brokers {
             factory.setVirtualHost("/");
         }
         factory.setThreadFactory(new DaemonThreadFactory("pidbox-amqp"));
+        factory.setSharedExecutor(consumerExecutor());
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
         factory.setNetworkRecoveryInterval(1000);
@@ -103,6 +107,24 @@ public final class Brokers {
         factory.setHandshakeTimeout(5000);
         factory.setShutdownTimeout(2000);
         return factory;
+    }
+
+    /** How long an idle consumer thread lives before it ends. */
+    static final long CONSUMER_THREAD_KEEP_ALIVE_MILLIS = 2000;
+
+    /**
+     * The executor that runs consumer callbacks (deliveries) for the connections of one factory. amqp-client's
+     * default is a fixed pool of 2 x cores threads per connection that never end; this one starts threads on
+     * demand (at most 2 x cores, at least 2) and ends each after {@link #CONSUMER_THREAD_KEEP_ALIVE_MILLIS}
+     * idle, so an idle node holds no consumer thread and a closed connection leaves none behind. Callbacks of
+     * one channel still run in order (amqp-client hands a channel's work to one task at a time).
+     */
+    static ThreadPoolExecutor consumerExecutor() {
+        int threads = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, CONSUMER_THREAD_KEEP_ALIVE_MILLIS,
+                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<Runnable>(), new DaemonThreadFactory("pidbox-amqp-consumer"));
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     /**

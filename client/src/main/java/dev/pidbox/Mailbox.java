@@ -518,7 +518,10 @@ public final class Mailbox implements AutoCloseable {
         Map<String, Object> map = (Map<String, Object>) decoded;
         for (Map.Entry<String, Object> e : map.entrySet()) {
             Reply reply = new Reply(e.getKey(), e.getValue(), elapsed);
-            call.add(reply);
+            if (!call.add(reply)) {
+                staleReplies.incrementAndGet();
+                continue;
+            }
             if (call.listener != null) {
                 try {
                     call.listener.onReply(reply);
@@ -613,12 +616,17 @@ public final class Mailbox implements AutoCloseable {
             this.listener = listener;
         }
 
-        synchronized void add(Reply reply) {
+        /** Adds a reply; false (and nothing added) once the limit was reached, so a result never exceeds it. */
+        synchronized boolean add(Reply reply) {
+            if (replies.size() >= limit) {
+                return false;
+            }
             replies.add(reply);
             answered.add(reply.node());
             if (met()) {
                 notifyAll();
             }
+            return true;
         }
 
         synchronized void cancel() {

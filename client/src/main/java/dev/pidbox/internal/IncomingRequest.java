@@ -139,7 +139,7 @@ public final class IncomingRequest {
     private void scanReplyTo(byte[] body) {
         String exchange = null;
         String routingKey = null;
-        try (JsonParser p = Json.mapper().getFactory().createParser(body)) {
+        try (JsonParser p = Json.factory().createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return;
             }

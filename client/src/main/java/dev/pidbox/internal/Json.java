@@ -1,13 +1,19 @@
 package dev.pidbox.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -27,21 +33,29 @@ public final class Json {
     /** Longest JSON number accepted, in characters. */
     public static final int MAX_NUMBER_LENGTH = 100;
 
-    private static final ObjectMapper MAPPER = newMapper();
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxStringLength(MAX_STRING_LENGTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .build())
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH * 10).build())
+            .build();
 
     private Json() {
     }
 
+    /**
+     * The data-binding mapper, built on first use only: plain values (everything on the wire) go through
+     * the streaming codec below, so a node that never meets a bean never pays for jackson-databind
+     * (about 150 ms of class loading in a cold JVM, and its classes and caches in the host's heap).
+     */
+    private static final class Mapper {
+        static final ObjectMapper MAPPER = newMapper();
+    }
+
     private static ObjectMapper newMapper() {
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(MAX_DEPTH)
-                        .maxStringLength(MAX_STRING_LENGTH)
-                        .maxNumberLength(MAX_NUMBER_LENGTH)
-                        .build())
-                .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH * 10).build())
-                .build();
-        ObjectMapper mapper = new ObjectMapper(factory);
+        ObjectMapper mapper = new ObjectMapper(FACTORY);
         mapper.disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -50,7 +64,12 @@ public final class Json {
 
     /** The shared mapper; do not reconfigure it. */
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return Mapper.MAPPER;
+    }
+
+    /** The shared streaming factory (with the read limits); do not reconfigure it. */
+    public static JsonFactory factory() {
+        return FACTORY;
     }
 
     /**
@@ -59,27 +78,153 @@ public final class Json {
      * @throws IOException when the bytes are not one well-formed JSON value within the read limits
      */
     public static Object decode(byte[] bytes) throws IOException {
-        return MAPPER.readValue(bytes, Object.class);
+        try (JsonParser p = FACTORY.createParser(bytes)) {
+            return readDocument(p);
+        }
     }
 
     public static Object decode(String text) throws IOException {
-        return MAPPER.readValue(text, Object.class);
+        try (JsonParser p = FACTORY.createParser(text)) {
+            return readDocument(p);
+        }
+    }
+
+    /** As {@code ObjectMapper.readValue(.., Object.class)} with FAIL_ON_TRAILING_TOKENS, without databind. */
+    private static Object readDocument(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+            throw new JsonParseException(p, "No content to map due to end-of-input");
+        }
+        Object value = readValue(p, t);
+        JsonToken trailing = p.nextToken();
+        if (trailing != null) {
+            throw new JsonParseException(p, "Trailing token (of type " + trailing + ") found after value (bound as"
+                    + " `java.lang.Object`): not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`");
+        }
+        return value;
+    }
+
+    private static Object readValue(JsonParser p, JsonToken t) throws IOException {
+        switch (t) {
+            case START_OBJECT: {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
+                    String key = p.currentName();
+                    map.put(key, readValue(p, p.nextToken()));
+                }
+                return map;
+            }
+            case START_ARRAY: {
+                List<Object> list = new ArrayList<>();
+                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                    list.add(readValue(p, e));
+                }
+                return list;
+            }
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NUMBER_INT:
+                return p.getNumberValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDoubleValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new JsonParseException(p, "Unexpected token (" + t + ")");
+        }
     }
 
     /** Encodes a JSON-able value as UTF-8 bytes. */
     public static byte[] encode(Object value) {
+        if (isPlain(value, 0)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            try (JsonGenerator g = FACTORY.createGenerator(out)) {
+                write(g, value);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("value is not JSON-able: " + e.getMessage(), e);
+            }
+            return out.toByteArray();
+        }
         try {
-            return MAPPER.writeValueAsBytes(value);
+            return mapper().writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("value is not JSON-able: " + e.getOriginalMessage(), e);
         }
     }
 
     public static String encodeToString(Object value) {
+        if (isPlain(value, 0)) {
+            return new String(encode(value), StandardCharsets.UTF_8);
+        }
         try {
-            return MAPPER.writeValueAsString(value);
+            return mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("value is not JSON-able: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Whether {@code value} holds only what the streaming codec writes exactly as the mapper would: null,
+     * String, Boolean, Integer, Long, Double, and Maps with String keys and Lists of those, not too deep
+     * (deeper values go to the mapper, which reports the nesting limit).
+     */
+    private static boolean isPlain(Object value, int depth) {
+        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
+                || value instanceof Long || value instanceof Double) {
+            return true;
+        }
+        if (depth >= MAX_DEPTH) {
+            return false;
+        }
+        if (value instanceof Map) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+                if (!(e.getKey() instanceof String) || !isPlain(e.getValue(), depth + 1)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (value instanceof List) {
+            for (Object o : (List<?>) value) {
+                if (!isPlain(o, depth + 1)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static void write(JsonGenerator g, Object value) throws IOException {
+        if (value == null) {
+            g.writeNull();
+        } else if (value instanceof String) {
+            g.writeString((String) value);
+        } else if (value instanceof Boolean) {
+            g.writeBoolean((Boolean) value);
+        } else if (value instanceof Integer) {
+            g.writeNumber((Integer) value);
+        } else if (value instanceof Long) {
+            g.writeNumber((Long) value);
+        } else if (value instanceof Double) {
+            g.writeNumber((Double) value);
+        } else if (value instanceof Map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+                g.writeFieldName((String) e.getKey());
+                write(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else {
+            g.writeStartArray();
+            for (Object o : (List<?>) value) {
+                write(g, o);
+            }
+            g.writeEndArray();
         }
     }
 
@@ -92,7 +237,56 @@ public final class Json {
                 || value instanceof Long || value instanceof Double) {
             return value;
         }
-        return MAPPER.convertValue(value, Object.class);
+        if (isPlainContainer(value, 0)) {
+            return copyPlain(value);
+        }
+        return mapper().convertValue(value, Object.class);
+    }
+
+    /** Maps with String keys and Collections of null, String, Boolean, Integer, Long, Double: copied as is. */
+    private static boolean isPlainContainer(Object value, int depth) {
+        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
+                || value instanceof Long || value instanceof Double) {
+            return true;
+        }
+        if (depth >= MAX_DEPTH) {
+            return false;
+        }
+        if (value instanceof Map) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+                if (!(e.getKey() instanceof String) || !isPlainContainer(e.getValue(), depth + 1)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (value instanceof Collection) {
+            for (Object o : (Collection<?>) value) {
+                if (!isPlainContainer(o, depth + 1)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static Object copyPlain(Object value) {
+        if (value instanceof Map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+                out.put((String) e.getKey(), copyPlain(e.getValue()));
+            }
+            return out;
+        }
+        if (value instanceof Collection) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : (Collection<?>) value) {
+                out.add(copyPlain(o));
+            }
+            return out;
+        }
+        return value;
     }
 
     /**

@@ -1,0 +1,67 @@
+package dev.pidbox.it.bench;
+
+import com.rabbitmq.client.Connection;
+import dev.pidbox.Brokers;
+import dev.pidbox.HandlerDefinition;
+import dev.pidbox.Mailbox;
+import dev.pidbox.Node;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A child JVM of the benchmarks that hosts many pidbox Nodes on one connection:
+ * {@code BenchNodeHost BROKER NS:PREFIX:FROM:COUNT[:routed] ...} starts nodes {@code PREFIX-FROM@bench} ..
+ * in namespace NS with the handlers {@code ping}, {@code count} (a cast counter) and {@code get_count}, all
+ * quick (run on the consumer thread, as kombu runs its handlers). Prints {@code READY <n>} and stops when its
+ * standard input closes.
+ */
+public final class BenchNodeHost {
+    private BenchNodeHost() {
+    }
+
+    static List<HandlerDefinition> handlers(AtomicLong counter) {
+        return List.of(
+                HandlerDefinition.builder("ping").description("pong").quick(true)
+                        .handler((ctx, args) -> Map.of("ok", "pong")).build(),
+                HandlerDefinition.builder("count").description("counts casts").quick(true)
+                        .handler((ctx, args) -> counter.incrementAndGet()).build(),
+                HandlerDefinition.builder("get_count").description("the count").quick(true)
+                        .handler((ctx, args) -> counter.get()).build());
+    }
+
+    public static void main(String[] args) throws Exception {
+        Connection connection = Brokers.connect(args[0], "pidbox-bench-host");
+        Map<String, Mailbox> mailboxes = new HashMap<>();
+        List<Node> nodes = new ArrayList<>();
+        for (int a = 1; a < args.length; a++) {
+            String[] p = args[a].split(":");
+            boolean routed = p.length > 4 && p[4].equals("routed");
+            Mailbox mailbox = mailboxes.computeIfAbsent(p[0],
+                    ns -> Mailbox.builder(ns).routed(routed).build().bind(connection));
+            int from = Integer.parseInt(p[2]);
+            int count = Integer.parseInt(p[3]);
+            for (int i = from; i < from + count; i++) {
+                Node.Builder b = mailbox.node(p[1] + "-" + i + "@bench");
+                for (HandlerDefinition h : handlers(new AtomicLong())) {
+                    b.handler(h);
+                }
+                nodes.add(b.build().listen());
+            }
+        }
+        System.out.println("READY " + nodes.size());
+        System.out.flush();
+        try {
+            while (System.in.read() >= 0) {
+                // until EOF
+            }
+        } finally {
+            nodes.forEach(Node::close);
+            mailboxes.values().forEach(Mailbox::close);
+            connection.close();
+            System.out.println("STOPPED");
+        }
+    }
+}

@@ -1,0 +1,772 @@
+package dev.pidbox.it.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.Connection;
+import dev.pidbox.CallResult;
+import dev.pidbox.Mailbox;
+import dev.pidbox.Reply;
+import dev.pidbox.Request;
+import dev.pidbox.it.support.Python;
+import dev.pidbox.it.support.RabbitMQ;
+import dev.pidbox.it.support.TargetJvm;
+import dev.pidbox.it.target.SleeperApp;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark suite of issue 7, side by side with kombu and Jolokia in one run. Not part of the default
+ * test run (Surefire picks up {@code *Test} classes only); run it with
+ * {@code ./mvnw -B -Pbench -pl it verify} (see BENCHMARKS.md). Prints one table and writes it to
+ * {@code it/target/benchmarks.md}.
+ */
+@RabbitMQ.Required
+@Python.Required
+class PidboxBenchmark {
+    static final String BROKER = RabbitMQ.uri();
+    static final int HOSTS = 4;
+    static final int[] FLEETS = {10, 100, 1000};
+    static final int RTT_WARMUP = Integer.getInteger("bench.rttWarmup", 2000);
+    static final int RTT_CALLS = Integer.getInteger("bench.rttCalls", 2000);
+    static final int GATHER_REPS = Integer.getInteger("bench.gatherReps", 11);
+    static final int GATHER_WARMUP = Integer.getInteger("bench.gatherWarmup", 30);
+    static final int JAVA_CASTS = Integer.getInteger("bench.javaCasts", 50_000);
+    static final int KOMBU_CASTS = Integer.getInteger("bench.kombuCasts", 10_000);
+    static final int KOMBU_FLEET_MAX = Integer.getInteger("bench.kombuFleetMax", 1000);
+    static final int ATTACH_REPS = Integer.getInteger("bench.attachReps", 3);
+    static final int IDLE_SECONDS = Integer.getInteger("bench.idleSeconds", 60);
+    static final String SECTIONS = System.getProperty("bench.sections", "rtt,gather,cast,routed,attach,footprint");
+
+    private final String run = UUID.randomUUID().toString().substring(0, 6);
+    private final List<String[]> rows = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final List<Proc> procs = new ArrayList<>();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private String ns(String what) {
+        return "pbt-bench-" + what + "-" + run;
+    }
+
+    private void row(String measure, String pidbox, String peer, String ratio, String target, String met) {
+        rows.add(new String[] {measure, pidbox, peer, ratio, target, met});
+        System.out.println("BENCH | " + String.join(" | ", measure, pidbox, peer, ratio, target, met));
+    }
+
+    @Test
+    void benchmarks() throws Exception {
+        String oldInterval = rabbitmqctl("eval", "application:get_env(rabbit, collect_statistics_interval).");
+        long started = System.nanoTime();
+        try {
+            rabbitmqctl("eval", "application:set_env(rabbit, collect_statistics_interval, 1000).");
+            if (has("rtt") || has("gather") || has("cast") || has("routed")) {
+                fleetSections();
+            }
+            if (has("attach")) {
+                section("attach", this::attach);
+            }
+            if (has("footprint")) {
+                section("footprint", this::footprint);
+            }
+        } finally {
+            for (Proc p : procs) {
+                p.close();
+            }
+            String interval = oldInterval.replaceAll("[^0-9]", "");
+            rabbitmqctl("eval", "application:set_env(rabbit, collect_statistics_interval, "
+                    + (interval.isEmpty() ? "5000" : interval) + ").");
+            notes.add(String.format(Locale.ROOT, "whole run: %.0f s", (System.nanoTime() - started) / 1e9));
+            writeTable();
+        }
+    }
+
+    private static boolean has(String section) {
+        return List.of(SECTIONS.split(",")).contains(section);
+    }
+
+    interface Section {
+        void run() throws Exception;
+    }
+
+    private void section(String name, Section s) {
+        try {
+            s.run();
+        } catch (Exception | AssertionError e) {
+            e.printStackTrace();
+            row(name, "FAILED: " + e.getMessage(), "", "", "", "no");
+        }
+    }
+
+    // ------------------------------------------------------------------ fleets
+
+    private void fleetSections() throws Exception {
+        String jRtt = ns("jrtt");
+        String kRtt = ns("krtt");
+        String jCast = ns("jcast");
+        String kCast = ns("kcast");
+        List<List<String>> javaSpecs = new ArrayList<>();
+        List<List<String>> kombuSpecs = new ArrayList<>();
+        for (int h = 0; h < HOSTS; h++) {
+            javaSpecs.add(new ArrayList<>());
+            kombuSpecs.add(new ArrayList<>());
+        }
+        javaSpecs.get(0).add(jRtt + ":rtt:0:1");
+        javaSpecs.get(1).add(jCast + ":cast:0:1");
+        kombuSpecs.get(0).add(kRtt + ":rtt:0:1");
+        kombuSpecs.get(1).add(kCast + ":cast:0:1");
+        for (int n : FLEETS) {
+            int from = 0;
+            for (int h = 0; h < HOSTS; h++) {
+                int share = n / HOSTS + (h < n % HOSTS ? 1 : 0);
+                if (share > 0) {
+                    javaSpecs.get(h).add(ns("j" + n) + ":j" + n + ":" + from + ":" + share + (n == 1000 ? ":routed" : ""));
+                    if (n <= KOMBU_FLEET_MAX) {
+                        kombuSpecs.get(h).add(ns("k" + n) + ":k" + n + ":" + from + ":" + share);
+                    }
+                }
+                from += share;
+            }
+        }
+        long t = System.nanoTime();
+        List<Proc> hosts = new ArrayList<>();
+        for (int h = 0; h < HOSTS; h++) {
+            List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                    BenchNodeHost.class.getName(), BROKER));
+            cmd.addAll(javaSpecs.get(h));
+            hosts.add(start("java-host-" + h, cmd));
+            List<String> py = new ArrayList<>(List.of(Python.executable(), python("kombu_fleet.py"), "--broker", BROKER));
+            py.addAll(kombuSpecs.get(h));
+            hosts.add(start("kombu-host-" + h, py));
+        }
+        for (Proc p : hosts) {
+            p.await(l -> l.startsWith("READY"), Duration.ofSeconds(180));
+        }
+        notes.add(String.format(Locale.ROOT, "fleets: %d JVMs hosting %d pidbox nodes and %d Python processes hosting %d"
+                + " kombu nodes (one connection each), all up in %.1f s", HOSTS, 2 + 1110, HOSTS,
+                2 + 1110 - (KOMBU_FLEET_MAX < 1000 ? 1000 : 0), (System.nanoTime() - t) / 1e9));
+        notes.add("kombu hosts run with sys.setrecursionlimit(100000): with Python's default of 1000 a broadcast to more"
+                + " than ~40 kombu nodes on one connection dies in a RecursionError (kombu declares the reply exchange,"
+                + " a synchronous round trip, inside each delivery callback, and the wait drains the next delivery)");
+
+        try (Connection connection = RabbitMQ.connect("pidbox-bench-client")) {
+            if (has("rtt")) {
+                section("call round trip", () -> rtt(connection, jRtt, kRtt));
+            }
+            if (has("gather")) {
+                for (int n : FLEETS) {
+                    section("multi-call " + n, () -> gather(connection, n));
+                }
+            }
+            if (has("cast")) {
+                section("cast throughput", () -> cast(connection, jCast, kCast));
+            }
+            if (has("routed")) {
+                section("routed call", () -> routed(connection));
+            }
+        } finally {
+            for (Proc p : hosts) {
+                p.close();
+            }
+        }
+    }
+
+    private void rtt(Connection connection, String jNs, String kNs) throws Exception {
+        String node = "rtt-0@bench";
+        double[] ms = new double[RTT_CALLS];
+        int lost = 0;
+        try (Mailbox mailbox = Mailbox.builder(jNs).build().bind(connection)) {
+            for (int i = 0; i < RTT_WARMUP; i++) {
+                mailbox.call(List.of(node), "ping", Map.of(), Duration.ofSeconds(2));
+            }
+            for (int i = 0; i < RTT_CALLS; i++) {
+                long t = System.nanoTime();
+                CallResult r = mailbox.call(List.of(node), "ping", Map.of(), Duration.ofSeconds(2));
+                ms[i] = (System.nanoTime() - t) / 1e6;
+                if (!r.isComplete()) {
+                    lost++;
+                }
+            }
+        }
+        JsonNode k = kombu("rtt", kNs, node, Integer.toString(RTT_WARMUP), Integer.toString(RTT_CALLS));
+        double p50 = percentile(ms, 50);
+        double p99 = percentile(ms, 99);
+        double kp50 = k.get("p50_ms").asDouble();
+        double kp99 = k.get("p99_ms").asDouble();
+        row("call round trip p50 (" + RTT_CALLS + " calls after " + RTT_WARMUP + " warm-up)", ms(p50), ms(kp50),
+                ratio(p50, kp50), "<= 0.10", p50 <= kp50 / 10 ? "yes" : "no");
+        row("call round trip p99", ms(p99), ms(kp99), ratio(p99, kp99), "-", "-");
+        if (lost > 0 || k.get("lost").asInt() > 0) {
+            notes.add("round trip: lost replies: pidbox " + lost + ", kombu " + k.get("lost").asInt());
+        }
+    }
+
+    private final Map<Integer, Double> kombuGather = new TreeMap<>();
+
+    private void gather(Connection connection, int n) throws Exception {
+        List<Double> times = new ArrayList<>();
+        int fewest = Integer.MAX_VALUE;
+        try (Mailbox mailbox = Mailbox.builder(ns("j" + n)).build().bind(connection)) {
+            Request request = Request.builder("ping").expect(n).timeout(Duration.ofSeconds(5)).build();
+            for (int i = 0; i < GATHER_WARMUP; i++) {
+                mailbox.call(request, null);
+            }
+            for (int i = 0; i < GATHER_REPS; i++) {
+                CallResult r = mailbox.call(request, null);
+                times.add(r.elapsed().toNanos() / 1e6);
+                fewest = Math.min(fewest, r.answered().size());
+                Thread.sleep(200);
+            }
+        }
+        double median = median(times);
+        String peer = "not run";
+        String ratio = "-";
+        int kFewest = -1;
+        if (n <= KOMBU_FLEET_MAX) {
+            JsonNode k = kombu("gather", ns("k" + n), Integer.toString(n), Integer.toString(GATHER_WARMUP),
+                    Integer.toString(GATHER_REPS));
+            List<Double> kt = new ArrayList<>();
+            k.get("ms").forEach(v -> kt.add(v.asDouble()));
+            kFewest = Integer.MAX_VALUE;
+            for (JsonNode v : k.get("replies")) {
+                kFewest = Math.min(kFewest, v.asInt());
+            }
+            double km = median(kt);
+            kombuGather.put(n, km);
+            peer = ms(km) + " (" + kFewest + "/" + n + " replies)";
+            ratio = ratio(median, km);
+        }
+        String target = "-";
+        String met = "-";
+        if (n == 1000) {
+            Double k100 = kombuGather.get(100);
+            target = "< 250 ms, 0 lost, < kombu 100-node (" + (k100 == null ? "?" : ms(k100)) + ")";
+            met = median < 250 && fewest == n && (k100 == null || median < k100) ? "yes" : "no";
+        }
+        row("multi-call gather, " + n + " nodes (median of " + GATHER_REPS + " after " + GATHER_WARMUP + " warm-up)",
+                ms(median) + " (" + fewest + "/" + n + " replies)", peer, ratio, target, met);
+    }
+
+    private void cast(Connection connection, String jNs, String kNs) throws Exception {
+        String node = "cast-0@bench";
+        double perS;
+        try (Mailbox mailbox = Mailbox.builder(jNs).build().bind(connection)) {
+            long base = count(mailbox, node);
+            long t = System.nanoTime();
+            for (int i = 0; i < JAVA_CASTS; i++) {
+                mailbox.cast(List.of(node), "count", Map.of());
+            }
+            long seen = base;
+            while (seen < base + JAVA_CASTS && System.nanoTime() - t < TimeUnit.SECONDS.toNanos(120)) {
+                seen = count(mailbox, node);
+            }
+            perS = (seen - base) / ((System.nanoTime() - t) / 1e9);
+        }
+        JsonNode k = kombu("cast", kNs, node, Integer.toString(KOMBU_CASTS));
+        double kPerS = k.get("per_s").asDouble();
+        row("cast throughput, one node (" + JAVA_CASTS + " / " + KOMBU_CASTS + " casts)",
+                String.format(Locale.ROOT, "%.0f /s", perS), String.format(Locale.ROOT, "%.0f /s", kPerS),
+                String.format(Locale.ROOT, "%.1fx", perS / kPerS), "-", "-");
+    }
+
+    private static long count(Mailbox mailbox, String node) {
+        CallResult r = mailbox.call(List.of(node), "get_count", Map.of(), Duration.ofSeconds(5));
+        Object v = r.byNode().get(node);
+        return v instanceof Number ? ((Number) v).longValue() : 0;
+    }
+
+    private void routed(Connection connection) throws Exception {
+        String namespace = ns("j1000");
+        String node = "j1000-517@bench";
+        try (Mailbox routed = Mailbox.builder(namespace).routed(true).build().bind(connection);
+                Mailbox plain = Mailbox.builder(namespace).build().bind(connection)) {
+            routed.call(List.of("j1000-1@bench"), "ping", Map.of(), Duration.ofSeconds(5)); // declares, warms up
+            long before = settledDeliveries(namespace, -1);
+            CallResult r = routed.call(List.of(node), "ping", Map.of(), Duration.ofSeconds(5));
+            long afterRouted = settledDeliveries(namespace, before);
+            CallResult p = plain.call(List.of(node), "ping", Map.of(), Duration.ofSeconds(5));
+            long afterPlain = settledDeliveries(namespace, afterRouted);
+            long routedDeliveries = afterRouted - before;
+            long plainDeliveries = afterPlain - afterRouted;
+            row("routed call to 1 node of 1000: broker deliveries (management API deliver_get)",
+                    routedDeliveries + (r.isComplete() ? " (answered)" : " (NOT answered)"),
+                    plainDeliveries + " (unrouted, as kombu)" + (p.isComplete() ? "" : " NOT answered"),
+                    ratio(routedDeliveries, plainDeliveries), "exactly 1", routedDeliveries == 1 ? "yes" : "no");
+        }
+    }
+
+    /** The sum of deliver_get over the node queues of a namespace, once it changed from {@code from} and settled. */
+    private long settledDeliveries(String namespace, long from) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        long last = -2;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1500);
+            long now = deliveries(namespace);
+            if (now == last && now != from) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
+    }
+
+    private static long deliveries(String namespace) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:15672/api/queues/%2F?columns=name,message_stats"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
+                .timeout(Duration.ofSeconds(20)).build();
+        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() != 200) {
+            throw new IllegalStateException("management API answered " + resp.statusCode()
+                    + ": enable it with rabbitmq-plugins enable rabbitmq_management");
+        }
+        long sum = 0;
+        int queues = 0;
+        for (JsonNode q : JSON.readTree(resp.body())) {
+            String name = q.path("name").asText();
+            if (name.startsWith("j1000-") && name.endsWith("@bench." + namespace + ".pidbox")) {
+                queues++;
+                sum += q.path("message_stats").path("deliver_get").asLong(0);
+            }
+        }
+        if (queues != 1000) {
+            throw new IllegalStateException("expected 1000 node queues in " + namespace + ", found " + queues);
+        }
+        return sum;
+    }
+
+    // ------------------------------------------------------------------ attach
+
+    private void attach() throws Exception {
+        Path jolokia = Paths.get("target", "bench-libs").toAbsolutePath();
+        Path jolokiaJar;
+        try (var files = Files.list(jolokia)) {
+            jolokiaJar = files.filter(f -> f.getFileName().toString().startsWith("jolokia-agent-jvm")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no Jolokia jar in " + jolokia + ": run with -Pbench"));
+        }
+        String namespace = ns("attach");
+        List<Double> pidbox = new ArrayList<>();
+        List<Double> jol = new ArrayList<>();
+        try (Connection connection = RabbitMQ.connect("pidbox-bench-attach");
+                Mailbox mailbox = Mailbox.builder(namespace).build().bind(connection)) {
+            for (int i = 0; i < ATTACH_REPS; i++) {
+                try (Proc target = sleeper("attach-target", List.of())) {
+                    target.await(l -> l.startsWith("READY"), Duration.ofSeconds(30));
+                    Thread.sleep(1000);
+                    String node = "attach-" + i + "@bench";
+                    long t0 = System.nanoTime();
+                    try (Proc attach = start("pidbox-attach", List.of(java(), "-jar", agentJar().toString(),
+                            "attach", Long.toString(target.pid()), "broker=" + BROKER, "namespace=" + namespace,
+                            "node=" + node))) {
+                        long answered = -1;
+                        while (answered < 0 && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)) {
+                            long c = System.nanoTime();
+                            CallResult r = mailbox.call(List.of(node), "ping", Map.of(), Duration.ofMillis(20));
+                            for (Reply reply : r.replies()) {
+                                answered = c + reply.elapsed().toNanos();
+                            }
+                        }
+                        if (answered < 0) {
+                            throw new AssertionError("attached node never answered; attach output " + attach.lines);
+                        }
+                        pidbox.add((answered - t0) / 1e6);
+                    }
+                }
+                try (Proc target = sleeper("jolokia-target", List.of())) {
+                    target.await(l -> l.startsWith("READY"), Duration.ofSeconds(30));
+                    Thread.sleep(1000);
+                    int port = freePort();
+                    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+                    HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jolokia/version"))
+                            .timeout(Duration.ofSeconds(2)).build();
+                    long t0 = System.nanoTime();
+                    try (Proc attach = start("jolokia-attach", List.of(java(), "-jar", jolokiaJar.toString(),
+                            "--host", "127.0.0.1", "--port", Integer.toString(port), "start", Long.toString(target.pid())))) {
+                        long answered = -1;
+                        while (answered < 0 && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)) {
+                            try {
+                                HttpResponse<String> resp = http.send(get, HttpResponse.BodyHandlers.ofString());
+                                if (resp.statusCode() == 200 && resp.body().contains("agent")) {
+                                    answered = System.nanoTime();
+                                }
+                            } catch (IOException e) {
+                                Thread.sleep(10);
+                            }
+                        }
+                        if (answered < 0) {
+                            throw new AssertionError("Jolokia never answered; attach output " + attach.lines);
+                        }
+                        jol.add((answered - t0) / 1e6);
+                    }
+                }
+            }
+        }
+        double p = median(pidbox);
+        double j = median(jol);
+        notes.add("attach runs (ms): pidbox " + fmt(pidbox) + "; Jolokia " + fmt(jol));
+        row("attach to first reply (median of " + ATTACH_REPS + ", Java " + Runtime.version().feature() + ")",
+                ms(p), ms(j) + " (Jolokia " + jolokiaJar.getFileName().toString().replaceAll("[^0-9.]", "")
+                        .replaceAll("^\\.+|\\.+$", "") + ")",
+                ratio(p, j), "<= 1.0", p <= j ? "yes" : "no");
+    }
+
+    // ------------------------------------------------------------------ footprint
+
+    private void footprint() throws Exception {
+        String namespace = ns("idle");
+        String node = "idle@bench";
+        String agent = "-javaagent:" + agentJar() + "=broker=" + BROKER + ",namespace=" + namespace
+                + ",node=" + node;
+        // premain: JVM start to main, with and without the agent
+        List<Double> without = new ArrayList<>();
+        List<Double> with = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            without.add(timeToMain(List.of()));
+            with.add(timeToMain(List.of("-javaagent:" + agentJar() + "=broker=" + BROKER + ",namespace="
+                    + namespace + ",node=premain-" + i + "@bench")));
+        }
+        double premain = median(with) - median(without);
+        try (Proc plain = sleeper("idle-plain", List.of());
+                Proc host = sleeper("idle-agent", List.of(agent));
+                Connection connection = RabbitMQ.connect("pidbox-bench-idle");
+                Mailbox mailbox = Mailbox.builder(namespace).build().bind(connection)) {
+            plain.await(l -> l.startsWith("READY"), Duration.ofSeconds(30));
+            host.await(l -> l.startsWith("READY"), Duration.ofSeconds(30));
+            CallResult r = CallResultWait.until(mailbox, node, Duration.ofSeconds(30));
+            if (!r.isComplete()) {
+                throw new AssertionError("idle agent node never answered");
+            }
+            long cpu0Plain = cpuTicks(plain.pid());
+            long cpu0Host = cpuTicks(host.pid());
+            Thread.sleep(IDLE_SECONDS * 1000L);
+            long cpuPlain = cpuTicks(plain.pid()) - cpu0Plain;
+            long cpuHost = cpuTicks(host.pid()) - cpu0Host;
+            int threadsPlain = threads(plain.pid());
+            int threadsHost = threads(host.pid());
+            List<String> added = threadNames(host.pid());
+            added.removeAll(threadNames(plain.pid()));
+            long heapPlain = heapAfterGc(plain.pid());
+            long heapHost = heapAfterGc(host.pid());
+            long classesPlain = classes(plain.pid());
+            long classesHost = classes(host.pid());
+            long tick = 10; // ms per clock tick (USER_HZ 100)
+            double cpuMsHost = cpuHost * tick;
+            double cpuMsPlain = cpuPlain * tick;
+            row("idle agent: threads added", Integer.toString(threadsHost - threadsPlain) + " " + added,
+                    "-", "-", "<= 3", threadsHost - threadsPlain <= 3 ? "yes" : "no");
+            row("idle agent: heap retained after GC", String.format(Locale.ROOT, "%.1f MB", (heapHost - heapPlain) / 1024.0),
+                    "-", "-", "<= 8 MB", heapHost - heapPlain <= 8 * 1024 ? "yes" : "no");
+            row("idle agent: classes loaded", Long.toString(classesHost - classesPlain), "-", "-", "-", "-");
+            row("idle agent: CPU over " + IDLE_SECONDS + " s idle",
+                    String.format(Locale.ROOT, "%.0f ms (host without agent: %.0f ms)", cpuMsHost, cpuMsPlain), "-", "-",
+                    "no measurable CPU", cpuMsHost - cpuMsPlain <= 20 ? "yes" : "no");
+            row("premain: JVM start to main, agent minus none (median of 5)", ms(premain),
+                    "-", "-", "-", "-");
+            notes.add("time to main (ms): without agent " + fmt(without) + "; with agent " + fmt(with));
+        }
+    }
+
+    /** Polls ping until the node answers. */
+    static final class CallResultWait {
+        static CallResult until(Mailbox mailbox, String node, Duration max) {
+            long end = System.nanoTime() + max.toNanos();
+            CallResult r;
+            do {
+                r = mailbox.call(List.of(node), "ping", Map.of(), Duration.ofMillis(200));
+            } while (!r.isComplete() && System.nanoTime() < end);
+            return r;
+        }
+    }
+
+    private double timeToMain(List<String> options) throws Exception {
+        long t = System.nanoTime();
+        try (Proc p = sleeper("premain", options)) {
+            p.await(l -> l.startsWith("READY"), Duration.ofSeconds(30));
+            return (p.firstLineNanos - t) / 1e6;
+        }
+    }
+
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+    }
+
+    private static int threads(long pid) throws IOException {
+        for (String l : Files.readAllLines(Paths.get("/proc", Long.toString(pid), "status"))) {
+            if (l.startsWith("Threads:")) {
+                return Integer.parseInt(l.substring(8).trim());
+            }
+        }
+        throw new IllegalStateException("no Threads line for " + pid);
+    }
+
+    private List<String> threadNames(long pid) throws Exception {
+        List<String> names = new ArrayList<>();
+        for (String l : jcmd(pid, "Thread.print").split("\n")) {
+            if (l.startsWith("\"")) {
+                String name = l.substring(1, l.indexOf('"', 1)).replaceAll("[0-9]+", "N");
+                if (!name.equals("Attach Listener")) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+
+    private long heapAfterGc(long pid) throws Exception {
+        jcmd(pid, "GC.run");
+        String info = jcmd(pid, "GC.heap_info");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+        if (!m.find()) {
+            throw new IllegalStateException("no heap use in " + info);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private long classes(long pid) throws Exception {
+        long loaded = 0;
+        for (String l : jcmd(pid, "PerfCounter.print").split("\n")) {
+            String[] kv = l.split("=");
+            if (kv.length != 2) {
+                continue;
+            }
+            switch (kv[0].trim()) {
+                case "java.cls.loadedClasses":
+                case "java.cls.sharedLoadedClasses":
+                    loaded += Long.parseLong(kv[1].trim());
+                    break;
+                case "java.cls.unloadedClasses":
+                case "java.cls.sharedUnloadedClasses":
+                    loaded -= Long.parseLong(kv[1].trim());
+                    break;
+                default:
+                    break;
+            }
+        }
+        return loaded;
+    }
+
+    private static String jcmd(long pid, String command) throws Exception {
+        Path jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("jcmd " + command + " hung");
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private Proc sleeper(String name, List<String> options) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m"));
+        cmd.addAll(options);
+        cmd.addAll(List.of("-cp", TargetJvm.testClasspath(), SleeperApp.class.getName(), "stdin"));
+        return start(name, cmd);
+    }
+
+    /** The agent jar under test: {@code -Dbench.agentJar=...} (to measure another build), else the module's. */
+    private static Path agentJar() {
+        String jar = System.getProperty("bench.agentJar", "");
+        return jar.isEmpty() ? TargetJvm.agentJar() : Paths.get(jar);
+    }
+
+    private static String java() {
+        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String python(String script) {
+        return Paths.get("src", "test", "python", "bench", script).toAbsolutePath().toString();
+    }
+
+    private JsonNode kombu(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Python.executable(), python("kombu_bench.py"), "--broker", BROKER));
+        cmd.addAll(List.of(args));
+        try (Proc p = start("kombu-bench", cmd)) {
+            if (!p.process.waitFor(600, TimeUnit.SECONDS)) {
+                throw new AssertionError("kombu_bench " + List.of(args) + " did not finish");
+            }
+            Thread.sleep(100);
+            for (int i = p.lines.size() - 1; i >= 0; i--) {
+                if (p.lines.get(i).startsWith("{")) {
+                    return JSON.readTree(p.lines.get(i));
+                }
+            }
+            throw new AssertionError("kombu_bench " + List.of(args) + " printed no result: " + p.lines + " "
+                    + p.errors);
+        }
+    }
+
+    private Proc start(String name, List<String> cmd) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("PIDBOX_") && !k.equals("PIDBOX_PYTHON")
+                || k.equals("JAVA_TOOL_OPTIONS"));
+        Proc p = new Proc(name, pb.start());
+        procs.add(p);
+        return p;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String rabbitmqctl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("rabbitmqctl", "-q"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        p.waitFor(60, TimeUnit.SECONDS);
+        return out;
+    }
+
+    /** A child process whose output is read line by line; close() ends it (stdin EOF, then TERM, then KILL). */
+    static final class Proc implements AutoCloseable {
+        final String name;
+        final Process process;
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        final List<String> errors = new CopyOnWriteArrayList<>();
+        volatile long firstLineNanos;
+
+        Proc(String name, Process process) {
+            this.name = name;
+            this.process = process;
+            pump(process.getInputStream(), lines, true);
+            pump(process.getErrorStream(), errors, false);
+        }
+
+        private void pump(java.io.InputStream in, List<String> sink, boolean out) {
+            Thread t = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                    String l;
+                    while ((l = r.readLine()) != null) {
+                        if (out && firstLineNanos == 0) {
+                            firstLineNanos = System.nanoTime();
+                        }
+                        sink.add(l);
+                    }
+                } catch (IOException e) {
+                    // ended
+                }
+            }, "bench-" + name);
+            t.setDaemon(true);
+            t.start();
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        void await(Predicate<String> line, Duration timeout) throws InterruptedException {
+            long end = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < end) {
+                for (String l : lines) {
+                    if (line.test(l)) {
+                        return;
+                    }
+                }
+                if (!process.isAlive()) {
+                    break;
+                }
+                Thread.sleep(5);
+            }
+            throw new AssertionError(name + ": no expected line within " + timeout + "; out " + lines + "; err "
+                    + errors.subList(0, Math.min(40, errors.size())));
+        }
+
+        @Override
+        public void close() {
+            try {
+                process.getOutputStream().close();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroy();
+                    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ numbers and table
+
+    static double percentile(double[] values, double p) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        int k = (int) Math.ceil(p / 100.0 * v.length) - 1;
+        return v[Math.max(0, Math.min(v.length - 1, k))];
+    }
+
+    static double median(List<Double> values) {
+        List<Double> v = new ArrayList<>(values);
+        Collections.sort(v);
+        int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
+
+    static String ms(double ms) {
+        return ms < 10 ? String.format(Locale.ROOT, "%.2f ms", ms) : String.format(Locale.ROOT, "%.0f ms", ms);
+    }
+
+    static String ratio(double ours, double peer) {
+        return peer == 0 ? "-" : String.format(Locale.ROOT, "%.3f", ours / peer);
+    }
+
+    static String fmt(List<Double> values) {
+        List<String> s = new ArrayList<>();
+        for (double v : values) {
+            s.add(String.format(Locale.ROOT, "%.0f", v));
+        }
+        return String.join(", ", s);
+    }
+
+    private void writeTable() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| measure | pidbox | peer (kombu / Jolokia) | ratio pidbox/peer | target | met |\n");
+        sb.append("|---|---|---|---|---|---|\n");
+        for (String[] r : rows) {
+            sb.append("| ").append(String.join(" | ", r)).append(" |\n");
+        }
+        sb.append('\n');
+        Map<String, String> machine = new LinkedHashMap<>();
+        machine.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        machine.put("date", java.time.Instant.now().toString());
+        machine.put("agent jar", agentJar().toString());
+        sb.append("Machine: ").append(machine).append("\n\n");
+        for (String n : notes) {
+            sb.append("- ").append(n).append('\n');
+        }
+        Path out = Paths.get("target", "benchmarks.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, sb.toString());
+        System.out.println("\n===== benchmarks (" + out.toAbsolutePath() + ") =====\n" + sb);
+    }
+}
