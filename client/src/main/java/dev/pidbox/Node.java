@@ -481,13 +481,13 @@ public final class Node implements AutoCloseable {
 
     /** Refuses a request before dispatch: counts, audits and answers when a reply was asked for. */
     private void refuse(IncomingRequest in, String keyId, String keyName, String outcome, String error) {
-        observe(in.method(), outcome, 0);
-        audit(in, keyId, keyName, outcome, error);
         if (in.replyTo() != null && !closed) {
             Map<String, Object> err = new LinkedHashMap<>();
             err.put("error", error);
             sendReply(err, in);
         }
+        observe(in.method(), outcome, 0);
+        audit(in, keyId, keyName, outcome, error);
     }
 
     private void audit(IncomingRequest in, String keyId, String keyName, String outcome, String detail) {
@@ -556,11 +556,13 @@ public final class Node implements AutoCloseable {
             if (!answered.compareAndSet(false, true)) {
                 return;
             }
-            observe(in.method(), result.outcome, System.nanoTime() - start);
-            audit(in, keyId, keyName, result.outcome, result.detail);
+            long nanos = System.nanoTime() - start;
+            // The caller first; metrics and audit after, so they never delay a reply.
             if (in.replyTo() != null && !closed) {
                 sendReply(result.value, in);
             }
+            observe(in.method(), result.outcome, nanos);
+            audit(in, keyId, keyName, result.outcome, result.detail);
         }
 
         private void timeout(java.util.concurrent.Future<?> future, java.time.Duration limit) {

@@ -43,10 +43,25 @@ public final class PidboxMetrics implements CallObserver, MeterBinder {
 
     private static final String DESCRIPTION = "pidbox commands handled by this node, by method and outcome";
 
-    private final SimpleMeterRegistry local = new SimpleMeterRegistry();
+    /** Made on first use: Micrometer's classes then load after the node is up, not before it answers. */
+    private volatile SimpleMeterRegistry local;
     private final Set<String> methods = ConcurrentHashMap.newKeySet();
     private final Set<Meter.Id> timers = ConcurrentHashMap.newKeySet();
     private final List<MeterRegistry> bound = new CopyOnWriteArrayList<>();
+
+    private SimpleMeterRegistry local() {
+        SimpleMeterRegistry r = local;
+        if (r == null) {
+            synchronized (this) {
+                r = local;
+                if (r == null) {
+                    r = new SimpleMeterRegistry();
+                    local = r;
+                }
+            }
+        }
+        return r;
+    }
 
     @Override
     public void onCall(String method, String outcome, long nanos) {
@@ -62,7 +77,7 @@ public final class PidboxMetrics implements CallObserver, MeterBinder {
                 .description(DESCRIPTION)
                 .tag("method", tag)
                 .tag("outcome", outcome == null ? "unknown" : outcome)
-                .register(local);
+                .register(local());
         timer.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
         if (timers.add(timer.getId())) {
             for (MeterRegistry registry : bound) {
@@ -78,7 +93,7 @@ public final class PidboxMetrics implements CallObserver, MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         bound.add(registry);
-        for (Timer timer : local.find(CALLS).timers()) {
+        for (Timer timer : local().find(CALLS).timers()) {
             publish(timer, registry);
         }
     }
@@ -98,7 +113,7 @@ public final class PidboxMetrics implements CallObserver, MeterBinder {
         List<Map<String, Object>> calls = new ArrayList<>();
         Map<String, Long> totals = new TreeMap<>();
         long all = 0;
-        for (Timer t : local.find(CALLS).timers()) {
+        for (Timer t : local().find(CALLS).timers()) {
             String method = t.getId().getTag("method");
             String outcome = t.getId().getTag("outcome");
             long count = t.count();

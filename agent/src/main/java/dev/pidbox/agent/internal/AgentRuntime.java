@@ -150,14 +150,15 @@ public final class AgentRuntime {
             observers.forEach(builder::observer);
             Node n = builder.build();
             node = n;
-            // JMX first, so that whoever sees the node answer also finds its MBean.
-            registerJmx(name, uri);
             n.listen();
             if (stopping) {
                 closeAll();
                 return;
             }
             System.setProperty(PROP_STATE, "listening");
+            // JMX after the node answers: the platform MBean server and Micrometer cost a few hundred ms of
+            // class loading in a JVM that never used JMX, which should not delay the first reply.
+            registerJmx(name, uri);
             log("node " + name + " listening in namespace " + options.namespace() + " on " + Brokers.redact(uri));
         } catch (RuntimeException | LinkageError e) {
             System.err.println("pidbox-agent: node " + name + " not started: " + e.getMessage());

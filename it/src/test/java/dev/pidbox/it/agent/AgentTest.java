@@ -248,6 +248,9 @@ class AgentTest {
         start(TargetJvm.currentJavaHome(), List.of("-javaagent:" + TargetJvm.agentJar() + "=" + agentArgs(node)), "stdin");
         awaitNode(node);
         call(node, "ping", Map.of());
+        // The MBeans are registered right after the node starts answering.
+        await().atMost(Duration.ofSeconds(10)).until(() -> call(node, "mbean.query", Map.of("pattern", "dev.pidbox:*"))
+                .byNode().get(node).toString().contains("type=Node"));
 
         Map<String, Object> bean = (Map<String, Object>) call(node, "mbean.get", Map.of("name", "dev.pidbox:type=Node"))
                 .byNode().get(node);
