@@ -458,6 +458,17 @@ class PidboxBenchmark {
             if (!r.isComplete()) {
                 throw new AssertionError("idle agent node never answered");
             }
+            // The agent finishes starting after its node answers (it registers its MBeans then): wait for
+            // that, and a few seconds more, so the idle window holds no start-up work.
+            long jmxDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!String.valueOf(mailbox.call(List.of(node), "mbean.query", Map.of("pattern", "dev.pidbox:type=Node"),
+                    Duration.ofSeconds(2)).byNode().get(node)).contains("type=Node")) {
+                if (System.nanoTime() > jmxDeadline) {
+                    throw new AssertionError("idle agent never registered dev.pidbox:type=Node");
+                }
+                Thread.sleep(200);
+            }
+            Thread.sleep(3000);
             long cpu0Plain = cpuTicks(plain.pid());
             long cpu0Host = cpuTicks(host.pid());
             Thread.sleep(IDLE_SECONDS * 1000L);
