@@ -120,6 +120,12 @@ public final class AgentRuntime {
         System.setProperty(PROP_BROKER, Brokers.redact(uri));
         String name = nodeName();
         System.setProperty(PROP_NODE, name);
+        // Build the handlers (class loading, mostly) while the connection handshake waits on the network.
+        java.util.concurrent.FutureTask<List<HandlerDefinition>> handlers = new java.util.concurrent.FutureTask<>(
+                this::handlers);
+        Thread handlerBuilder = new Thread(handlers, "pidbox-agent-handlers");
+        handlerBuilder.setDaemon(true);
+        handlerBuilder.start();
         while (!stopping) {
             try {
                 System.setProperty(PROP_STATE, "connecting");
@@ -143,7 +149,7 @@ public final class AgentRuntime {
             Mailbox unbound = Mailbox.builder(options.namespace()).type(options.type()).routed(options.routed())
                     .errorSink(sink).build();
             mailbox = unbound.bind(connection);
-            Node.Builder builder = mailbox.node(name).handlers(handlers()).tags(options.tags())
+            Node.Builder builder = mailbox.node(name).handlers(awaitHandlers(handlers)).tags(options.tags())
                     .handlerThreads(options.handlerThreads()).handlerTimeout(options.handlerTimeout())
                     .policy(policy()).trustedKeys(trustedKeys()).audit(auditSink())
                     .auditExchange(options.get("audit-exchange"));
@@ -195,6 +201,17 @@ public final class AgentRuntime {
             meterRegistry = registry;
         } catch (RuntimeException | LinkageError e) {
             sink.report("pidbox-agent: could not start the JMX metrics registry", e);
+        }
+    }
+
+    private static List<HandlerDefinition> awaitHandlers(java.util.concurrent.FutureTask<List<HandlerDefinition>> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building handlers", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("building handlers failed: " + e.getCause(), e.getCause());
         }
     }
 
