@@ -169,7 +169,7 @@ public final class Json {
 
     /**
      * Whether {@code value} holds only what the streaming codec writes exactly as the mapper would: null,
-     * String, Boolean, Integer, Long, Double, and Maps with String keys and Lists of those, not too deep
+     * String, Boolean, Integer, Long, Double, and Maps with String keys and Collections of those, not too deep
      * (deeper values go to the mapper, which reports the nesting limit).
      */
     private static boolean isPlain(Object value, int depth) {
@@ -188,8 +188,8 @@ public final class Json {
             }
             return true;
         }
-        if (value instanceof List) {
-            for (Object o : (List<?>) value) {
+        if (value instanceof Collection) {
+            for (Object o : (Collection<?>) value) {
                 if (!isPlain(o, depth + 1)) {
                     return false;
                 }
@@ -221,7 +221,7 @@ public final class Json {
             g.writeEndObject();
         } else {
             g.writeStartArray();
-            for (Object o : (List<?>) value) {
+            for (Object o : (Collection<?>) value) {
                 write(g, o);
             }
             g.writeEndArray();
@@ -237,38 +237,10 @@ public final class Json {
                 || value instanceof Long || value instanceof Double) {
             return value;
         }
-        if (isPlainContainer(value, 0)) {
+        if (isPlain(value, 0)) {
             return copyPlain(value);
         }
         return mapper().convertValue(value, Object.class);
-    }
-
-    /** Maps with String keys and Collections of null, String, Boolean, Integer, Long, Double: copied as is. */
-    private static boolean isPlainContainer(Object value, int depth) {
-        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
-                || value instanceof Long || value instanceof Double) {
-            return true;
-        }
-        if (depth >= MAX_DEPTH) {
-            return false;
-        }
-        if (value instanceof Map) {
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
-                if (!(e.getKey() instanceof String) || !isPlainContainer(e.getValue(), depth + 1)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (value instanceof Collection) {
-            for (Object o : (Collection<?>) value) {
-                if (!isPlainContainer(o, depth + 1)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     private static Object copyPlain(Object value) {
