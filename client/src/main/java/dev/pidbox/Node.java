@@ -789,7 +789,7 @@ public final class Node implements AutoCloseable {
             return null;
         }
         selected.incrementAndGet();
-        return dispatchFromMessage(body, properties);
+        return dispatchIncomingSync(in);
     }
 
     /**
@@ -797,7 +797,10 @@ public final class Node implements AutoCloseable {
      * applies; signatures do not (there are no raw bytes to check: this is for trusted in-process callers).
      */
     public Object dispatchFromMessage(Map<String, Object> body, AMQP.BasicProperties properties) {
-        IncomingRequest in = IncomingRequest.fromBody(body, properties);
+        return dispatchIncomingSync(IncomingRequest.fromBody(body, properties));
+    }
+
+    private Object dispatchIncomingSync(IncomingRequest in) {
         if (!(in.method() instanceof String)) {
             rejected.incrementAndGet();
             Object err = errorValue("ValueError", "request has no method");

@@ -3,20 +3,14 @@ package dev.pidbox.it.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.Connection;
-import dev.pidbox.Mailbox;
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.it.support.TargetJvm;
 import dev.pidbox.it.support.TcpGate;
 import java.io.File;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,32 +18,7 @@ import org.junit.jupiter.api.Test;
  * options do: bad options, a wrong URL, wrong credentials, a broker that is down and comes up later, a
  * broker restart, and a host that bundles conflicting versions of the agent's libraries.
  */
-@RabbitMQ.Required
-class AgentHostSafetyTest {
-    private static final String SLEEPER = "dev.pidbox.it.target.SleeperApp";
-    private static Connection connection;
-    private static String namespace;
-    private static Mailbox mailbox;
-    private final List<TargetJvm> targets = new ArrayList<>();
-
-    @BeforeAll
-    static void connect() {
-        connection = RabbitMQ.connect("pidbox-it-agent-safety");
-        namespace = RabbitMQ.uniqueNamespace("safety");
-        mailbox = Mailbox.builder(namespace).build().bind(connection);
-    }
-
-    @AfterAll
-    static void disconnect() throws Exception {
-        mailbox.close();
-        connection.close();
-    }
-
-    @AfterEach
-    void stopTargets() {
-        targets.forEach(TargetJvm::close);
-    }
-
+class AgentHostSafetyTest extends AgentTestBase {
     private TargetJvm startSleeper(String agentArgs, String... args) throws Exception {
         TargetJvm t = TargetJvm.start(TargetJvm.currentJavaHome(), TargetJvm.testClasspath(),
                 List.of("-javaagent:" + TargetJvm.agentJar() + "=" + agentArgs), SLEEPER, args);

@@ -3,9 +3,7 @@ package dev.pidbox.it.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.Connection;
 import dev.pidbox.CallResult;
-import dev.pidbox.Mailbox;
 import dev.pidbox.Request;
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.it.support.TargetJvm;
@@ -16,41 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The agent in real child JVMs on Java 17 and 25, at start (premain) and attached later. */
-@RabbitMQ.Required
-class AgentTest {
-    private static final String SLEEPER = "dev.pidbox.it.target.SleeperApp";
-    private static Connection connection;
-    private static String namespace;
-    private static Mailbox mailbox;
-    private final List<TargetJvm> targets = new ArrayList<>();
-
-    @BeforeAll
-    static void connect() {
-        connection = RabbitMQ.connect("pidbox-it-agent");
-        namespace = RabbitMQ.uniqueNamespace("agent");
-        mailbox = Mailbox.builder(namespace).build().bind(connection);
-    }
-
-    @AfterAll
-    static void disconnect() throws Exception {
-        mailbox.close();
-        connection.close();
-    }
-
-    @AfterEach
-    void stopTargets() {
-        targets.forEach(TargetJvm::close);
-    }
-
+class AgentTest extends AgentTestBase {
     static Stream<Path> javaHomes() {
         List<Path> homes = new ArrayList<>();
         homes.add(TargetJvm.currentJavaHome());

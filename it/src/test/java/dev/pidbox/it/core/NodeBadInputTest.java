@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.GetResponse;
 import dev.pidbox.CallResult;
 import dev.pidbox.Mailbox;
 import dev.pidbox.Node;
 import dev.pidbox.internal.Json;
 import dev.pidbox.it.support.RabbitMQ;
+import dev.pidbox.it.support.ReplyQueue;
 import dev.pidbox.it.support.TestNodes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,8 +35,7 @@ class NodeBadInputTest {
     private Channel raw;
     private Mailbox mailbox;
     private Node node;
-    private String replyKey;
-    private String replyQueue;
+    private ReplyQueue replies;
     private final List<String> reports = new CopyOnWriteArrayList<>();
     private final List<Map<String, Object>> recorded = TestNodes.newSink();
 
@@ -47,10 +46,7 @@ class NodeBadInputTest {
                 .bind(connection);
         node = mailbox.node("target@host").handlers(TestNodes.standard(recorded)).build().listen();
         raw = connection.createChannel();
-        raw.exchangeDeclare(mailbox.replyExchange(), "direct", false, false, false, Map.of());
-        replyKey = UUID.randomUUID().toString();
-        replyQueue = raw.queueDeclare("", false, true, true, Map.of()).getQueue();
-        raw.queueBind(replyQueue, mailbox.replyExchange(), replyKey);
+        replies = ReplyQueue.declare(raw, mailbox.replyExchange());
     }
 
     @AfterEach
@@ -70,30 +66,19 @@ class NodeBadInputTest {
 
     private String replyToJson(String ticket) {
         return "\"ticket\": \"" + ticket + "\", \"reply_to\": {\"exchange\": \"" + mailbox.replyExchange()
-                + "\", \"routing_key\": \"" + replyKey + "\"}";
+                + "\", \"routing_key\": \"" + replies.routingKey() + "\"}";
     }
 
     /** Waits for the reply carrying {@code ticket}; fails after 5 s. */
     @SuppressWarnings("unchecked")
     private Map<String, Object> replyFor(String ticket) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < end) {
-            GetResponse r = raw.basicGet(replyQueue, true);
-            if (r == null) {
-                Thread.sleep(20);
-                continue;
-            }
-            if (ticket.equals(String.valueOf(r.getProps().getHeaders().get("ticket")))) {
-                return (Map<String, Object>) ((Map<String, Object>) Json.decode(r.getBody())).get("target@host");
-            }
-        }
-        throw new AssertionError("no reply for ticket " + ticket);
+        return (Map<String, Object>) replies.replyFor(ticket, "target@host", Duration.ofSeconds(5));
     }
 
     private void assertNoReplyAndStillAnswersPing() throws Exception {
         CallResult ping = mailbox.call(List.of("target@host"), "ping", Map.of(), Duration.ofSeconds(5));
         assertThat(ping.byNode()).containsEntry("target@host", Map.of("ok", "pong"));
-        assertThat(raw.basicGet(replyQueue, true)).as("no reply was sent for the bad message").isNull();
+        assertThat(replies.poll()).as("no reply was sent for the bad message").isNull();
         assertThat(recorded).as("no handler ran for bad input").isEmpty();
         assertThat(node.isListening()).isTrue();
     }
@@ -238,7 +223,7 @@ class NodeBadInputTest {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("method", "ping");
         body.put("ticket", "t");
-        body.put("reply_to", Map.of("exchange", "amq.direct", "routing_key", replyQueue));
+        body.put("reply_to", Map.of("exchange", "amq.direct", "routing_key", replies.name()));
         publish("application/json", Json.encode(body));
 
         awaitReport("refused to reply to exchange 'amq.direct'");

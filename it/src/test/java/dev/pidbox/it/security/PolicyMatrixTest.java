@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.GetResponse;
 import dev.pidbox.Mailbox;
 import dev.pidbox.internal.Json;
 import dev.pidbox.internal.Wire;
 import dev.pidbox.it.support.RabbitMQ;
+import dev.pidbox.it.support.ReplyQueue;
 import dev.pidbox.it.support.TargetJvm;
 import dev.pidbox.security.Keys;
 import dev.pidbox.security.Signer;
@@ -50,8 +50,7 @@ class PolicyMatrixTest {
     private static Connection connection;
     private static Channel channel;
     private static String namespace;
-    private static String replyQueue;
-    private static String replyKey;
+    private static ReplyQueue replies;
     private static Signer ops;
     private static Signer intruder;
     private static final List<TargetJvm> targets = new ArrayList<>();
@@ -80,10 +79,7 @@ class PolicyMatrixTest {
         connection = RabbitMQ.connect("pidbox-it-matrix");
         channel = connection.createChannel();
         channel.exchangeDeclare(Wire.exchangeName(namespace), "fanout", false, false, false, Map.of());
-        channel.exchangeDeclare(Wire.replyExchangeName(namespace), "direct", false, false, false, Map.of());
-        replyKey = UUID.randomUUID().toString();
-        replyQueue = channel.queueDeclare("", false, true, true, Map.of()).getQueue();
-        channel.queueBind(replyQueue, Wire.replyExchangeName(namespace), replyKey);
+        replies = ReplyQueue.declare(channel, Wire.replyExchangeName(namespace));
         Mailbox signed = Mailbox.builder(namespace).signer(ops).build().bind(connection);
         for (String node : List.of(ALLOWING, DENYING)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> !signed.call(List.of(node), "ping", Map.of(),
@@ -133,7 +129,7 @@ class PolicyMatrixTest {
         String ticket = UUID.randomUUID().toString();
         @SuppressWarnings("unchecked")
         byte[] body = Json.encode(Wire.requestBody((String) cmd.get("method"), (Map<String, Object>) cmd.get("arguments"),
-                List.of(node), null, null, ticket, Wire.replyExchangeName(namespace), replyKey));
+                List.of(node), null, null, ticket, Wire.replyExchangeName(namespace), replies.routingKey()));
         long now = System.currentTimeMillis();
         Map<String, Object> headers = new HashMap<>();
         headers.put("clock", 1);
@@ -208,17 +204,6 @@ class PolicyMatrixTest {
 
     /** The reply carrying {@code ticket} from {@code node}; fails after 10 s. */
     private static Object replyFor(String ticket, String node) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < end) {
-            GetResponse r = channel.basicGet(replyQueue, true);
-            if (r == null) {
-                Thread.sleep(20);
-                continue;
-            }
-            if (ticket.equals(String.valueOf(r.getProps().getHeaders().get("ticket")))) {
-                return ((Map<?, ?>) Json.decode(r.getBody())).get(node);
-            }
-        }
-        throw new AssertionError("no reply for ticket " + ticket + " from " + node);
+        return replies.replyFor(ticket, node, Duration.ofSeconds(10));
     }
 }
