@@ -76,7 +76,7 @@ public final class Mailbox implements AutoCloseable {
     private final Settings settings;
     private final LamportClock clock;
     private final Connection connection;
-    private final String oid;
+    private volatile String oid;
 
     private final Object channelLock = new Object();
     private Channel channel;
@@ -90,7 +90,6 @@ public final class Mailbox implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.connection = connection;
-        this.oid = UUID.randomUUID().toString();
     }
 
     /** Starts a mailbox for {@code namespace}; {@code jvm} is the project default, {@code celery} reaches Celery. */
@@ -155,7 +154,19 @@ public final class Mailbox implements AutoCloseable {
 
     /** This bound mailbox's unique id, the routing key of its replies. */
     public String oid() {
-        return oid;
+        // Made on first use: a mailbox that only hosts nodes never needs one, and the first UUID of a JVM
+        // initialises SecureRandom (about 10 ms in a freshly attached agent, on the way to its first reply).
+        String id = oid;
+        if (id == null) {
+            synchronized (channelLock) {
+                id = oid;
+                if (id == null) {
+                    id = UUID.randomUUID().toString();
+                    oid = id;
+                }
+            }
+        }
+        return id;
     }
 
     /** The Lamport clock stamped on requests and adjusted by replies (shared with nodes of this mailbox). */
@@ -190,7 +201,7 @@ public final class Mailbox implements AutoCloseable {
 
     /** The reply queue of this mailbox: exclusive, auto-delete, bound to the reply exchange with the oid. */
     public QueueSpec getReplyQueue() {
-        return new QueueSpec(Wire.replyQueueName(oid, settings.namespace), replyExchange(), oid, false, true, true,
+        return new QueueSpec(Wire.replyQueueName(oid(), settings.namespace), replyExchange(), oid(), false, true, true,
                 queueArguments(settings.replyQueueExpires, settings.replyQueueTtl));
     }
 
@@ -296,7 +307,7 @@ public final class Mailbox implements AutoCloseable {
         try {
             Map<String, Object> body = Wire.requestBody(request.method(), plainArguments(request), request.destination(),
                     request.pattern(), request.matcher() == null ? null : request.matcher().wireName(), ticket,
-                    replyExchange(), oid);
+                    replyExchange(), oid());
             publish(body, Wire.requestProperties(clock.forward(), epochSeconds() + request.timeout().toNanos() / 1e9),
                     request.timeout());
             boolean met = call.await(deadline);
@@ -590,7 +601,7 @@ public final class Mailbox implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Mailbox{namespace=" + settings.namespace + ", type=" + settings.type.wireName() + ", oid=" + oid + "}";
+        return "Mailbox{namespace=" + settings.namespace + ", type=" + settings.type.wireName() + ", oid=" + oid() + "}";
     }
 
     // ---------------------------------------------------------------- gathering

@@ -16,8 +16,8 @@ import java.util.function.Predicate;
 import net.bytebuddy.agent.ByteBuddyAgent;
 
 /**
- * Loads the agent into another JVM (through byte-buddy-agent, which also works from a JRE) and reads
- * the target's agent state (through the JDK's attach API, when present). Failures are explained for the
+ * Loads the agent into another JVM and reads the target's agent state: through HotSpot's attach protocol
+ * spoken directly (Linux, Java 16+), otherwise through byte-buddy-agent and the JDK's attach API. Failures are explained for the
  * known causes: no such process, another user, attach disabled, shared memory disabled, another
  * container or PID namespace.
  */
@@ -51,11 +51,10 @@ public final class Attacher {
     public static void load(File agentJar, String pid, String arguments) {
         preflight(pid);
         try {
-            if (jdkAttachPresent() || !HotSpotAttach.available()) {
-                ByteBuddyAgent.attach(agentJar, pid, arguments);
-            } else {
-                // A JRE without jdk.attach: speak HotSpot's attach protocol directly (Java 16+).
+            if (useHotSpotProtocol()) {
                 HotSpotAttach.load(pid, agentJar.getAbsolutePath(), arguments);
+            } else {
+                ByteBuddyAgent.attach(agentJar, pid, arguments);
             }
         } catch (RuntimeException | LinkageError | IOException e) {
             throw new AttachFailure(explain(pid, e), e);
@@ -169,6 +168,16 @@ public final class Attacher {
         return 0;
     }
 
+    /**
+     * Whether to speak HotSpot's attach protocol ourselves (Java 16+ on Linux) rather than go through the JDK's
+     * attach API: it loads a fraction of the classes and does not sleep 100 ms before looking for the target's
+     * socket, which is most of the difference in attach time. {@code -Dpidbox.attach=jdk} forces the JDK's API
+     * (through byte-buddy-agent), which is also what other platforms and Java 11 to 15 use.
+     */
+    static boolean useHotSpotProtocol() {
+        return !"jdk".equals(System.getProperty("pidbox.attach")) && HotSpotAttach.available();
+    }
+
     /** Whether this JVM has the JDK's attach API (a JDK, not a trimmed JRE). */
     static boolean jdkAttachPresent() {
         return ModuleLayer.boot().findModule("jdk.attach").isPresent();
@@ -179,7 +188,7 @@ public final class Attacher {
      * neither is possible.
      */
     public static Map<String, String> systemProperties(String pid) {
-        if (jdkAttachPresent()) {
+        if (!useHotSpotProtocol() && jdkAttachPresent()) {
             return JdkAttach.systemProperties(pid);
         }
         if (!HotSpotAttach.available()) {
@@ -208,7 +217,7 @@ public final class Attacher {
                 return props;
             }
             try {
-                Thread.sleep(100);
+                Thread.sleep(25);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return props;

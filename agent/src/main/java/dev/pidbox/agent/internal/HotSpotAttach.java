@@ -20,9 +20,9 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * HotSpot's attach protocol spoken directly over its UNIX domain socket, for a launcher that runs on a JRE
- * without the jdk.attach module (where byte-buddy-agent would need JNA). Needs Java 16+ (UNIX domain
- * socket channels) and Linux. The steps are HotSpot's own: find or trigger the target's
+ * HotSpot's attach protocol spoken directly over its UNIX domain socket: the launcher's way to attach on
+ * Linux with Java 16+ (UNIX domain socket channels), a JRE without the jdk.attach module included. It is
+ * also faster than the JDK's attach API (fewer classes, no fixed 100 ms sleep). The steps are HotSpot's own: find or trigger the target's
  * {@code .java_pid<pid>} socket (an {@code .attach_pid<pid>} file plus SIGQUIT), then send one request.
  */
 final class HotSpotAttach {
@@ -115,7 +115,7 @@ final class HotSpotAttach {
         Path tmp = Paths.get("/proc", pid, "root", "tmp");
         Path socket = tmp.resolve(".java_pid" + nspid);
         if (Files.exists(socket)) {
-            return socket;
+            return checked(socket);
         }
         Path trigger = Paths.get("/proc", pid, "cwd", ".attach_pid" + nspid);
         try {
@@ -126,25 +126,63 @@ final class HotSpotAttach {
             Files.createFile(trigger);
         }
         try {
-            Process kill = new ProcessBuilder("kill", "-QUIT", pid).redirectErrorStream(true).start();
-            kill.waitFor(5, TimeUnit.SECONDS);
-            if (kill.exitValue() != 0) {
-                throw new IOException("cannot signal process " + pid + " (kill -QUIT failed)");
-            }
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            quit(pid);
+            // HotSpot opens the socket a few milliseconds after the signal. Poll briefly at first (the JDK's own
+            // attach sleeps 100 ms before its first look), then back off; signal once more half-way, as the JDK does.
+            long start = System.nanoTime();
+            long end = start + TimeUnit.SECONDS.toNanos(10);
+            boolean resent = false;
+            long pause = 1;
             while (!Files.exists(socket)) {
-                if (System.nanoTime() > end) {
+                long now = System.nanoTime();
+                if (now > end) {
                     throw new IOException("JVM " + pid + " opened no attach socket within 10 s");
                 }
-                Thread.sleep(50);
+                if (!resent && now - start > TimeUnit.SECONDS.toNanos(5)) {
+                    resent = true;
+                    quit(pid);
+                }
+                Thread.sleep(pause);
+                pause = Math.min(pause * 2, 50);
             }
-            return socket;
+            return checked(socket);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for JVM " + pid);
         } finally {
             Files.deleteIfExists(trigger);
         }
+    }
+
+    private static void quit(String pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-QUIT", pid).redirectErrorStream(true).start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("cannot signal process " + pid + " (kill -QUIT failed)");
+        }
+    }
+
+    /**
+     * Refuses a socket that is not the target's own: it must be a socket owned by this user (or this user must
+     * be root, as HotSpot allows) and writable by no one else, as the JDK's attach requires. Otherwise another
+     * user could plant one in /tmp and read the agent options (a broker password among them).
+     */
+    private static Path checked(Path socket) throws IOException {
+        Map<String, Object> a = Files.readAttributes(socket, "unix:uid,mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        int owner = ((Number) a.get("uid")).intValue();
+        int mode = ((Number) a.get("mode")).intValue();
+        int me = ((Number) Files.getAttribute(Paths.get("/proc/self"), "unix:uid")).intValue();
+        if ((mode & 0170000) != 0140000) {
+            throw new IOException(socket + " is not a socket; refusing to attach through it");
+        }
+        if (owner != me && me != 0) {
+            throw new IOException(socket + " belongs to uid " + owner + ", not to this user (uid " + me
+                    + "); refusing to attach through it");
+        }
+        if ((mode & 0022) != 0) {
+            throw new IOException(socket + " is writable by group or others (mode " + Integer.toOctalString(mode & 0777)
+                    + "); refusing to attach through it");
+        }
+        return socket;
     }
 
     /** The pid as the target sees it (the last NSpid entry), for a JVM in another PID namespace. */

@@ -95,6 +95,56 @@ class AgentTest extends AgentTestBase {
         assertAnswersPingThreadsAndMemory(node);
     }
 
+    @ParameterizedTest(name = "Java {0}")
+    @MethodSource("javaHomes")
+    void attachAndDetachAlsoWorkThroughTheJdkAttachApi(Path javaHome) throws Exception {
+        // The launcher speaks HotSpot's attach protocol itself where it can; -Dpidbox.attach=jdk takes the
+        // JDK's attach API (through byte-buddy-agent), the way other platforms and Java 11 to 15 attach.
+        String node = "jdk-api-" + version(javaHome) + "@it";
+        TargetJvm target = start(javaHome, List.of(), "stdin");
+        String java = TargetJvm.currentJavaHome().resolve("bin/java").toString();
+        String pid = Long.toString(target.pid());
+
+        TargetJvm.Result attach = TargetJvm.run(Duration.ofSeconds(60), List.of(java, "-Dpidbox.attach=jdk", "-jar",
+                TargetJvm.agentJar().toString(), "attach", pid, "broker=" + RabbitMQ.uri(), "namespace=" + namespace,
+                "node=" + node));
+        assertThat(attach.exitCode).as(attach.toString()).isZero();
+        assertThat(attach.out).contains("node " + node + " listening");
+        assertThat(call(node, "ping", Map.of()).byNode()).containsEntry(node, Map.of("ok", "pong"));
+
+        TargetJvm.Result detach = TargetJvm.run(Duration.ofSeconds(60), List.of(java, "-Dpidbox.attach=jdk", "-jar",
+                TargetJvm.agentJar().toString(), "detach", pid));
+        assertThat(detach.exitCode).as(detach.toString()).isZero();
+        assertThat(call(node, "ping", Map.of()).missing()).containsExactly(node);
+    }
+
+    @Test
+    void anAttachSocketOthersCanWriteIsRefusedBeforeTheOptionsAreSent() throws Exception {
+        // Someone plants /tmp/.java_pid<pid> for a process; attaching to it must not hand them the options
+        // (which may carry a broker password).
+        Process sleeper = new ProcessBuilder("sleep", "120").start();
+        Path socket = Path.of("/tmp", ".java_pid" + sleeper.pid());
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(socket));
+            server.configureBlocking(false);
+            Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+
+            TargetJvm.Result attach = TargetJvm.run(Duration.ofSeconds(60), List.of(
+                    TargetJvm.currentJavaHome().resolve("bin/java").toString(), "-jar", TargetJvm.agentJar().toString(),
+                    "attach", Long.toString(sleeper.pid()), "broker=amqp://user:secret@127.0.0.1:5672/",
+                    "namespace=" + namespace, "node=planted@it"));
+
+            assertThat(attach.exitCode).as(attach.toString()).isEqualTo(1);
+            assertThat(attach.err).contains("cannot attach to " + sleeper.pid())
+                    .contains("is writable by group or others (mode 666); refusing to attach through it");
+            assertThat(server.accept()).as("the planted socket was never connected to").isNull();
+        } finally {
+            sleeper.destroy();
+            Files.deleteIfExists(socket);
+        }
+    }
+
     @Test
     void aSecondAttachWithTheSameOptionsIsIdempotent() throws Exception {
         String node = "twice@it";

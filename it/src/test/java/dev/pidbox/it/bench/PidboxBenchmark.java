@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Connection;
 import dev.pidbox.CallResult;
 import dev.pidbox.Mailbox;
-import dev.pidbox.Reply;
 import dev.pidbox.Request;
 import dev.pidbox.it.support.Python;
 import dev.pidbox.it.support.RabbitMQ;
@@ -380,14 +379,7 @@ class PidboxBenchmark {
                     try (Proc attach = start("pidbox-attach", List.of(java(), "-jar", agentJar().toString(),
                             "attach", Long.toString(target.pid()), "broker=" + BROKER, "namespace=" + namespace,
                             "node=" + node))) {
-                        long answered = -1;
-                        while (answered < 0 && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)) {
-                            long c = System.nanoTime();
-                            CallResult r = mailbox.call(List.of(node), "ping", Map.of(), Duration.ofMillis(20));
-                            for (Reply reply : r.replies()) {
-                                answered = c + reply.elapsed().toNanos();
-                            }
-                        }
+                        long answered = firstReply(mailbox, node, t0);
                         if (answered < 0) {
                             throw new AssertionError("attached node never answered; attach output " + attach.lines);
                         }
@@ -430,6 +422,34 @@ class PidboxBenchmark {
                 ms(p), ms(j) + " (Jolokia " + jolokiaJar.getFileName().toString().replaceAll("[^0-9.]", "")
                         .replaceAll("^\\.+|\\.+$", "") + ")",
                 ratio(p, j), "<= 1.0", p <= j ? "yes" : "no");
+    }
+
+    /**
+     * When the first reply of {@code node} arrived (System.nanoTime), or -1 after 30 s. A ping is sent every 10 ms
+     * (Jolokia's poll retries every 10 ms too), each waiting up to 5 s, so a reply counts whenever it arrives: the
+     * first request a freshly attached node handles takes longer than 10 ms, as Jolokia's first HTTP read does.
+     */
+    private static long firstReply(Mailbox mailbox, String node, long t0) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong(-1);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Request ping = Request.builder("ping").destination(List.of(node)).timeout(Duration.ofSeconds(5)).build();
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bench-attach-ping");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            while (done.getCount() > 0 && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)) {
+                callers.execute(() -> mailbox.call(ping, reply -> {
+                    first.compareAndSet(-1, System.nanoTime());
+                    done.countDown();
+                }));
+                done.await(10, TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            callers.shutdown(); // calls sent before the node listened end at their own timeout
+        }
+        return first.get();
     }
 
     // ------------------------------------------------------------------ footprint
