@@ -3,7 +3,6 @@ package dev.pidbox;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -16,7 +15,6 @@ import dev.pidbox.internal.Wire;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -63,9 +60,9 @@ public final class Node implements AutoCloseable {
     private final java.util.List<CallObserver> observers;
 
     private final Object lock = new Object();
-    private Channel channel;
-    private Channel replyChannel;
-    private final Set<String> declaredReplyExchanges = new HashSet<>();
+    private Channel channel; // the connection's shared consume channel, while listening
+    private Channel declareChannel; // this node's own, for its declares; open while listening (see listen())
+    private NodeChannels shared; // while listening
     private String consumerTag;
     private ThreadPoolExecutor pool;
     private String registryKey;
@@ -160,7 +157,10 @@ public final class Node implements AutoCloseable {
         return tags;
     }
 
-    /** The channel the node consumes on, or null before {@link #listen()}. */
+    /**
+     * The channel the node consumes on, or null before {@link #listen()}. The nodes of one connection share it
+     * (as kombu's do): do not close it or use it for anything else.
+     */
     public Channel channel() {
         synchronized (lock) {
             return channel;
@@ -235,11 +235,14 @@ public final class Node implements AutoCloseable {
             }
             registryKey = key;
             Channel ch = null;
+            NodeChannels channels = NodeChannels.acquire(mailbox.connection());
+            shared = channels;
             try {
-                ch = mailbox.connection().createChannel();
-                if (ch == null) {
-                    throw new PidboxException("the broker has no free channel on this connection");
-                }
+                // Declares run on a channel of the node's own: a refused one closes only that channel, never
+                // the one the other nodes of this connection consume on. It stays open while the node listens,
+                // because amqp-client's topology recovery re-declares the queue through the channel that
+                // declared it (a closed one would leave the recovered consumer without its queue).
+                ch = channels.setupChannel();
                 ch.exchangeDeclare(mailbox.exchange(), mailbox.type().wireName(), false, false, false,
                         Collections.emptyMap());
                 AMQP.Queue.DeclareOk ok;
@@ -261,8 +264,11 @@ public final class Node implements AutoCloseable {
                     ch.queueBind(q.name(), mailbox.routedExchange(), hostname);
                 }
                 pool = newPool();
-                channel = ch;
-                consumerTag = ch.basicConsume(q.name(), true, "pidbox-node-" + hostname, new RequestConsumer(ch));
+                Channel consume = channels.consumeChannel();
+                // The tag names the queue, which is unique in the vhost, so tags never clash on the shared channel.
+                consumerTag = consume.basicConsume(q.name(), true, "pidbox-node-" + q.name(), new RequestConsumer(consume));
+                channel = consume;
+                declareChannel = ch;
                 return this;
             } catch (IOException | AlreadyClosedException e) {
                 cleanupFailedListen(ch);
@@ -296,6 +302,12 @@ public final class Node implements AutoCloseable {
             registryKey = null;
         }
         closeQuietly(ch);
+        consumerTag = null;
+        channel = null;
+        if (shared != null) {
+            shared.release();
+            shared = null;
+        }
         if (pool != null) {
             pool.shutdownNow();
             pool = null;
@@ -310,13 +322,15 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Stops consuming (the broker then deletes the auto-delete queue), closes the node's channels and ends
+     * Stops consuming (the broker then deletes the auto-delete queue), releases the channels it shares with the
+     * other nodes of its connection (the last one closes them) and ends
      * its handler threads. Idempotent.
      */
     @Override
     public void close() {
         Channel ch;
-        Channel rch;
+        Channel declared;
+        NodeChannels channels;
         ThreadPoolExecutor p;
         synchronized (lock) {
             if (closed) {
@@ -324,10 +338,12 @@ public final class Node implements AutoCloseable {
             }
             closed = true;
             ch = channel;
-            rch = replyChannel;
+            declared = declareChannel;
+            declareChannel = null;
+            channels = shared;
             p = pool;
             channel = null;
-            replyChannel = null;
+            shared = null;
             pool = null;
             if (registryKey != null) {
                 LISTENING.remove(registryKey);
@@ -338,10 +354,9 @@ public final class Node implements AutoCloseable {
             try {
                 ch.basicCancel(consumerTag);
             } catch (IOException | AlreadyClosedException e) {
-                // closing the channel below ends the consumer too
+                // the channel is gone, and the consumer with it
             }
         }
-        closeQuietly(ch);
         if (p != null) {
             p.shutdown();
             try {
@@ -353,17 +368,14 @@ public final class Node implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        closeQuietly(rch);
+        closeQuietly(declared);
+        if (channels != null) {
+            channels.release(); // the last node of the connection closes the shared channels
+        }
     }
 
     private static void closeQuietly(Channel ch) {
-        if (ch != null && ch.isOpen()) {
-            try {
-                ch.close();
-            } catch (IOException | TimeoutException | AlreadyClosedException e) {
-                // gone either way
-            }
-        }
+        NodeChannels.closeQuietly(ch);
     }
 
     // ---------------------------------------------------------------- receiving
@@ -874,6 +886,11 @@ public final class Node implements AutoCloseable {
                     + "' (the default and amq.* exchanges are not reply exchanges)", null);
             return;
         }
+        if (utf8Length(exchange) > 255 || utf8Length(routingKey) > 255) {
+            errorSink.report("node " + hostname + ": refused to reply: the reply exchange or routing key is longer than"
+                    + " AMQP's 255 bytes", null);
+            return;
+        }
         byte[] bytes;
         try {
             bytes = Json.encode(Wire.replyBody(hostname, Json.escapeKombuTags(Json.toPlain(value))));
@@ -886,71 +903,43 @@ public final class Node implements AutoCloseable {
                     + " bytes exceeds the limit of " + mailbox.maxReplySize() + " bytes")));
         }
         AMQP.BasicProperties props = Wire.replyProperties(in.ticket(), mailbox.clock().forward(), null);
+        NodeChannels channels;
         synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            try {
-                Channel ch = replyChannel();
-                if (declaredReplyExchanges.add(exchange)) {
-                    try {
-                        ch.exchangeDeclare(exchange, "direct", false, false, false, Collections.emptyMap());
-                    } catch (IOException e) {
-                        declaredReplyExchanges.remove(exchange);
-                        throw e;
-                    }
-                }
-                ch.basicPublish(exchange, routingKey, false, props, bytes);
-                replied.incrementAndGet();
-            } catch (IOException | AlreadyClosedException e) {
-                ShutdownSignalException sse = Mailbox.findShutdown(e);
-                errorSink.report("node " + hostname + ": could not reply to exchange '" + exchange + "': "
-                        + (sse != null ? sse.getReason() : e), e);
-                closeQuietly(replyChannel);
-                replyChannel = null;
-                declaredReplyExchanges.clear();
-            }
+            channels = shared;
+        }
+        if (closed || channels == null) {
+            return;
+        }
+        try {
+            channels.publish(exchange, "direct", routingKey, props, bytes);
+            replied.incrementAndGet();
+        } catch (IOException | AlreadyClosedException e) {
+            ShutdownSignalException sse = Mailbox.findShutdown(e);
+            errorSink.report("node " + hostname + ": could not reply to exchange '" + exchange + "': "
+                    + (sse != null ? sse.getReason() : e), e);
         }
     }
 
-    private boolean auditExchangeDeclared;
+    private static int utf8Length(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
 
     private void publishAudit(AuditEvent event) {
         byte[] bytes = Json.encode(event.toMap());
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType(Wire.CONTENT_TYPE)
                 .contentEncoding(Wire.CONTENT_ENCODING).deliveryMode(1).build();
+        NodeChannels channels;
         synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            try {
-                Channel ch = replyChannel();
-                if (!auditExchangeDeclared) {
-                    ch.exchangeDeclare(auditExchange, "fanout", false, false, false, Collections.emptyMap());
-                    auditExchangeDeclared = true;
-                }
-                ch.basicPublish(auditExchange, hostname, false, props, bytes);
-            } catch (IOException | AlreadyClosedException e) {
-                errorSink.report("node " + hostname + ": could not publish to audit exchange '" + auditExchange + "'", e);
-                closeQuietly(replyChannel);
-                replyChannel = null;
-                auditExchangeDeclared = false;
-                declaredReplyExchanges.clear();
-            }
+            channels = shared;
         }
-    }
-
-    private Channel replyChannel() throws IOException {
-        if (replyChannel == null || !replyChannel.isOpen()) {
-            Connection c = mailbox.connection();
-            replyChannel = c.createChannel();
-            declaredReplyExchanges.clear();
-            auditExchangeDeclared = false;
-            if (replyChannel == null) {
-                throw new IOException("the broker has no free channel on this connection");
-            }
+        if (closed || channels == null) {
+            return;
         }
-        return replyChannel;
+        try {
+            channels.publish(auditExchange, "fanout", hostname, props, bytes);
+        } catch (IOException | AlreadyClosedException e) {
+            errorSink.report("node " + hostname + ": could not publish to audit exchange '" + auditExchange + "'", e);
+        }
     }
 
     @Override

@@ -1,10 +1,16 @@
 package dev.pidbox.it.bench;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
 import dev.pidbox.Brokers;
 import dev.pidbox.HandlerDefinition;
 import dev.pidbox.Mailbox;
 import dev.pidbox.Node;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * in namespace NS with the handlers {@code ping}, {@code count} (a cast counter) and {@code get_count}, all
  * quick (run on the consumer thread, as kombu runs its handlers). Prints {@code READY <n>} and stops when its
  * standard input closes.
+ *
+ * <p>{@code NS:PREFIX:FROM:COUNT:raw} starts no pidbox node but the least any mailbox of this design needs, in
+ * plain amqp-client, for the broker floor of a gather: one exclusive queue per node bound to the fanout exchange
+ * {@code NS}, consumed on one channel, and for each delivery one reply, published on one other channel to the
+ * default exchange with the request's reply-to as routing key.
  */
 public final class BenchNodeHost {
     private BenchNodeHost() {
@@ -36,8 +47,13 @@ public final class BenchNodeHost {
         Connection connection = Brokers.connect(args[0], "pidbox-bench-host");
         Map<String, Mailbox> mailboxes = new HashMap<>();
         List<Node> nodes = new ArrayList<>();
+        int raw = 0;
         for (int a = 1; a < args.length; a++) {
             String[] p = args[a].split(":");
+            if (p.length > 4 && p[4].equals("raw")) {
+                raw += rawNodes(connection, p[0], p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+                continue;
+            }
             boolean routed = p.length > 4 && p[4].equals("routed");
             Mailbox mailbox = mailboxes.computeIfAbsent(p[0],
                     ns -> Mailbox.builder(ns).routed(routed).build().bind(connection));
@@ -51,7 +67,7 @@ public final class BenchNodeHost {
                 nodes.add(b.build().listen());
             }
         }
-        System.out.println("READY " + nodes.size());
+        System.out.println("READY " + (nodes.size() + raw));
         System.out.flush();
         try {
             while (System.in.read() >= 0) {
@@ -63,5 +79,30 @@ public final class BenchNodeHost {
             connection.close();
             System.out.println("STOPPED");
         }
+    }
+
+    private static int rawNodes(Connection connection, String exchange, String prefix, int from, int count)
+            throws IOException {
+        Channel setup = connection.createChannel();
+        setup.exchangeDeclare(exchange, "fanout", false, true, null);
+        Channel consume = connection.createChannel();
+        Channel reply = connection.createChannel();
+        for (int i = from; i < from + count; i++) {
+            String name = prefix + "-" + i + "@bench";
+            String queue = name + "." + exchange;
+            setup.queueDeclare(queue, false, true, true, null);
+            setup.queueBind(queue, exchange, "");
+            byte[] answer = ("{\"" + name + "\": {\"ok\": \"pong\"}}").getBytes(StandardCharsets.UTF_8);
+            consume.basicConsume(queue, true, new DefaultConsumer(consume) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body)
+                        throws IOException {
+                    synchronized (reply) {
+                        reply.basicPublish("", props.getReplyTo(), null, answer);
+                    }
+                }
+            });
+        }
+        return count;
     }
 }

@@ -52,7 +52,7 @@ class PidboxBenchmark {
     static final int RTT_WARMUP = Integer.getInteger("bench.rttWarmup", 2000);
     static final int RTT_CALLS = Integer.getInteger("bench.rttCalls", 2000);
     static final int GATHER_REPS = Integer.getInteger("bench.gatherReps", 11);
-    static final int GATHER_WARMUP = Integer.getInteger("bench.gatherWarmup", 30);
+    static final int GATHER_WARMUP = Integer.getInteger("bench.gatherWarmup", 200);
     static final int JAVA_CASTS = Integer.getInteger("bench.javaCasts", 50_000);
     static final int KOMBU_CASTS = Integer.getInteger("bench.kombuCasts", 10_000);
     static final int KOMBU_FLEET_MAX = Integer.getInteger("bench.kombuFleetMax", 1000);
@@ -142,6 +142,9 @@ class PidboxBenchmark {
                 int share = n / HOSTS + (h < n % HOSTS ? 1 : 0);
                 if (share > 0) {
                     javaSpecs.get(h).add(ns("j" + n) + ":j" + n + ":" + from + ":" + share + (n == 1000 ? ":routed" : ""));
+                    if (n == 1000) {
+                        javaSpecs.get(h).add(ns("raw") + ":raw:" + from + ":" + share + ":raw");
+                    }
                     if (n <= KOMBU_FLEET_MAX) {
                         kombuSpecs.get(h).add(ns("k" + n) + ":k" + n + ":" + from + ":" + share);
                     }
@@ -266,6 +269,59 @@ class PidboxBenchmark {
         }
         row("multi-call gather, " + n + " nodes (median of " + GATHER_REPS + " after " + GATHER_WARMUP + " warm-up)",
                 ms(median) + " (" + fewest + "/" + n + " replies)", peer, ratio, target, met);
+        if (n == 1000) {
+            double[] floor = rawGather(connection, ns("raw"), n);
+            Double k100 = kombuGather.get(100);
+            row("broker floor for the 1000-node gather: plain amqp-client, one queue per node, one reply each, same 4"
+                    + " JVMs, no pidbox code (median of " + GATHER_REPS + " after " + GATHER_WARMUP + " warm-up)",
+                    ms(floor[0]) + " (" + (int) floor[1] + "/" + n + " replies)",
+                    k100 == null ? "-" : ms(k100) + " (kombu, 100 nodes)", "pidbox " + ratio(median, floor[0])
+                            + " of the floor", "-", "-");
+        }
+    }
+
+    /**
+     * The same gather with nothing but amqp-client on both sides ({@link BenchNodeHost}'s raw nodes): what the
+     * broker and the node JVMs cost with one queue per node. Returns the median in ms and the fewest replies.
+     */
+    private static double[] rawGather(Connection connection, String exchange, int n) throws Exception {
+        com.rabbitmq.client.Channel ch = connection.createChannel();
+        try {
+            String queue = ch.queueDeclare().getQueue();
+            java.util.concurrent.atomic.AtomicInteger got = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> done =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            ch.basicConsume(queue, true, new com.rabbitmq.client.DefaultConsumer(ch) {
+                @Override
+                public void handleDelivery(String tag, com.rabbitmq.client.Envelope envelope,
+                        com.rabbitmq.client.AMQP.BasicProperties props, byte[] body) {
+                    if (got.incrementAndGet() == n) {
+                        done.get().countDown();
+                    }
+                }
+            });
+            com.rabbitmq.client.AMQP.BasicProperties props = new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                    .replyTo(queue).build();
+            byte[] request = "{\"method\": \"ping\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            List<Double> times = new ArrayList<>();
+            int fewest = Integer.MAX_VALUE;
+            for (int i = 0; i < GATHER_WARMUP + GATHER_REPS; i++) {
+                got.set(0);
+                done.set(new java.util.concurrent.CountDownLatch(1));
+                long t = System.nanoTime();
+                ch.basicPublish(exchange, "", props, request);
+                done.get().await(5, TimeUnit.SECONDS);
+                double elapsed = (System.nanoTime() - t) / 1e6;
+                if (i >= GATHER_WARMUP) {
+                    times.add(elapsed);
+                    fewest = Math.min(fewest, got.get());
+                    Thread.sleep(200);
+                }
+            }
+            return new double[] {median(times), fewest};
+        } finally {
+            ch.close();
+        }
     }
 
     private void cast(Connection connection, String jNs, String kNs) throws Exception {

@@ -408,6 +408,36 @@ class MailboxNodeTest {
     }
 
     @Test
+    void nodesOfOneConnectionShareTwoChannelsAndARefusedListenDisturbsNone() {
+        Node a = startNode("share-a@host");
+        Node b = startNode("share-b@host");
+        assertThat(a.channel()).as("one consume channel for the nodes of a connection").isSameAs(b.channel());
+
+        // The namespace's exchange is fanout; a direct mailbox of the same name is refused by the broker
+        // (PRECONDITION_FAILED), which closes the channel the refused declare ran on, and only that one.
+        Mailbox clash = Mailbox.builder(unbound.namespace()).type(ExchangeType.DIRECT).build().bind(connection);
+        assertThatThrownBy(() -> clash.node("share-c@host").handler(TestNodes.ping()).build().listen())
+                .isInstanceOf(dev.pidbox.PidboxException.class)
+                .hasMessageContaining("PRECONDITION_FAILED");
+        clash.close();
+        assertThat(a.isListening()).isTrue();
+        assertThat(mailbox.call(Request.builder("ping").expect(2).timeout(seconds(5)).build(), null).byNode())
+                .containsOnlyKeys("share-a@host", "share-b@host");
+
+        // Closing one leaves the other answering on the shared channels; closing the last closes them.
+        a.close();
+        assertThat(mailbox.call(Request.builder("ping").timeout(seconds(1)).build(), null).byNode())
+                .containsOnlyKeys("share-b@host");
+        var shared = b.channel();
+        b.close();
+        assertThat(shared.isOpen()).as("the last node of the connection closed the shared channel").isFalse();
+        Node again = startNode("share-d@host");
+        assertThat(mailbox.call(List.of("share-d@host"), "ping", Map.of(), seconds(5)).byNode())
+                .containsEntry("share-d@host", Map.of("ok", "pong"));
+        assertThat(again.channel()).isNotSameAs(shared);
+    }
+
+    @Test
     void closingANodeRemovesItsQueue() throws Exception {
         Node node = startNode("gone@host");
         String queue = node.getQueue().name();
