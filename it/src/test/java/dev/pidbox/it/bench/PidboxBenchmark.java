@@ -166,8 +166,9 @@ class PidboxBenchmark {
         for (Proc p : hosts) {
             p.await(l -> l.startsWith("READY"), Duration.ofSeconds(180));
         }
-        notes.add(String.format(Locale.ROOT, "fleets: %d JVMs hosting %d pidbox nodes and %d Python processes hosting %d"
-                + " kombu nodes (one connection each), all up in %.1f s", HOSTS, 2 + 1110, HOSTS,
+        notes.add(String.format(Locale.ROOT, "fleets: %d JVMs hosting %d pidbox nodes (and the 1000 plain amqp-client"
+                + " consumers of the broker-floor row) and %d Python processes hosting %d kombu nodes (one connection"
+                + " each), all up in %.1f s", HOSTS, 2 + 1110, HOSTS,
                 2 + 1110 - (KOMBU_FLEET_MAX < 1000 ? 1000 : 0), (System.nanoTime() - t) / 1e9));
         notes.add("kombu hosts run with sys.setrecursionlimit(100000): with Python's default of 1000 a broadcast to more"
                 + " than ~40 kombu nodes on one connection dies in a RecursionError (kombu declares the reply exchange,"
