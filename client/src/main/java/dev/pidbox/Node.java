@@ -243,31 +243,9 @@ public final class Node implements AutoCloseable {
                 // because amqp-client's topology recovery re-declares the queue through the channel that
                 // declared it (a closed one would leave the recovered consumer without its queue).
                 ch = channels.setupChannel();
-                ch.exchangeDeclare(mailbox.exchange(), mailbox.type().wireName(), false, false, false,
-                        Collections.emptyMap());
-                AMQP.Queue.DeclareOk ok;
-                try {
-                    ok = ch.queueDeclare(q.name(), q.durable(), q.exclusive(), q.autoDelete(), q.arguments());
-                } catch (IOException e) {
-                    ShutdownSignalException sse = Mailbox.findShutdown(e);
-                    if (sse != null && String.valueOf(sse.getReason()).contains("RESOURCE_LOCKED")) {
-                        throw duplicate(q, e);
-                    }
-                    throw e;
-                }
-                if (ok.getConsumerCount() > 0) {
-                    throw duplicate(q, null);
-                }
-                ch.queueBind(q.name(), q.exchange(), q.routingKey());
-                if (mailbox.isRouted()) {
-                    ch.exchangeDeclare(mailbox.routedExchange(), "direct", false, false, false, Collections.emptyMap());
-                    ch.queueBind(q.name(), mailbox.routedExchange(), hostname);
-                }
+                declare(ch, q);
                 pool = newPool();
-                Channel consume = channels.consumeChannel();
-                // The tag names the queue, which is unique in the vhost, so tags never clash on the shared channel.
-                consumerTag = consume.basicConsume(q.name(), true, "pidbox-node-" + q.name(), new RequestConsumer(consume));
-                channel = consume;
+                consume(channels, q);
                 declareChannel = ch;
                 return this;
             } catch (IOException | AlreadyClosedException e) {
@@ -283,6 +261,74 @@ public final class Node implements AutoCloseable {
                 cleanupFailedListen(ch);
                 throw e;
             }
+        }
+    }
+
+    /** Declares the exchange, the node's queue and its bindings on {@code ch}; refuses a name in use. */
+    private void declare(Channel ch, QueueSpec q) throws IOException {
+        ch.exchangeDeclare(mailbox.exchange(), mailbox.type().wireName(), false, false, false, Collections.emptyMap());
+        AMQP.Queue.DeclareOk ok;
+        try {
+            ok = ch.queueDeclare(q.name(), q.durable(), q.exclusive(), q.autoDelete(), q.arguments());
+        } catch (IOException e) {
+            ShutdownSignalException sse = Mailbox.findShutdown(e);
+            if (sse != null && String.valueOf(sse.getReason()).contains("RESOURCE_LOCKED")) {
+                throw duplicate(q, e);
+            }
+            throw e;
+        }
+        if (ok.getConsumerCount() > 0) {
+            throw duplicate(q, null);
+        }
+        ch.queueBind(q.name(), q.exchange(), q.routingKey());
+        if (mailbox.isRouted()) {
+            ch.exchangeDeclare(mailbox.routedExchange(), "direct", false, false, false, Collections.emptyMap());
+            ch.queueBind(q.name(), mailbox.routedExchange(), hostname);
+        }
+    }
+
+    /** Starts consuming the node's queue on the connection's shared consume channel. Called under lock. */
+    private void consume(NodeChannels channels, QueueSpec q) throws IOException {
+        Channel consume = channels.consumeChannel();
+        // The tag names the queue, which is unique in the vhost, so tags never clash on the shared channel.
+        consumerTag = consume.basicConsume(q.name(), true, "pidbox-node-" + q.name(), new RequestConsumer(consume));
+        channel = consume;
+    }
+
+    /**
+     * Listens again after the broker ended the node's consumer while its connection stayed up: its queue was
+     * deleted (by an operator, say), or the shared consume channel was closed by a channel error. amqp-client
+     * recovers consumers only after a lost connection, so without this the node would stay deaf. Retries with
+     * backoff (1 s doubling to 30 s) until it listens, is closed, or finds its name taken by another node.
+     */
+    private void listenAgain(long delayMillis) {
+        try {
+            TIMER.schedule(() -> {
+                synchronized (lock) {
+                    if (closed || shared == null || consumerTag != null) {
+                        return;
+                    }
+                    QueueSpec q = getQueue();
+                    try {
+                        Channel d = declareChannel;
+                        if (d == null || !d.isOpen()) {
+                            closeQuietly(d);
+                            d = shared.setupChannel();
+                            declareChannel = d;
+                        }
+                        declare(d, q);
+                        consume(shared, q);
+                        errorSink.report("node " + hostname + ": listening again on queue '" + q.name() + "'", null);
+                    } catch (IllegalStateException e) {
+                        errorSink.report("node " + hostname + ": cannot listen again: " + e.getMessage(), null);
+                    } catch (IOException | RuntimeException e) {
+                        errorSink.report("node " + hostname + ": could not listen again (retrying): " + e, null);
+                        listenAgain(Math.min(Math.max(1000, delayMillis * 2), 30_000));
+                    }
+                }
+            }, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the JVM is shutting down
         }
     }
 
@@ -402,6 +448,29 @@ public final class Node implements AutoCloseable {
                 errorSink.report("node " + hostname + ": channel closed by the broker: " + sig.getReason()
                         + (mailbox.connection().isOpen() ? "" : " (connection lost; it recovers if recovery is on)"),
                         null);
+                if (!sig.isHardError() && ended(tag)) {
+                    listenAgain(1000); // a channel error; a lost connection is amqp-client's to recover
+                }
+            }
+        }
+
+        @Override
+        public void handleCancel(String tag) {
+            if (!closed && ended(tag)) {
+                errorSink.report("node " + hostname + ": the broker cancelled its consumer (queue '" + getQueue().name()
+                        + "' deleted?); listening again", null);
+                listenAgain(1000);
+            }
+        }
+
+        /** Forgets the consumer {@code tag} if it is still the node's current one; true then. */
+        private boolean ended(String tag) {
+            synchronized (lock) {
+                if (tag == null || !tag.equals(consumerTag) || getChannel() != channel) {
+                    return false;
+                }
+                consumerTag = null;
+                return true;
             }
         }
     }

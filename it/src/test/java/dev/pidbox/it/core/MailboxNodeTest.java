@@ -438,6 +438,39 @@ class MailboxNodeTest {
     }
 
     @Test
+    void aNodeWhoseQueueIsDeletedListensAgain() throws Exception {
+        Node node = startNode("phoenix@host");
+        startNode("bystander@host");
+        try (var admin = connection.createChannel()) {
+            admin.queueDelete(node.getQueue().name()); // as an operator would, in the management UI
+        }
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> mailbox.call(List.of("phoenix@host"), "ping", Map.of(),
+                seconds(1)).byNode().containsKey("phoenix@host"));
+        assertThat(node.isListening()).isTrue();
+        assertThat(sinkReports).anyMatch(r -> r.contains("phoenix@host") && r.contains("cancelled its consumer"))
+                .anyMatch(r -> r.contains("phoenix@host") && r.contains("listening again"));
+        assertThat(mailbox.call(Request.builder("ping").expect(2).timeout(seconds(5)).build(), null).byNode())
+                .containsOnlyKeys("phoenix@host", "bystander@host");
+    }
+
+    @Test
+    void aChannelErrorOnTheSharedConsumeChannelLeavesEveryNodeListeningAgain() throws Exception {
+        Node a = startNode("relisten-a@host");
+        startNode("relisten-b@host");
+        var old = a.channel();
+        // Any channel error closes the channel; here one provoked on purpose (consuming a queue that does not exist).
+        assertThatThrownBy(() -> old.basicConsume("pbt-no-such-queue-" + System.nanoTime(), true,
+                new com.rabbitmq.client.DefaultConsumer(old))).isInstanceOf(java.io.IOException.class);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> mailbox.call(Request.builder("ping").expect(2)
+                .timeout(seconds(1)).build(), null).byNode().size() == 2);
+        assertThat(old.isOpen()).isFalse();
+        assertThat(a.channel()).isNotSameAs(old);
+        assertThat(a.channel().isOpen()).isTrue();
+    }
+
+    @Test
     void closingANodeRemovesItsQueue() throws Exception {
         Node node = startNode("gone@host");
         String queue = node.getQueue().name();
