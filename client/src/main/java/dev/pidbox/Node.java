@@ -302,33 +302,51 @@ public final class Node implements AutoCloseable {
      * backoff (1 s doubling to 30 s) until it listens, is closed, or finds its name taken by another node.
      */
     private void listenAgain(long delayMillis) {
+        long next = Math.min(Math.max(1000, delayMillis * 2), 30_000);
         try {
+            // The timer only hands over: the declares are broker round trips, and the timer thread is shared by
+            // every node's handler deadlines. They run on the node's own handler pool.
             TIMER.schedule(() -> {
+                ThreadPoolExecutor p;
                 synchronized (lock) {
-                    if (closed || shared == null || consumerTag != null) {
-                        return;
-                    }
-                    QueueSpec q = getQueue();
-                    try {
-                        Channel d = declareChannel;
-                        if (d == null || !d.isOpen()) {
-                            closeQuietly(d);
-                            d = shared.setupChannel();
-                            declareChannel = d;
-                        }
-                        declare(d, q);
-                        consume(shared, q);
-                        errorSink.report("node " + hostname + ": listening again on queue '" + q.name() + "'", null);
-                    } catch (IllegalStateException e) {
-                        errorSink.report("node " + hostname + ": cannot listen again: " + e.getMessage(), null);
-                    } catch (IOException | RuntimeException e) {
-                        errorSink.report("node " + hostname + ": could not listen again (retrying): " + e, null);
-                        listenAgain(Math.min(Math.max(1000, delayMillis * 2), 30_000));
-                    }
+                    p = pool;
+                }
+                if (p == null) {
+                    return;
+                }
+                try {
+                    p.execute(() -> relisten(next));
+                } catch (RejectedExecutionException e) {
+                    listenAgain(next); // every handler thread busy: try later
                 }
             }, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // the JVM is shutting down
+        }
+    }
+
+    private void relisten(long nextDelayMillis) {
+        synchronized (lock) {
+            if (closed || shared == null || consumerTag != null) {
+                return;
+            }
+            QueueSpec q = getQueue();
+            try {
+                Channel d = declareChannel;
+                if (d == null || !d.isOpen()) {
+                    closeQuietly(d);
+                    d = shared.setupChannel();
+                    declareChannel = d;
+                }
+                declare(d, q);
+                consume(shared, q);
+                errorSink.report("node " + hostname + ": listening again on queue '" + q.name() + "'", null);
+            } catch (IllegalStateException e) {
+                errorSink.report("node " + hostname + ": cannot listen again: " + e.getMessage(), null);
+            } catch (IOException | RuntimeException e) {
+                errorSink.report("node " + hostname + ": could not listen again (retrying): " + e, null);
+                listenAgain(nextDelayMillis);
+            }
         }
     }
 
@@ -955,7 +973,7 @@ public final class Node implements AutoCloseable {
                     + "' (the default and amq.* exchanges are not reply exchanges)", null);
             return;
         }
-        if (utf8Length(exchange) > 255 || utf8Length(routingKey) > 255) {
+        if (!Wire.fitsShortString(exchange) || !Wire.fitsShortString(routingKey)) {
             errorSink.report("node " + hostname + ": refused to reply: the reply exchange or routing key is longer than"
                     + " AMQP's 255 bytes", null);
             return;
@@ -987,10 +1005,6 @@ public final class Node implements AutoCloseable {
             errorSink.report("node " + hostname + ": could not reply to exchange '" + exchange + "': "
                     + (sse != null ? sse.getReason() : e), e);
         }
-    }
-
-    private static int utf8Length(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     private void publishAudit(AuditEvent event) {
@@ -1090,7 +1104,7 @@ public final class Node implements AutoCloseable {
             if (hostname == null || hostname.isEmpty() || hostname.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
                 throw new IllegalArgumentException("invalid node name '" + hostname + "'");
             }
-            if (Wire.nodeQueueName(hostname, mailbox.namespace()).getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+            if (!Wire.fitsShortString(Wire.nodeQueueName(hostname, mailbox.namespace()))) {
                 throw new IllegalArgumentException("node name '" + hostname + "' is too long: its queue name would exceed 255 bytes");
             }
             this.mailbox = mailbox;

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Nothing that can fail on the broker runs on the consume channel: each node declares on a channel of its
  * own (idle after that, and kept for topology recovery), so a refused declare (a duplicate node, a queue with
- * other flags) never closes the channel other nodes consume on. The reply channel declares each reply exchange once; when a publish fails,
- * it is closed and made again on the next reply.
+ * other flags) never closes the channel other nodes consume on. The reply channel declares each reply
+ * exchange once; when a publish fails, the next reply starts on a fresh channel.
  */
 final class NodeChannels {
     private static final Map<Connection, NodeChannels> SHARED = new IdentityHashMap<>();
@@ -103,21 +103,18 @@ final class NodeChannels {
                 }
                 reply.basicPublish(exchange, routingKey, false, props, body);
             } catch (IOException | AlreadyClosedException e) {
-                dropReplyChannel();
+                closeQuietly(reply); // the broker closed it, as a rule; then this does nothing
+                reply = null;
+                declared.clear();
                 throw e;
             } catch (RuntimeException e) {
-                // amqp-client refused to encode something (a name too long, say) and may have left an RPC
-                // half-begun on the channel: never use that channel again.
-                dropReplyChannel();
+                // amqp-client refused to encode something and may have left an RPC half-begun on the channel.
+                // Never use it again, and do not close it either: closing waits for that RPC, forever.
+                reply = null;
+                declared.clear();
                 throw new IOException("could not publish to '" + exchange + "': " + e, e);
             }
         }
-    }
-
-    private void dropReplyChannel() {
-        closeQuietly(reply);
-        reply = null;
-        declared.clear();
     }
 
     private Channel open() throws IOException {

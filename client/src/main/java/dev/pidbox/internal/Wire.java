@@ -38,6 +38,11 @@ public final class Wire {
         return "reply." + namespace + ".pidbox";
     }
 
+    /** Whether {@code s} fits an AMQP short string (exchange, queue and routing key names): 255 bytes of UTF-8. */
+    public static boolean fitsShortString(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255;
+    }
+
     /** {@code HOSTNAME.NS.pidbox}. */
     public static String nodeQueueName(String hostname, String namespace) {
         return hostname + "." + namespace + ".pidbox";

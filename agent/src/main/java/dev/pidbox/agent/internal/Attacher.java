@@ -17,9 +17,9 @@ import net.bytebuddy.agent.ByteBuddyAgent;
 
 /**
  * Loads the agent into another JVM and reads the target's agent state: through HotSpot's attach protocol
- * spoken directly (Linux, Java 16+), otherwise through byte-buddy-agent and the JDK's attach API. Failures are explained for the
- * known causes: no such process, another user, attach disabled, shared memory disabled, another
- * container or PID namespace.
+ * spoken directly (Linux, Java 16+), otherwise through byte-buddy-agent and the JDK's attach API. Failures
+ * are explained for the known causes: no such process, another user, attach disabled, shared memory
+ * disabled, another container or PID namespace.
  */
 public final class Attacher {
     /** Attaching failed; the message says why and what to do. */

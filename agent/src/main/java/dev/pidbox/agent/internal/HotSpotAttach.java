@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * HotSpot's attach protocol spoken directly over its UNIX domain socket: the launcher's way to attach on
  * Linux with Java 16+ (UNIX domain socket channels), a JRE without the jdk.attach module included. It is
- * also faster than the JDK's attach API (fewer classes, no fixed 100 ms sleep). The steps are HotSpot's own: find or trigger the target's
- * {@code .java_pid<pid>} socket (an {@code .attach_pid<pid>} file plus SIGQUIT), then send one request.
+ * also faster than the JDK's attach API (fewer classes, no fixed 100 ms sleep). The steps are HotSpot's
+ * own: find or trigger the target's {@code .java_pid<pid>} socket (an {@code .attach_pid<pid>} file plus SIGQUIT), then send one request.
  */
 final class HotSpotAttach {
     private HotSpotAttach() {
