@@ -17,7 +17,7 @@ public final class Agent {
 
     public static void agentmain(String arguments, Instrumentation instrumentation) {
         try {
-            dev.pidbox.agent.internal.AgentRuntime.launch(arguments);
+            dev.pidbox.agent.internal.AgentRuntime.launch(arguments, instrumentation);
         } catch (Throwable t) {
             System.err.println("pidbox-agent: not started: " + t);
         }

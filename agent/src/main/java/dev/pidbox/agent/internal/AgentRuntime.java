@@ -54,7 +54,11 @@ public final class AgentRuntime {
     private volatile Connection connection;
     private volatile Mailbox mailbox;
     private volatile Node node;
-    private final List<dev.pidbox.CallObserver> observers = new ArrayList<>();
+    private final List<dev.pidbox.CallObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Class loaders already searched for host handler providers, and the provider classes found (weakly). */
+    private final Map<ClassLoader, Boolean> searched = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private final Map<Class<?>, Boolean> providers = new java.util.WeakHashMap<>();
+    private final java.util.Set<String> reportedProviderErrors = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
     private AgentRuntime(AgentOptions options) {
@@ -70,6 +74,17 @@ public final class AgentRuntime {
      * (premain, agentmain) does no I/O and returns at once.
      */
     public static void launch(String arguments) {
+        launch(arguments, null);
+    }
+
+    /**
+     * As {@link #launch(String)}, with the JVM's {@code Instrumentation}: the handlers then see the classes of every
+     * class loader (a Spring Boot jar's, each webapp's), not only the system class path.
+     */
+    public static void launch(String arguments, java.lang.instrument.Instrumentation instrumentation) {
+        if (instrumentation != null) {
+            dev.pidbox.jmx.LoadedClasses.install(instrumentation::getAllLoadedClasses);
+        }
         Thread t = new Thread(() -> apply(arguments), "pidbox-agent-launch");
         t.setDaemon(true);
         t.start();
@@ -170,7 +185,55 @@ public final class AgentRuntime {
             System.err.println("pidbox-agent: node " + name + " not started: " + e.getMessage());
             System.setProperty(PROP_STATE, "failed: " + e.getMessage());
             closeAll();
+            return;
         }
+        watchForHostProviders();
+    }
+
+    /**
+     * Host handler providers can appear after the node starts: with {@code -javaagent}, a Spring Boot jar's class
+     * loader or a servlet container's webapps do not exist yet. This thread looks for providers in class loaders it
+     * has not searched, soon after start and then once a minute, until the node stops. One look lists the loaded
+     * classes' loaders (milliseconds) and searches only new loaders.
+     */
+    private void watchForHostProviders() {
+        long[] delays = {1_000, 2_000, 4_000, 8_000, 15_000, 30_000};
+        for (int i = 0; !stopping; i++) {
+            sleep(i < delays.length ? delays[i] : 60_000);
+            Node n = node;
+            if (stopping || n == null) {
+                return;
+            }
+            try {
+                for (HandlerDefinition d : providerHandlers(newLoaders(), true)) {
+                    if (n.handlers().containsKey(d.name())) {
+                        sink.report("pidbox-agent: host handler '" + d.name() + "' ignored: a handler of that name is"
+                                + " already registered", null);
+                    } else if (selected(d.name())) {
+                        n.handler(d);
+                        log("registered host handler " + d.name());
+                    }
+                }
+            } catch (RuntimeException | LinkageError e) {
+                sink.report("pidbox-agent: looking for host handler providers failed", e);
+            }
+        }
+    }
+
+    /** Class loaders of the host not searched for providers yet (all of them on the first call). */
+    private List<ClassLoader> newLoaders() {
+        List<ClassLoader> out = new ArrayList<>();
+        List<ClassLoader> candidates = new ArrayList<>();
+        candidates.add(AgentRuntime.class.getClassLoader());
+        candidates.add(ClassLoader.getSystemClassLoader());
+        candidates.addAll(dev.pidbox.jmx.internal.HostLoaders.snapshot(java.util.Collections.<String>emptyList()).loaders);
+        for (ClassLoader l : candidates) {
+            if (l != null && !searched.containsKey(l)) {
+                searched.put(l, Boolean.TRUE);
+                out.add(l);
+            }
+        }
+        return out;
     }
 
     /** The node's MXBean and its call metrics in JMX, for JConsole; failures here never stop the node. */
@@ -273,29 +336,57 @@ public final class AgentRuntime {
 
     private List<HandlerDefinition> handlers() {
         Map<String, HandlerDefinition> byName = new LinkedHashMap<>();
-        ClassLoader[] loaders = {AgentRuntime.class.getClassLoader(), ClassLoader.getSystemClassLoader()};
-        List<Class<?>> seen = new ArrayList<>();
-        for (ClassLoader loader : loaders) {
-            try {
-                for (HandlerProvider provider : ServiceLoader.load(HandlerProvider.class, loader)) {
-                    if (seen.contains(provider.getClass())) {
-                        continue;
-                    }
-                    seen.add(provider.getClass());
-                    Collection<HandlerDefinition> defs = provider.handlers(options.asConfig());
-                    observers.addAll(provider.observers());
-                    for (HandlerDefinition d : defs) {
-                        byName.putIfAbsent(d.name(), d);
-                    }
-                }
-            } catch (ServiceConfigurationError | RuntimeException e) {
-                sink.report("pidbox-agent: a handler provider failed to load", e);
-            }
+        for (HandlerDefinition d : providerHandlers(newLoaders(), false)) {
+            byName.putIfAbsent(d.name(), d);
         }
         List<HandlerDefinition> out = new ArrayList<>();
         for (HandlerDefinition d : byName.values()) {
             if (selected(d.name())) {
                 out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The handlers of every {@link HandlerProvider} visible from these loaders, each provider class once. A child
+     * loader also sees its parents' service files; a provider that fails is reported and the others still load.
+     */
+    private List<HandlerDefinition> providerHandlers(List<ClassLoader> loaders, boolean late) {
+        List<HandlerDefinition> out = new ArrayList<>();
+        for (ClassLoader loader : loaders) {
+            java.util.Iterator<HandlerProvider> it = ServiceLoader.load(HandlerProvider.class, loader).iterator();
+            for (int guard = 0; guard < 1000; guard++) {
+                HandlerProvider provider;
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    provider = it.next();
+                } catch (ServiceConfigurationError | LinkageError e) {
+                    if (reportedProviderErrors.add(String.valueOf(e.getMessage()))) {
+                        sink.report("pidbox-agent: a handler provider failed to load", e);
+                    }
+                    continue;
+                }
+                synchronized (providers) {
+                    if (providers.containsKey(provider.getClass())) {
+                        continue;
+                    }
+                    providers.put(provider.getClass(), Boolean.TRUE);
+                }
+                try {
+                    out.addAll(provider.handlers(options.asConfig()));
+                    for (dev.pidbox.CallObserver o : provider.observers()) {
+                        observers.add(o);
+                        Node n = node;
+                        if (late && n != null) {
+                            n.addObserver(o);
+                        }
+                    }
+                } catch (RuntimeException | LinkageError e) {
+                    sink.report("pidbox-agent: handler provider " + provider.getClass().getName() + " failed", e);
+                }
             }
         }
         return out;

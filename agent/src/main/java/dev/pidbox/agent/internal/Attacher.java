@@ -74,10 +74,34 @@ public final class Attacher {
             throw new AttachFailure("no process with pid " + pid + " (see `java -jar pidbox-agent.jar list`)", null);
         }
         String cmd = cmdline(pid);
+        if (notAJvm(pid)) {
+            throw new AttachFailure("process " + pid + " is not a JVM (" + (cmd.isEmpty() ? "no command line"
+                    : first(cmd)) + "): it has no Java virtual machine library loaded; attach works only on Java"
+                    + " processes (see `java -jar pidbox-agent.jar list`)", null);
+        }
         if (cmd.contains("-XX:+DisableAttachMechanism")) {
             throw new AttachFailure("JVM " + pid + " was started with -XX:+DisableAttachMechanism, which refuses every"
                     + " attach; restart it without that flag, or with -javaagent:pidbox-agent.jar=... instead", null);
         }
+    }
+
+    /**
+     * True when /proc shows the process's memory map and no JVM library is in it (HotSpot's libjvm, OpenJ9's
+     * libj9vm). False when it cannot tell (no /proc, or a map we may not read): the attach then decides.
+     */
+    static boolean notAJvm(String pid) {
+        Path maps = Paths.get("/proc", pid, "maps");
+        String text;
+        try {
+            text = new String(Files.readAllBytes(maps), StandardCharsets.ISO_8859_1);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        if (text.isEmpty()) {
+            // a zombie or a kernel thread: nothing mapped, certainly no JVM
+            return Files.isDirectory(Paths.get("/proc", pid));
+        }
+        return !text.contains("/libjvm.so") && !text.contains("/libj9vm") && !text.contains("/libjvm.dylib");
     }
 
     static String explain(String pid, Throwable e) {

@@ -26,9 +26,10 @@ import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 /**
- * {@code loggers} lists logger levels and {@code set_logger} changes one, for java.util.logging always and
- * for Logback and Log4j 2 when the host uses them. Those two are found reflectively through the
- * context and system class loaders; this module does not depend on them.
+ * {@code loggers} lists logger levels and {@code set_logger} changes one, in every logger tree of the JVM:
+ * java.util.logging (per class loader under Tomcat's JULI), and each Logback and Log4j 2 context in whatever class
+ * loader it lives (see {@link HostLoggers}). The frameworks are driven reflectively; this module does not depend
+ * on them.
  */
 public final class LoggerHandlers implements HandlerProvider {
     static final String JUL = "jul";
@@ -49,21 +50,26 @@ public final class LoggerHandlers implements HandlerProvider {
                 .strictArguments(true)
                 .argument(ArgumentSpec.optional("name", ArgType.STRING, null, "only loggers matching this glob"))
                 .argument(ArgumentSpec.optional("framework", ArgType.STRING, null, "jul, logback or log4j2; default all present"))
+                .argument(ArgumentSpec.optional("context", ArgType.STRING, null,
+                        "only the logger trees whose id matches this glob (ids are listed under contexts)"))
                 .argument(ArgumentSpec.optional("configured", ArgType.BOOLEAN, false, "only loggers with a level of their own"))
                 .handler((ctx, args) -> list(args.getString("name"), framework(args.getString("framework")),
-                        args.getBoolean("configured", false)))
+                        args.getString("context"), args.getBoolean("configured", false)))
                 .build();
         HandlerDefinition set = HandlerDefinition.builder("set_logger")
-                .description("Sets (or with level null clears) a logger's level in every logging framework present,"
-                        + " or in the one named")
+                .description("Sets (or with level null clears) a logger's level in every logger tree that has it"
+                        + " (every framework and class loader), or in the framework or trees named")
                 .tier(Tier.MUTATE)
                 .strictArguments(true)
                 .argument(ArgumentSpec.required("name", ArgType.STRING, "logger name; '' or ROOT for the root logger"))
                 .argument(ArgumentSpec.optional("level", ArgType.STRING, null,
                         "TRACE, DEBUG, INFO, WARN, ERROR, FATAL, OFF (or JUL names); null to inherit (not for the root logger)"))
-                .argument(ArgumentSpec.optional("framework", ArgType.STRING, null, "jul, logback or log4j2; default all present"))
+                .argument(ArgumentSpec.optional("framework", ArgType.STRING, null,
+                        "jul, logback or log4j2; default: every framework that has the logger"))
+                .argument(ArgumentSpec.optional("context", ArgType.STRING, null,
+                        "glob over logger tree ids (see loggers); default: every tree that has the logger"))
                 .handler((ctx, args) -> set(args.getString("name"), level(args.getString("level")),
-                        framework(args.getString("framework"))))
+                        framework(args.getString("framework")), args.getString("context")))
                 .build();
         return Arrays.asList(list, set);
     }
@@ -90,57 +96,89 @@ public final class LoggerHandlers implements HandlerProvider {
         return l;
     }
 
-    static List<String> present() {
+    /** The frameworks with at least one logger tree in this JVM (JUL always). */
+    static List<String> present(List<HostLoggers.Context> contexts) {
         List<String> out = new ArrayList<>();
-        out.add(JUL);
-        if (logbackContext() != null) {
-            out.add(LOGBACK);
-        }
-        if (log4jContext() != null) {
-            out.add(LOG4J2);
+        for (HostLoggers.Context c : contexts) {
+            if (!out.contains(c.framework)) {
+                out.add(c.framework);
+            }
         }
         return out;
     }
 
+    static List<String> present() {
+        return present(HostLoggers.discover());
+    }
+
     static Map<String, Object> list(String glob, String framework, boolean configuredOnly) throws Exception {
-        List<String> present = present();
+        return list(glob, framework, null, configuredOnly);
+    }
+
+    static Map<String, Object> list(String glob, String framework, String contextGlob, boolean configuredOnly)
+            throws Exception {
+        List<HostLoggers.Context> all = HostLoggers.discover();
         List<Object> loggers = new ArrayList<>();
-        if (framework == null || JUL.equals(framework)) {
+        List<Object> contexts = new ArrayList<>();
+        for (HostLoggers.Context c : all) {
+            if (framework != null && !framework.equals(c.framework)
+                    || contextGlob != null && !Globs.matches(contextGlob, c.id)) {
+                continue;
+            }
+            contexts.add(c.describe());
+            for (Object[] r : rows(c)) {
+                String name = (String) r[0];
+                if (glob != null && !Globs.matches(glob, name) || configuredOnly && r[1] == null) {
+                    continue;
+                }
+                loggers.add(row(c, name, (String) r[1], (String) r[2]));
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("frameworks", present(all));
+        out.put("contexts", contexts);
+        out.put("count", loggers.size());
+        out.put("loggers", loggers);
+        return out;
+    }
+
+    /** Name, own level (null when inherited) and effective level of every logger of a tree, sorted by name. */
+    private static List<Object[]> rows(HostLoggers.Context c) throws Exception {
+        List<Object[]> out = new ArrayList<>();
+        if (JUL.equals(c.framework)) {
             LogManager manager = LogManager.getLogManager();
-            TreeSet<String> names = new TreeSet<>();
-            for (Enumeration<String> e = manager.getLoggerNames(); e.hasMoreElements();) {
-                names.add(e.nextElement());
-            }
+            TreeSet<String> names = HostLoaders.withContextLoader(c.loader, () -> {
+                TreeSet<String> n = new TreeSet<>();
+                for (Enumeration<String> e = manager.getLoggerNames(); e.hasMoreElements();) {
+                    n.add(e.nextElement());
+                }
+                return n;
+            });
             for (String name : names) {
-                Logger l = manager.getLogger(name);
-                if (l == null || glob != null && !Globs.matches(glob, name) || configuredOnly && l.getLevel() == null) {
+                if (name.startsWith(HostLoggers.AGENT_PREFIX)) {
                     continue;
                 }
-                loggers.add(row(JUL, name, l.getLevel() == null ? null : l.getLevel().getName(), julEffective(l)));
+                Logger l = julLogger(c, name);
+                if (l != null) {
+                    out.add(new Object[] {name, l.getLevel() == null ? null : l.getLevel().getName(), julEffective(l)});
+                }
             }
-        }
-        Object logback = logbackContext();
-        if (logback != null && (framework == null || LOGBACK.equals(framework))) {
-            for (Object l : (List<?>) call(logback, "getLoggerList")) {
-                String name = (String) call(l, "getName");
+        } else if (LOGBACK.equals(c.framework)) {
+            for (Object l : (List<?>) call(c.target, "getLoggerList")) {
                 Object level = call(l, "getLevel");
-                if (glob != null && !Globs.matches(glob, name) || configuredOnly && level == null) {
-                    continue;
-                }
-                loggers.add(row(LOGBACK, name, level == null ? null : level.toString(), String.valueOf(call(l, "getEffectiveLevel"))));
+                out.add(new Object[] {call(l, "getName"), level == null ? null : level.toString(),
+                        String.valueOf(call(l, "getEffectiveLevel"))});
             }
-        }
-        Object log4j = log4jContext();
-        if (log4j != null && (framework == null || LOG4J2.equals(framework))) {
+        } else {
             // Configured loggers first (LoggerConfig: an explicit level, or null when it inherits), then the
             // loggers the application created that have no configuration of their own (level null).
             Map<String, Object[]> rows = new TreeMap<>();
-            Object configuration = call(log4j, "getConfiguration");
+            Object configuration = call(c.target, "getConfiguration");
             for (Object lc : ((Map<?, ?>) call(configuration, "getLoggers")).values()) {
                 String name = log4jName((String) call(lc, "getName"));
                 rows.put(name, new Object[] {log4jExplicitLevel(lc), call(lc, "getLevel")});
             }
-            for (Object l : (Collection<?>) call(log4j, "getLoggers")) {
+            for (Object l : (Collection<?>) call(c.target, "getLoggers")) {
                 String name = log4jName((String) call(l, "getName"));
                 if (!rows.containsKey(name)) {
                     rows.put(name, new Object[] {null, call(l, "getLevel")});
@@ -149,23 +187,22 @@ public final class LoggerHandlers implements HandlerProvider {
             for (Map.Entry<String, Object[]> r : rows.entrySet()) {
                 Object level = r.getValue()[0];
                 Object effective = r.getValue()[1];
-                if (glob != null && !Globs.matches(glob, r.getKey()) || configuredOnly && level == null) {
-                    continue;
-                }
-                loggers.add(row(LOG4J2, r.getKey(), level == null ? null : level.toString(),
-                        effective == null ? null : effective.toString()));
+                out.add(new Object[] {r.getKey(), level == null ? null : level.toString(),
+                        effective == null ? null : effective.toString()});
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("frameworks", present);
-        out.put("count", loggers.size());
-        out.put("loggers", loggers);
         return out;
     }
 
-    private static Map<String, Object> row(String framework, String name, String level, String effective) {
+    private static Logger julLogger(HostLoggers.Context c, String name) throws Exception {
+        LogManager manager = LogManager.getLogManager();
+        return HostLoaders.withContextLoader(c.loader, () -> manager.getLogger(name));
+    }
+
+    private static Map<String, Object> row(HostLoggers.Context c, String name, String level, String effective) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("framework", framework);
+        m.put("framework", c.framework);
+        m.put("context", c.id);
         m.put("name", name);
         m.put("level", level);
         m.put("effective_level", effective);
@@ -182,77 +219,149 @@ public final class LoggerHandlers implements HandlerProvider {
     }
 
     static Map<String, Object> set(String name, String level, String framework) throws Exception {
+        return set(name, level, framework, null);
+    }
+
+    /**
+     * Sets a level in the logger trees that use the logger: by default every tree where the logger, or a logger
+     * below it, exists (its framework is how the application logs under that name); the root logger in every
+     * tree. {@code framework} and {@code context} (a glob over context ids) narrow the trees; a tree named
+     * explicitly gets the logger even when it has none yet. When no tree uses the name and none is named, the
+     * logger is created in the trees of the frameworks other than JUL (JUL only when it is alone), and the reply
+     * says it was created.
+     */
+    static Map<String, Object> set(String name, String level, String framework, String contextGlob) throws Exception {
         boolean root = name.isEmpty() || "ROOT".equalsIgnoreCase(name);
         if (level == null && root) {
             // JUL and Logback refuse it; Log4j 2 would silently fall back to ERROR.
             throw new ArgumentException("set_logger() the root logger needs a level");
         }
-        List<String> targets = framework == null ? present() : Collections.singletonList(framework);
-        Object logback = null;
-        Object log4j = null;
-        for (String f : targets) {
-            if (LOGBACK.equals(f) && (logback = logbackContext()) == null) {
-                throw new ArgumentException("set_logger() Logback is not in use in this JVM");
+        List<HostLoggers.Context> all = HostLoggers.discover();
+        List<HostLoggers.Context> candidates = new ArrayList<>();
+        for (HostLoggers.Context c : all) {
+            if ((framework == null || framework.equals(c.framework))
+                    && (contextGlob == null || Globs.matches(contextGlob, c.id))) {
+                candidates.add(c);
             }
-            if (LOG4J2.equals(f) && (log4j = log4jContext()) == null) {
-                throw new ArgumentException("set_logger() Log4j 2 is not in use in this JVM");
+        }
+        if (candidates.isEmpty()) {
+            throw new ArgumentException("set_logger() " + (framework == null ? "" : frameworkName(framework)
+                    + " is not in use in this JVM" + (contextGlob == null ? "" : " or ")) + (contextGlob == null ? ""
+                    : "no logger tree matches context '" + contextGlob + "'") + " (logger trees here: "
+                    + ids(all) + ")");
+        }
+        List<HostLoggers.Context> targets = new ArrayList<>();
+        for (HostLoggers.Context c : candidates) {
+            if (root || uses(c, name)) {
+                targets.add(c);
+            }
+        }
+        boolean created = false;
+        if (targets.isEmpty()) {
+            created = true;
+            boolean named = framework != null || contextGlob != null;
+            for (HostLoggers.Context c : candidates) {
+                if (named || !JUL.equals(c.framework)) {
+                    targets.add(c);
+                }
+            }
+            if (targets.isEmpty()) {
+                targets.addAll(candidates);
             }
         }
         List<Object> changes = new ArrayList<>();
-        for (String f : targets) {
-            Map<String, Object> change = new LinkedHashMap<>();
-            change.put("framework", f);
-            if (JUL.equals(f)) {
-                Logger l = root ? LogManager.getLogManager().getLogger("") : Logger.getLogger(name);
-                change.put("old", l.getLevel() == null ? null : l.getLevel().getName());
-                Level jul = level == null ? null : Level.parse(julName(level));
-                l.setLevel(jul);
-                PINNED.put(root ? "" : name, l);
-                change.put("new", jul == null ? null : jul.getName());
-            } else if (LOGBACK.equals(f)) {
-                Object l = invoke(logback, "getLogger", new Class<?>[] {String.class}, root ? "ROOT" : name);
-                Object old = call(l, "getLevel");
-                change.put("old", old == null ? null : old.toString());
-                Class<?> levelClass = Class.forName("ch.qos.logback.classic.Level", false, logback.getClass().getClassLoader());
-                Object newLevel = level == null ? null
-                        : levelClass.getMethod("toLevel", String.class, levelClass).invoke(null, slf4jName(level), null);
-                if (level != null && newLevel == null) {
-                    throw new ArgumentException("set_logger() Logback has no level " + level);
-                }
-                invoke(l, "setLevel", new Class<?>[] {levelClass}, newLevel);
-                change.put("new", newLevel == null ? null : newLevel.toString());
-            } else {
-                ClassLoader cl = log4j.getClass().getClassLoader();
-                Class<?> levelClass = Class.forName("org.apache.logging.log4j.Level", false, cl);
-                Object newLevel = level == null ? null
-                        : levelClass.getMethod("toLevel", String.class, levelClass).invoke(null, log4jLevelName(level), null);
-                if (level != null && newLevel == null) {
-                    throw new ArgumentException("set_logger() Log4j 2 has no level " + level);
-                }
-                // Change the context we list, not whichever one Configurator's caller lookup would pick.
-                Object configuration = call(log4j, "getConfiguration");
-                String configName = root ? "" : name;
-                Object existing = ((Map<?, ?>) call(configuration, "getLoggers")).get(configName);
-                Object old = existing == null ? null : log4jExplicitLevel(existing);
-                change.put("old", old == null ? null : old.toString());
-                if (existing != null) {
-                    invoke(existing, "setLevel", new Class<?>[] {levelClass}, newLevel);
-                } else {
-                    Class<?> loggerConfig = Class.forName("org.apache.logging.log4j.core.config.LoggerConfig", false, cl);
-                    Object created = loggerConfig.getConstructor(String.class, levelClass, boolean.class)
-                            .newInstance(configName, newLevel, true);
-                    invoke(configuration, "addLogger", new Class<?>[] {String.class, loggerConfig}, configName, created);
-                }
-                call(log4j, "updateLoggers");
-                change.put("new", newLevel == null ? null : newLevel.toString());
-            }
-            changes.add(change);
+        for (HostLoggers.Context c : targets) {
+            changes.add(setIn(c, root, name, level));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", root ? "ROOT" : name);
         out.put("level", level);
+        if (created) {
+            out.put("note", "no logger tree had '" + name + "' or a logger below it yet; created in "
+                    + ids(targets));
+        }
         out.put("changes", changes);
         return out;
+    }
+
+    private static String frameworkName(String f) {
+        return LOGBACK.equals(f) ? "Logback" : LOG4J2.equals(f) ? "Log4j 2" : "java.util.logging";
+    }
+
+    private static List<String> ids(List<HostLoggers.Context> contexts) {
+        List<String> out = new ArrayList<>();
+        for (HostLoggers.Context c : contexts) {
+            out.add(c.id);
+        }
+        return out;
+    }
+
+    /** Whether the tree has this logger, or a logger below it (so a level set here reaches loggers in use). */
+    private static boolean uses(HostLoggers.Context c, String name) throws Exception {
+        String below = name + ".";
+        for (Object[] r : rows(c)) {
+            String n = (String) r[0];
+            if (n.equals(name) || n.startsWith(below)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, Object> setIn(HostLoggers.Context c, boolean root, String name, String level)
+            throws Exception {
+        Map<String, Object> change = new LinkedHashMap<>();
+        change.put("framework", c.framework);
+        change.put("context", c.id);
+        if (JUL.equals(c.framework)) {
+            LogManager manager = LogManager.getLogManager();
+            Logger l = root ? julLogger(c, "") : HostLoaders.withContextLoader(c.loader, () -> {
+                Logger existing = manager.getLogger(name);
+                return existing != null ? existing : Logger.getLogger(name);
+            });
+            change.put("old", l.getLevel() == null ? null : l.getLevel().getName());
+            Level jul = level == null ? null : Level.parse(julName(level));
+            l.setLevel(jul);
+            PINNED.put(c.id + "\u0000" + (root ? "" : name), l);
+            change.put("new", jul == null ? null : jul.getName());
+        } else if (LOGBACK.equals(c.framework)) {
+            Object l = invoke(c.target, "getLogger", new Class<?>[] {String.class}, root ? "ROOT" : name);
+            Object old = call(l, "getLevel");
+            change.put("old", old == null ? null : old.toString());
+            Class<?> levelClass = Class.forName(HostLoggers.LOGBACK_LEVEL, false, c.loader);
+            Object newLevel = level == null ? null
+                    : levelClass.getMethod("toLevel", String.class, levelClass).invoke(null, slf4jName(level), null);
+            if (level != null && newLevel == null) {
+                throw new ArgumentException("set_logger() Logback has no level " + level);
+            }
+            invoke(l, "setLevel", new Class<?>[] {levelClass}, newLevel);
+            change.put("new", newLevel == null ? null : newLevel.toString());
+        } else {
+            ClassLoader cl = c.loader;
+            Class<?> levelClass = Class.forName(HostLoggers.LOG4J_LEVEL, false, cl);
+            Object newLevel = level == null ? null
+                    : levelClass.getMethod("toLevel", String.class, levelClass).invoke(null, log4jLevelName(level), null);
+            if (level != null && newLevel == null) {
+                throw new ArgumentException("set_logger() Log4j 2 has no level " + level);
+            }
+            // Change the context we list, not whichever one Configurator's caller lookup would pick.
+            Object configuration = call(c.target, "getConfiguration");
+            String configName = root ? "" : name;
+            Object existing = ((Map<?, ?>) call(configuration, "getLoggers")).get(configName);
+            Object old = existing == null ? null : log4jExplicitLevel(existing);
+            change.put("old", old == null ? null : old.toString());
+            if (existing != null) {
+                invoke(existing, "setLevel", new Class<?>[] {levelClass}, newLevel);
+            } else {
+                Class<?> loggerConfig = Class.forName(HostLoggers.LOG4J_LOGGER_CONFIG, false, cl);
+                Object created = loggerConfig.getConstructor(String.class, levelClass, boolean.class)
+                        .newInstance(configName, newLevel, true);
+                invoke(configuration, "addLogger", new Class<?>[] {String.class, loggerConfig}, configName, created);
+            }
+            call(c.target, "updateLoggers");
+            change.put("new", newLevel == null ? null : newLevel.toString());
+        }
+        return change;
     }
 
     /** A Log4j 2 LoggerConfig's own level, null when it inherits (getLevel() answers the inherited one). */
@@ -295,114 +404,11 @@ public final class LoggerHandlers implements HandlerProvider {
         return "FATAL".equals(level) ? level : slf4jName(level);
     }
 
-    /** Logback's LoggerContext when SLF4J is bound to Logback, else null. */
-    static Object logbackContext() {
-        if (!loadable("ch.qos.logback.classic.LoggerContext")) {
-            return null;
-        }
-        Object factory = staticCall("org.slf4j.LoggerFactory", "getILoggerFactory");
-        return factory != null && isA(factory.getClass(), "ch.qos.logback.classic.LoggerContext") ? factory : null;
-    }
-
-    /** Log4j 2's core LoggerContext when Log4j 2 core is in use, else null. */
-    static Object log4jContext() {
-        if (!loadable("org.apache.logging.log4j.core.LoggerContext")) {
-            return null;
-        }
-        for (ClassLoader cl : loaders()) {
-            try {
-                Class<?> lm = Class.forName("org.apache.logging.log4j.LogManager", true, cl);
-                Object ctx = lm.getMethod("getContext", ClassLoader.class, boolean.class).invoke(null, cl, false);
-                if (ctx != null && isA(ctx.getClass(), "org.apache.logging.log4j.core.LoggerContext")) {
-                    return ctx;
-                }
-            } catch (LinkageError | ReflectiveOperationException | RuntimeException e) {
-                // not on this loader
-            }
-        }
-        return null;
-    }
-
-    /** Whether a class is there, without initializing it (so a framework the host does not use stays asleep). */
-    private static boolean loadable(String className) {
-        for (ClassLoader cl : loaders()) {
-            try {
-                Class.forName(className, false, cl);
-                return true;
-            } catch (ClassNotFoundException | LinkageError e) {
-                // not on this loader
-            }
-        }
-        return false;
-    }
-
-    private static Object staticCall(String className, String method) {
-        for (ClassLoader cl : loaders()) {
-            try {
-                return Class.forName(className, true, cl).getMethod(method).invoke(null);
-            } catch (LinkageError | ReflectiveOperationException | RuntimeException e) {
-                // not on this loader
-            }
-        }
-        return null;
-    }
-
-    private static List<ClassLoader> loaders() {
-        List<ClassLoader> out = new ArrayList<>();
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        if (context != null) {
-            out.add(context);
-        }
-        ClassLoader system = ClassLoader.getSystemClassLoader();
-        if (!out.contains(system)) {
-            out.add(system);
-        }
-        ClassLoader own = LoggerHandlers.class.getClassLoader();
-        if (own != null && !out.contains(own)) {
-            out.add(own);
-        }
-        return out;
-    }
-
-    private static boolean isA(Class<?> cls, String name) {
-        for (Class<?> c = cls; c != null; c = c.getSuperclass()) {
-            if (c.getName().equals(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static Object call(Object target, String method) throws Exception {
-        Method m = publicMethod(target.getClass(), method);
-        try {
-            return m.invoke(target);
-        } catch (InvocationTargetException e) {
-            Throwable c = e.getCause();
-            throw c instanceof Exception ? (Exception) c : e;
-        }
+        return HostLoggers.call(target, method);
     }
 
     private static Object invoke(Object target, String method, Class<?>[] types, Object... args) throws Exception {
-        Method m = publicMethod(target.getClass(), method, types);
-        try {
-            return m.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            Throwable c = e.getCause();
-            throw c instanceof Exception ? (Exception) c : e;
-        }
-    }
-
-    private static Method publicMethod(Class<?> cls, String name, Class<?>... types) throws NoSuchMethodException {
-        for (Class<?> c = cls; c != null; c = c.getSuperclass()) {
-            if (java.lang.reflect.Modifier.isPublic(c.getModifiers())) {
-                try {
-                    return c.getMethod(name, types);
-                } catch (NoSuchMethodException e) {
-                    // look further up
-                }
-            }
-        }
-        return cls.getMethod(name, types);
+        return HostLoggers.invoke(target, method, types, args);
     }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,10 +36,15 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * {@code reload}: re-reads the configured properties file ({@code reload.file}) into system properties and
- * reports which keys changed (never their values), runs every {@link ReloadHook} on the class path, and
- * invokes the configured MBean operations ({@code reload.mbeans}: {@code ObjectName#operation} entries
- * separated by {@code ;}). With {@code dry_run} it reports what would change and changes nothing.
+ * {@code reload}: makes every logging framework of the JVM re-read the configuration file it was configured from
+ * (each Logback and Log4j 2 context in any class loader, and java.util.logging's
+ * {@code java.util.logging.config.file}; see {@link LoggingReload}), re-reads the configured properties file
+ * ({@code reload.file}) into system properties and reports which keys changed (never their values), runs every
+ * {@link ReloadHook} the host ships (in any class loader: a Spring Boot jar, a webapp), and invokes the configured
+ * MBean operations ({@code reload.mbeans}: {@code ObjectName#operation} entries separated by {@code ;}). Each step
+ * comes back with its outcome; {@code ok} is true only when at least one step reloaded something and none failed,
+ * and a reload with nothing to reload is an error, not an empty success. With {@code dry_run} it reports what
+ * would change and changes nothing.
  */
 public final class ReloadHandlers implements HandlerProvider {
     /** Keys this handler set from the file, and their values, so that keys removed from the file are cleared. */
@@ -58,8 +64,9 @@ public final class ReloadHandlers implements HandlerProvider {
             }
         }
         return Collections.singletonList(HandlerDefinition.builder("reload")
-                .description("Re-reads the configured properties file into system properties, runs reload hooks and"
-                        + " configured MBean reload operations; replies each step with its outcome")
+                .description("Makes the logging frameworks re-read their configuration files, re-reads the configured"
+                        + " properties file, runs the host's reload hooks and configured MBean reload operations;"
+                        + " replies each step with its outcome")
                 .tier(Tier.MUTATE)
                 .strictArguments(true)
                 .argument(ArgumentSpec.optional("dry_run", ArgType.BOOLEAN, false, "report what would change, change nothing"))
@@ -68,20 +75,34 @@ public final class ReloadHandlers implements HandlerProvider {
     }
 
     Map<String, Object> reload(String file, List<String> mbeans, boolean dryRun) {
-        List<Object> steps = new ArrayList<>();
+        List<Object> steps = new ArrayList<>(LoggingReload.steps(dryRun));
         steps.add(properties(file, dryRun));
         steps.addAll(hooks(dryRun));
         for (String target : mbeans) {
             steps.add(mbean(target, dryRun));
         }
-        boolean ok = true;
+        boolean failed = false;
+        boolean acted = false;
         for (Object s : steps) {
-            if ("error".equals(((Map<?, ?>) s).get("outcome"))) {
-                ok = false;
+            Object outcome = ((Map<?, ?>) s).get("outcome");
+            if ("error".equals(outcome)) {
+                failed = true;
+            } else if (!"skipped".equals(outcome)) {
+                acted = true;
             }
         }
+        if (!acted && !failed) {
+            List<String> why = new ArrayList<>();
+            for (Object s : steps) {
+                Map<?, ?> step = (Map<?, ?>) s;
+                why.add(step.get("step") + (step.get("context") == null ? "" : " " + step.get("context")) + ": "
+                        + step.get("reason"));
+            }
+            throw new IllegalStateException("nothing to reload in this JVM (" + String.join("; ", why) + "); configure"
+                    + " reload.file or reload.mbeans, or ship a ReloadHook");
+        }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ok", ok);
+        out.put("ok", !failed);
         out.put("dry_run", dryRun);
         out.put("steps", steps);
         return out;
@@ -143,7 +164,10 @@ public final class ReloadHandlers implements HandlerProvider {
 
     private static List<Object> hooks(boolean dryRun) {
         List<Object> out = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
+        // A child loader also sees its parents' service files: count each hook class (by identity) and each
+        // failure once. Two webapps shipping the same hook class run it once each.
+        Set<Class<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<String> errors = new LinkedHashSet<>();
         for (ClassLoader cl : loaders()) {
             Iterator<ReloadHook> it = ServiceLoader.load(ReloadHook.class, cl).iterator();
             for (int guard = 0; guard < 1000; guard++) {
@@ -154,13 +178,16 @@ public final class ReloadHandlers implements HandlerProvider {
                     }
                     hook = it.next();
                 } catch (ServiceConfigurationError e) {
+                    if (!errors.add(String.valueOf(e.getMessage()))) {
+                        continue;
+                    }
                     Map<String, Object> step = step("hook");
                     step.put("outcome", "error");
                     step.put("error", PyRepr.error(e));
                     out.add(step);
                     continue;
                 }
-                if (!seen.add(hook.getClass().getName())) {
+                if (!seen.add(hook.getClass())) {
                     continue;
                 }
                 Map<String, Object> step = step("hook");
@@ -171,6 +198,7 @@ public final class ReloadHandlers implements HandlerProvider {
                     name = hook.getClass().getName();
                 }
                 step.put("name", name);
+                step.put("loader", HostLoaders.label(hook.getClass().getClassLoader()));
                 if (dryRun) {
                     step.put("outcome", "would_run");
                 } else {
@@ -188,17 +216,9 @@ public final class ReloadHandlers implements HandlerProvider {
         return out;
     }
 
+    /** Every application class loader, so hooks inside a Spring Boot jar or a webapp are found too. */
     private static List<ClassLoader> loaders() {
-        List<ClassLoader> out = new ArrayList<>();
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        if (context != null) {
-            out.add(context);
-        }
-        ClassLoader system = ClassLoader.getSystemClassLoader();
-        if (!out.contains(system)) {
-            out.add(system);
-        }
-        return out;
+        return HostLoaders.snapshot(Collections.<String>emptyList()).loaders;
     }
 
     private static Map<String, Object> mbean(String target, boolean dryRun) {

@@ -74,12 +74,12 @@ class Log4j2LoggerHandlersTest {
     }
 
     @Test
-    void setLoggerTakesLog4j2sFatalAndWithoutAFrameworkSetsJulAndLog4j2Alike() {
+    void setLoggerTakesLog4j2sFatalAndWithoutAFrameworkChangesOnlyTheApplicationsFramework() {
         assertThat(host.change("set_fatal")).containsEntry("new", "FATAL");
         assertThat(host.log).doesNotContain("ERROR app.orders error with app.orders at FATAL");
+        // No tree has app.both yet: it is made in Log4j 2 only, never left behind in JUL.
         List<Map<String, Object>> changes = Calls.rows(host.map("set_everywhere").get("changes"));
-        assertThat(changes).extracting(c -> c.get("framework") + "=" + c.get("new"))
-                .containsExactly("jul=WARNING", "log4j2=WARN");
+        assertThat(changes).extracting(c -> c.get("framework") + "=" + c.get("new")).containsExactly("log4j2=WARN");
     }
 
     @Test
@@ -94,6 +94,6 @@ class Log4j2LoggerHandlersTest {
     void anUnknownFrameworkOrLevelOrAFrameworkNotInUseIsRefusedClearly() {
         assertThat(host.error("unknown_framework")).startsWith("ArgumentException: unknown logging framework 'log5j'");
         assertThat(host.error("unknown_level")).startsWith("ArgumentException: unknown log level 'LOUD'");
-        assertThat(host.error("absent_framework")).isEqualTo("ArgumentException: set_logger() Logback is not in use in this JVM");
+        assertThat(host.error("absent_framework")).startsWith("ArgumentException: set_logger() Logback is not in use in this JVM");
     }
 }

@@ -62,11 +62,13 @@ class LogbackLoggerHandlersTest {
     }
 
     @Test
-    void setLoggerMapsJulLevelNamesAndWithoutAFrameworkSetsJulAndLogbackAlike() {
+    void setLoggerMapsJulLevelNamesAndWithoutAFrameworkChangesOnlyTheFrameworkThatHasTheLogger() {
         assertThat(host.change("set_jul_name")).containsEntry("new", "TRACE");
+        // No tree has app.both yet: it is made in Logback, the application's framework, not in JUL as well,
+        // and the reply says it was created.
         List<Map<String, Object>> changes = Calls.rows(host.map("set_everywhere").get("changes"));
-        assertThat(changes).extracting(c -> c.get("framework") + "=" + c.get("new"))
-                .containsExactly("jul=WARNING", "logback=WARN");
+        assertThat(changes).extracting(c -> c.get("context") + "=" + c.get("new")).containsExactly("logback:app=WARN");
+        assertThat((String) host.map("set_everywhere").get("note")).contains("created in [logback:app]");
     }
 
     @Test
@@ -81,7 +83,8 @@ class LogbackLoggerHandlersTest {
     void anUnknownFrameworkOrLevelOrAFrameworkNotInUseIsRefusedClearly() {
         assertThat(host.error("unknown_framework")).startsWith("ArgumentException: unknown logging framework 'log5j'");
         assertThat(host.error("unknown_level")).startsWith("ArgumentException: unknown log level 'LOUD'");
-        assertThat(host.error("absent_framework")).isEqualTo("ArgumentException: set_logger() Log4j 2 is not in use in this JVM");
+        assertThat(host.error("absent_framework")).startsWith("ArgumentException: set_logger() Log4j 2 is not in use in this JVM"
+                + " (logger trees here: [jul:app, logback:app])");
     }
 
     @Test
