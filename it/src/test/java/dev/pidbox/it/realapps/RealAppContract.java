@@ -1,0 +1,95 @@
+package dev.pidbox.it.realapps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pidbox.it.realapps.Shipped.Calls;
+import dev.pidbox.it.support.RabbitMQ;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What every real application must show with the shipped agent and CLI: the node answers, describes its whole
+ * handler set, and its read handlers report the application's own threads, memory, classes and MBeans. Each
+ * application's test class starts the application once ({@code @BeforeAll}), attaches, and adds what only that
+ * application can prove (its logging framework, its configuration file, its own oracles).
+ */
+@RabbitMQ.Required
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RealAppContract {
+    /** The handlers the agent serves in every JVM (describe lists them, and each is exercised somewhere here). */
+    static final List<String> BUILT_IN = List.of("ping", "describe", "runtime", "threads", "deadlocks", "memory",
+            "histogram", "heap_dump", "sysprops", "env", "flags", "set_flag", "loggers", "set_logger", "reload",
+            "mbean.query", "mbean.info", "mbean.get", "mbean.set", "mbean.invoke", "metrics");
+
+    abstract Shipped shipped();
+
+    abstract String node();
+
+    /** The main class (or jar) the runtime handler should report. */
+    abstract String mainClassFragment();
+
+    /** A thread name prefix only the application itself creates. */
+    abstract String ownThreadPrefix();
+
+    /** An ObjectName pattern of the application's own MBeans, and one attribute of the first match. */
+    abstract String ownMBeanPattern();
+
+    abstract String ownMBeanAttribute();
+
+    @Test
+    void pingAnswersAndDescribeListsTheWholeHandlerSet() throws Exception {
+        assertThat(shipped().callMap(node(), "ping")).containsEntry("ok", "pong");
+        Object described = shipped().call(node(), "describe");
+        assertThat(described.toString()).contains(BUILT_IN);
+    }
+
+    @Test
+    void runtimeReportsTheApplicationsMainClassAndJava() throws Exception {
+        Map<String, Object> runtime = shipped().callMap(node(), "runtime");
+        assertThat(String.valueOf(runtime.get("main_class")) + runtime.get("command"))
+                .contains(mainClassFragment());
+        assertThat(runtime).containsKey("java_version");
+    }
+
+    @Test
+    void threadsListTheApplicationsOwnThreadsByName() throws Exception {
+        Map<String, Object> threads = shipped().callMap(node(), "threads");
+        List<Map<String, Object>> list = Calls.rows(threads.get("threads"));
+        assertThat(list).extracting(t -> String.valueOf(t.get("name"))).anyMatch(n -> n.startsWith(ownThreadPrefix()));
+    }
+
+    @Test
+    void memoryAndHistogramDescribeTheApplicationsHeap() throws Exception {
+        Map<String, Object> memory = shipped().callMap(node(), "memory");
+        assertThat(((Number) Calls.map(memory.get("heap")).get("used")).longValue()).isPositive();
+        Map<String, Object> histogram = shipped().callMap(node(), "histogram", "top", 20);
+        assertThat(histogram.toString()).contains("java.lang.String");
+    }
+
+    @Test
+    void mbeanQueryAndGetReachTheApplicationsOwnMBeans() throws Exception {
+        Map<String, Object> query = shipped().callMap(node(), "mbean.query", "pattern", ownMBeanPattern());
+        List<?> names = (List<?>) query.get("names");
+        assertThat(names).as("MBeans matching %s", ownMBeanPattern()).isNotEmpty();
+        Map<String, Object> got = shipped().callMap(node(), "mbean.get", "name", String.valueOf(names.get(0)),
+                "attribute", ownMBeanAttribute());
+        assertThat(got.get("value")).as("%s of %s", ownMBeanAttribute(), names.get(0)).isNotNull();
+    }
+
+    /** The rows of a loggers reply for one logger name. */
+    static List<Map<String, Object>> rows(Map<String, Object> loggers, String name) {
+        return Calls.rows(loggers.get("loggers")).stream().filter(r -> name.equals(r.get("name"))).toList();
+    }
+
+    /** The changes of a set_logger reply as {@code context=new} strings. */
+    static List<String> changes(Map<String, Object> setLogger) {
+        return Calls.rows(setLogger.get("changes")).stream().map(c -> c.get("context") + "=" + c.get("new")).toList();
+    }
+
+    /** The steps of a reload reply of one kind ({@code logback}, {@code log4j2}, {@code jul}, {@code hook}, ...). */
+    static List<Map<String, Object>> steps(Map<String, Object> reload, String kind) {
+        return Calls.rows(reload.get("steps")).stream().filter(s -> kind.equals(s.get("step"))).toList();
+    }
+}
