@@ -152,7 +152,9 @@ public final class RealApp implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError(name + ": no matching line in " + file + " within " + timeout + "\n" + tail(40));
+        List<String> seen = lines(file);
+        throw new AssertionError(name + ": no matching line in " + file + " within " + timeout + "; its last lines:\n"
+                + String.join("\n", seen.subList(Math.max(0, seen.size() - 30), seen.size())) + "\nconsole:\n" + tail(20));
     }
 
     /** The lines of a file, or none when it does not exist (yet). */

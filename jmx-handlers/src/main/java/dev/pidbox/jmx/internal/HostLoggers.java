@@ -201,16 +201,56 @@ final class HostLoggers {
         return null;
     }
 
-    /** The file a Logback context was configured from (its watch list's main URL), or null. */
+    /**
+     * The file a Logback context was configured from, or null: the main URL of its watch list (Logback 1.2 to 1.4
+     * keep it; 1.5 only with {@code scan}), else the file Logback's own start-up would have read: the
+     * {@code logback.configurationFile} system property, Spring Boot's {@code logging.config} system property, or
+     * {@code logback-test.xml} / {@code logback.xml} on the context's class path.
+     */
     static URL logbackConfigUrl(Context c) throws Exception {
-        Class<?> util;
         try {
-            util = Class.forName(LOGBACK_WATCH_LIST_UTIL, false, c.loader);
-        } catch (ClassNotFoundException e) {
+            Class<?> util = Class.forName(LOGBACK_WATCH_LIST_UTIL, false, c.loader);
+            Class<?> contextType = Class.forName(host("ch", "qos", "logback", "core", "Context"), false, c.loader);
+            URL url = (URL) util.getMethod("getMainWatchURL", contextType).invoke(null, c.target);
+            if (url != null) {
+                return url;
+            }
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            // an older or newer Logback without it
+        }
+        for (String property : new String[] {"logback.configurationFile", "logging.config"}) {
+            URL url = location(System.getProperty(property), c.loader);
+            if (url != null) {
+                return url;
+            }
+        }
+        for (String resource : new String[] {"logback-test.xml", "logback.xml"}) {
+            URL url = c.loader == null ? null : c.loader.getResource(resource);
+            if (url != null) {
+                return url;
+            }
+        }
+        return null;
+    }
+
+    /** A configuration location as a file path, a URL, or a {@code classpath:} resource; null when none exists. */
+    private static URL location(String value, ClassLoader loader) {
+        if (value == null || value.trim().isEmpty()) {
             return null;
         }
-        Class<?> contextType = Class.forName(host("ch", "qos", "logback", "core", "Context"), false, c.loader);
-        return (URL) util.getMethod("getMainWatchURL", contextType).invoke(null, c.target);
+        String v = value.trim();
+        try {
+            if (v.startsWith("classpath:")) {
+                return loader == null ? null : loader.getResource(v.substring("classpath:".length()).replaceFirst("^/", ""));
+            }
+            java.nio.file.Path path = java.nio.file.Paths.get(v.startsWith("file:") ? new java.net.URI(v).getPath() : v);
+            if (java.nio.file.Files.isRegularFile(path)) {
+                return path.toUri().toURL();
+            }
+            return v.contains(":/") ? new URL(v) : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     /** Where a Log4j 2 context's configuration came from, or null when it runs a default configuration. */

@@ -1,0 +1,152 @@
+package dev.pidbox.it.realapps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pidbox.it.realapps.Shipped.Calls;
+import dev.pidbox.it.support.TargetJvm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An Apache Kafka 4.1 broker (KRaft, one node) from Maven Central, logging through Log4j 2 core, with the shipped
+ * agent attached dynamically. Oracles: the broker's own log file, and its own socket-server metrics MBean.
+ */
+class KafkaRealAppTest extends RealAppContract {
+    @TempDir
+    static Path dir;
+    private final Shipped shipped = new Shipped("kafka");
+    private KafkaServer kafka;
+    private String node;
+
+    @BeforeAll
+    void startAndAttach() throws Exception {
+        kafka = KafkaServer.start(TargetJvm.currentJavaHome(), dir.resolve("kafka"), List.of());
+        node = shipped.attach(kafka.pid(), "kafka");
+    }
+
+    @AfterAll
+    void stop() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Override
+    Shipped shipped() {
+        return shipped;
+    }
+
+    @Override
+    String node() {
+        return node;
+    }
+
+    @Override
+    String mainClassFragment() {
+        return "kafka.Kafka";
+    }
+
+    @Override
+    String ownThreadPrefix() {
+        return "data-plane-kafka-";
+    }
+
+    @Override
+    String ownMBeanPattern() {
+        return KafkaServer.CLUSTER_ID_MBEAN;
+    }
+
+    @Override
+    String ownMBeanAttribute() {
+        return "Value";
+    }
+
+    @Test
+    void loggersListTheBrokersLog4jContextAndItsConfiguredLevels() throws Exception {
+        Map<String, Object> loggers = shipped.callMap(node, "loggers", "framework", "log4j2");
+        assertThat(Calls.rows(loggers.get("contexts"))).singleElement().satisfies(c ->
+                assertThat(String.valueOf(c.get("config"))).endsWith(kafka.log4j2Xml().toString()));
+        assertThat(rows(loggers, KafkaServer.REQUEST_LOGGER)).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("level", "WARN"));
+    }
+
+    @Test
+    void setLoggerWithoutAFrameworkChangesLog4jOnlyAndTheBrokerLogsAtDebug() throws Exception {
+        String logger = KafkaServer.ACCEPTOR_LOGGER;
+        Map<String, Object> set = shipped.callMap(node, "set_logger", "name", logger, "level", "DEBUG");
+        // Kafka logs through Log4j 2: no java.util.logging logger of that name is created or left behind.
+        assertThat(changes(set)).singleElement().asString().startsWith("log4j2:").endsWith("=DEBUG");
+        assertThat(rows(shipped.callMap(node, "loggers", "framework", "jul", "name", logger), logger)).isEmpty();
+        kafka.connectOnce();
+        kafka.app().awaitLine(kafka.log(), l -> l.contains("DEBUG " + logger), Duration.ofSeconds(10));
+
+        shipped.callMap(node, "set_logger", "name", logger, "level", null);
+        long before = debugLines(logger);
+        kafka.connectOnce(); // accepted while the logger inherits INFO: nothing written
+        shipped.callMap(node, "set_logger", "name", logger, "level", "DEBUG");
+        kafka.connectOnce(); // accepted at DEBUG again: exactly one more line, so the one before wrote nothing
+        kafka.app().awaitLine(kafka.log(), l -> debugLines(logger) > before, Duration.ofSeconds(10));
+        assertThat(debugLines(logger)).isEqualTo(before + 1);
+        shipped.callMap(node, "set_logger", "name", logger, "level", null);
+    }
+
+    @Test
+    void reloadMakesLog4jRereadTheEditedFileAndRefusesAMalformedOne() throws Exception {
+        Path xml = kafka.log4j2Xml();
+        String original = Files.readString(xml);
+        String logger = KafkaServer.REQUEST_LOGGER;
+        try {
+            Files.writeString(xml, original.replace("name=\"" + logger + "\" level=\"WARN\"",
+                    "name=\"" + logger + "\" level=\"DEBUG\""));
+            Map<String, Object> reload = shipped.callMap(node, "reload");
+            assertThat(reload).containsEntry("ok", true);
+            assertThat(steps(reload, "log4j2")).singleElement().satisfies(s -> assertThat(s)
+                    .containsEntry("outcome", "ok"));
+            // The broker's heartbeat to its own controller is a request, logged at DEBUG every 2 s.
+            kafka.app().awaitLine(kafka.log(), l -> l.contains("DEBUG " + logger), Duration.ofSeconds(15));
+
+            Files.writeString(xml, original.replace("</Configuration>", "<Broken"));
+            Map<String, Object> bad = shipped.callMap(node, "reload");
+            assertThat(bad).containsEntry("ok", false);
+            assertThat(steps(bad, "log4j2")).singleElement().satisfies(s -> {
+                assertThat(s).containsEntry("outcome", "error");
+                assertThat(String.valueOf(s.get("error"))).startsWith("malformed configuration, not applied");
+            });
+            assertThat(rows(shipped.callMap(node, "loggers", "name", logger), logger)).singleElement()
+                    .satisfies(r -> assertThat(r).containsEntry("level", "DEBUG"));
+        } finally {
+            Files.writeString(xml, original);
+            shipped.callMap(node, "reload");
+        }
+        assertThat(rows(shipped.callMap(node, "loggers", "name", logger), logger)).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("level", "WARN"));
+    }
+
+    @Test
+    void theBrokersOwnSocketMetricsMBeanCountsAConnectionAsItHappens() throws Exception {
+        double before = connections();
+        kafka.connectOnce();
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (connections() <= before && System.nanoTime() < end) {
+            Thread.sleep(200);
+        }
+        assertThat(connections()).isGreaterThan(before);
+    }
+
+    private double connections() throws Exception {
+        Map<String, Object> got = shipped.callMap(node, "mbean.get", "name", KafkaServer.PLAINTEXT_SOCKET_MBEAN,
+                "attribute", "connection-creation-total");
+        return ((Number) got.get("value")).doubleValue();
+    }
+
+    private long debugLines(String logger) {
+        return RealApp.lines(kafka.log()).stream().filter(l -> l.contains("DEBUG " + logger)).count();
+    }
+}

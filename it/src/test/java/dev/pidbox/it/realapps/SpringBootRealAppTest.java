@@ -1,0 +1,187 @@
+package dev.pidbox.it.realapps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pidbox.it.realapps.Shipped.Calls;
+import dev.pidbox.it.support.TargetJvm;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Spring Boot 3 executable fat jar (web, actuator, Logback 1.5 through SLF4J 2), whose libraries and classes live
+ * in Boot's own class loader, with the shipped agent attached dynamically. Oracles: the actuator's
+ * {@code /actuator/loggers/{name}}, the app's log file, its HTTP answer after an MBean attribute changes.
+ */
+class SpringBootRealAppTest extends RealAppContract {
+    @TempDir
+    static Path dir;
+    private final Shipped shipped = new Shipped("boot");
+    private SpringBootApp app;
+    private Path logbackXml;
+    private String node;
+
+    @BeforeAll
+    void startAndAttach() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("boot"));
+        logbackXml = work.resolve("logback.xml");
+        try (InputStream in = getClass().getResourceAsStream("/realapps/spring-boot-logback.xml")) {
+            Files.write(logbackXml, in.readAllBytes());
+        }
+        app = SpringBootApp.start(TargetJvm.currentJavaHome(), work, List.of("-Dlogging.config=" + logbackXml));
+        node = shipped.attach(app.pid(), "greeting");
+    }
+
+    @AfterAll
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Override
+    Shipped shipped() {
+        return shipped;
+    }
+
+    @Override
+    String node() {
+        return node;
+    }
+
+    @Override
+    String mainClassFragment() {
+        return "spring-boot-app.jar";
+    }
+
+    @Override
+    String ownThreadPrefix() {
+        return "http-nio-";
+    }
+
+    @Override
+    String ownMBeanPattern() {
+        return SpringBootApp.SETTINGS_MBEAN;
+    }
+
+    @Override
+    String ownMBeanAttribute() {
+        return "Greeting";
+    }
+
+    @Test
+    void loggersSeeTheLogbackContextInsideBootsOwnClassLoader() throws Exception {
+        Map<String, Object> loggers = shipped.callMap(node, "loggers", "framework", "logback", "name", "org.example*");
+        assertThat(Calls.rows(loggers.get("contexts"))).singleElement().satisfies(c -> {
+            assertThat(String.valueOf(c.get("loader"))).startsWith("LaunchedClassLoader@");
+            assertThat(String.valueOf(c.get("config"))).endsWith(logbackXml.toString());
+        });
+        assertThat(rows(loggers, SpringBootApp.CONTROLLER_LOGGER)).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("effective_level", "INFO"));
+    }
+
+    @Test
+    void setLoggerChangesTheLevelTheActuatorReportsAndDebugLinesComeAndGo() throws Exception {
+        String logger = SpringBootApp.CONTROLLER_LOGGER;
+        assertThat(app.actuatorLevel(logger).effective()).isEqualTo("INFO");
+
+        Map<String, Object> set = shipped.callMap(node, "set_logger", "name", logger, "level", "DEBUG");
+        assertThat(Calls.rows(set.get("changes"))).singleElement().satisfies(c -> assertThat(c)
+                .containsEntry("framework", "logback").containsEntry("old", null).containsEntry("new", "DEBUG"));
+        assertThat(app.actuatorLevel(logger)).isEqualTo(new SpringBootApp.LoggerLevels("DEBUG", "DEBUG"));
+        app.greet("debug-on");
+        assertThat(app.greetLines("DEBUG", "debug-on")).hasSize(1);
+
+        shipped.callMap(node, "set_logger", "name", logger, "level", null);
+        assertThat(app.actuatorLevel(logger)).isEqualTo(new SpringBootApp.LoggerLevels(null, "INFO"));
+        app.greet("debug-off");
+        assertThat(app.greetLines("INFO", "debug-off")).hasSize(1);
+        assertThat(app.greetLines("DEBUG", "debug-off")).isEmpty();
+    }
+
+    @Test
+    void theHandlerTheAppShipsInsideItsFatJarAnswers() throws Exception {
+        app.greet("counted");
+        Map<String, Object> stats = shipped.callMap(node, SpringBootApp.STATS_HANDLER);
+        assertThat(((Number) stats.get("served")).longValue()).isPositive();
+    }
+
+    @Test
+    void reloadRereadsTheEditedLogbackFileAndRunsTheAppsReloadHook() throws Exception {
+        String original = Files.readString(logbackXml);
+        try {
+            Files.writeString(logbackXml, original.replace("<root",
+                    "<logger name=\"" + SpringBootApp.PACKAGE + "\" level=\"DEBUG\"/>\n  <root"));
+            Map<String, Object> reload = shipped.callMap(node, "reload");
+            assertThat(reload).containsEntry("ok", true);
+            assertThat(steps(reload, "logback")).singleElement().satisfies(s -> assertThat(s)
+                    .containsEntry("outcome", "ok"));
+            assertThat(steps(reload, "hook")).anySatisfy(s -> assertThat(s)
+                    .containsEntry("name", SpringBootApp.RELOAD_HOOK).containsEntry("outcome", "ok"));
+            assertThat(app.actuatorLevel(SpringBootApp.PACKAGE).configured()).isEqualTo("DEBUG");
+            app.greet("after-reload");
+            assertThat(app.greetLines("DEBUG", "after-reload")).hasSize(1);
+        } finally {
+            Files.writeString(logbackXml, original);
+            shipped.callMap(node, "reload");
+        }
+        assertThat(app.actuatorLevel(SpringBootApp.PACKAGE).configured()).isNull();
+        app.greet("restored");
+        assertThat(app.greetLines("DEBUG", "restored")).isEmpty();
+    }
+
+    @Test
+    void mbeanSetChangesTheAttributeTheAppAnswersWith() throws Exception {
+        Map<String, Object> set = shipped.callMap(node, "mbean.set", "name", SpringBootApp.SETTINGS_MBEAN, "attribute",
+                "Greeting", "value", "Howdy");
+        assertThat(set).containsEntry("old", SpringBootApp.DEFAULT_GREETING).containsEntry("new", "Howdy");
+        try {
+            assertThat(app.greet("jmx")).isEqualTo("Howdy, jmx");
+        } finally {
+            shipped.callMap(node, "mbean.set", "name", SpringBootApp.SETTINGS_MBEAN, "attribute", "Greeting", "value",
+                    SpringBootApp.DEFAULT_GREETING);
+        }
+    }
+
+    /** The same fat jar on Java 25 with the agent given at start: host handlers appear once Boot made its loader. */
+    @Test
+    void withJavaagentOnJava25TheAppsHandlerAndLoggersAreFoundAfterBootStarts() throws Exception {
+        Shipped other = new Shipped("boot25");
+        Path work = Files.createDirectories(dir.resolve("boot25"));
+        Path xml = work.resolve("logback.xml");
+        Files.copy(logbackXml, xml);
+        try (SpringBootApp app25 = SpringBootApp.start(TargetJvm.JAVA_25, work,
+                List.of(other.javaagent("greeting25"), "-Dlogging.config=" + xml))) {
+            String node25 = Shipped.nodeName("greeting25", app25.pid());
+            assertThat(other.callMap(node25, "runtime").get("java_version").toString()).startsWith("25");
+            Map<String, Object> stats = awaitHandler(other, node25, SpringBootApp.STATS_HANDLER, Duration.ofSeconds(60));
+            assertThat(stats).containsKey("served");
+            other.callMap(node25, "set_logger", "name", SpringBootApp.CONTROLLER_LOGGER, "level", "DEBUG");
+            assertThat(app25.actuatorLevel(SpringBootApp.CONTROLLER_LOGGER).configured()).isEqualTo("DEBUG");
+        }
+    }
+
+    /** Calls a handler until the node serves it (the agent looks for host providers again after start). */
+    private static Map<String, Object> awaitHandler(Shipped s, String node, String handler, Duration timeout)
+            throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        String last = null;
+        while (System.nanoTime() < end) {
+            Map<String, Object> doc = s.pidbox("call", handler, "--to", node, "--timeout", "5s");
+            Object value = Calls.map(doc.get("replies")).get(node);
+            if (value != null) {
+                return Calls.map(value);
+            }
+            last = String.valueOf(doc);
+            Thread.sleep(1000);
+        }
+        throw new AssertionError(handler + " never answered on " + node + " within " + timeout + ": " + last);
+    }
+}
