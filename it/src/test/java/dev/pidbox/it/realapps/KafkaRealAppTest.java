@@ -79,22 +79,21 @@ class KafkaRealAppTest extends RealAppContract {
 
     @Test
     void setLoggerWithoutAFrameworkChangesLog4jOnlyAndTheBrokerLogsAtDebug() throws Exception {
-        String logger = KafkaServer.ACCEPTOR_LOGGER;
+        // The request logger, configured at WARN, logs every request at DEBUG: among them the broker's heartbeat to
+        // its own controller, every 2 s.
+        String logger = KafkaServer.REQUEST_LOGGER;
         Map<String, Object> set = shipped.callMap(node, "set_logger", "name", logger, "level", "DEBUG");
         // Kafka logs through Log4j 2: no java.util.logging logger of that name is created or left behind.
-        assertThat(changes(set)).singleElement().asString().startsWith("log4j2:").endsWith("=DEBUG");
+        assertThat(Calls.rows(set.get("changes"))).singleElement().satisfies(c -> assertThat(c)
+                .containsEntry("framework", "log4j2").containsEntry("old", "WARN").containsEntry("new", "DEBUG"));
         assertThat(rows(shipped.callMap(node, "loggers", "framework", "jul", "name", logger), logger)).isEmpty();
-        kafka.connectOnce();
         kafka.app().awaitLine(kafka.log(), l -> l.contains("DEBUG " + logger), Duration.ofSeconds(10));
 
-        shipped.callMap(node, "set_logger", "name", logger, "level", null);
+        Map<String, Object> back = shipped.callMap(node, "set_logger", "name", logger, "level", "WARN");
+        assertThat(Calls.rows(back.get("changes")).get(0)).containsEntry("old", "DEBUG").containsEntry("new", "WARN");
         long before = debugLines(logger);
-        kafka.connectOnce(); // accepted while the logger inherits INFO: nothing written
-        shipped.callMap(node, "set_logger", "name", logger, "level", "DEBUG");
-        kafka.connectOnce(); // accepted at DEBUG again: exactly one more line, so the one before wrote nothing
-        kafka.app().awaitLine(kafka.log(), l -> debugLines(logger) > before, Duration.ofSeconds(10));
-        assertThat(debugLines(logger)).isEqualTo(before + 1);
-        shipped.callMap(node, "set_logger", "name", logger, "level", null);
+        Thread.sleep(5000); // two and a half heartbeats
+        assertThat(debugLines(logger)).isEqualTo(before);
     }
 
     @Test
@@ -132,10 +131,11 @@ class KafkaRealAppTest extends RealAppContract {
     @Test
     void theBrokersOwnSocketMetricsMBeanCountsAConnectionAsItHappens() throws Exception {
         double before = connections();
-        kafka.connectOnce();
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        // A connection the client closes at once may be dropped before Kafka counts it; a few tries settle that.
+        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (connections() <= before && System.nanoTime() < end) {
-            Thread.sleep(200);
+            kafka.connectOnce();
+            Thread.sleep(500);
         }
         assertThat(connections()).isGreaterThan(before);
     }

@@ -63,7 +63,7 @@ final class LoggingReload {
     }
 
     private static void logback(HostLoggers.Context c, Map<String, Object> step, boolean dryRun) throws Exception {
-        URL url = HostLoggers.logbackConfigUrl(c);
+        URL url = fresh(HostLoggers.logbackConfigUrl(c));
         if (url == null) {
             skip(step, "this Logback context was not configured from a file (Logback's defaults or a programmatic"
                     + " configuration)");
@@ -231,6 +231,22 @@ final class LoggingReload {
         // reset every logger of the JVM).
         manager.updateConfiguration(null);
         step.put("outcome", "ok");
+    }
+
+    /**
+     * A file URL made anew, with the JDK's own handler: a servlet container's class loader may hand out file URLs
+     * whose handler serves a cached copy (Tomcat's resource cache keeps one for 5 s), which would re-read the old
+     * file.
+     */
+    private static URL fresh(URL url) throws IOException {
+        if (url == null || !"file".equals(url.getProtocol())) {
+            return url;
+        }
+        try {
+            return Paths.get(url.toURI()).toUri().toURL();
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            return new URL(url.toExternalForm());
+        }
     }
 
     private static byte[] read(URL url) throws IOException {
