@@ -120,9 +120,9 @@ class AgentTest extends AgentTestBase {
 
     @Test
     void anAttachSocketOthersCanWriteIsRefusedBeforeTheOptionsAreSent() throws Exception {
-        // Someone plants /tmp/.java_pid<pid> for a process; attaching to it must not hand them the options
-        // (which may carry a broker password).
-        Process sleeper = new ProcessBuilder("sleep", "120").start();
+        // Someone plants /tmp/.java_pid<pid> for a JVM whose attach listener has not started yet; attaching to it
+        // must not hand them the options (which may carry a broker password).
+        TargetJvm sleeper = start(TargetJvm.currentJavaHome(), List.of(), "stdin");
         Path socket = Path.of("/tmp", ".java_pid" + sleeper.pid());
         try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(
                 java.net.StandardProtocolFamily.UNIX)) {
@@ -140,7 +140,7 @@ class AgentTest extends AgentTestBase {
                     .contains("is writable by group or others (mode 666); refusing to attach through it");
             assertThat(server.accept()).as("the planted socket was never connected to").isNull();
         } finally {
-            sleeper.destroy();
+            sleeper.close();
             Files.deleteIfExists(socket);
         }
     }

@@ -51,7 +51,17 @@ class CliFleetTest {
     }
 
     private static Node start(String name, String env) {
-        List<HandlerDefinition> handlers = new ArrayList<>(new JmxHandlers().handlers(key -> null));
+        // The web nodes have a reload file; batch-1 has nothing to reload.
+        java.nio.file.Path reloadFile;
+        try {
+            reloadFile = java.nio.file.Files.createTempFile("pidbox-cli-reload", ".properties");
+            java.nio.file.Files.writeString(reloadFile, "pbt.cli.flag=on\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String file = name.startsWith("web") ? reloadFile.toString() : null;
+        List<HandlerDefinition> handlers = new ArrayList<>(new JmxHandlers().handlers(
+                key -> "reload.file".equals(key) ? file : null));
         handlers.add(TestNodes.echo());
         handlers.add(TestNodes.fail());
         handlers.add(TestNodes.record(recorded));
@@ -342,6 +352,15 @@ class CliFleetTest {
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(asMap(replies(r).get(WEB1))).containsEntry("dry_run", true)
                 .containsKey("steps");
+        assertThat(System.getProperty("pbt.cli.flag")).as("a dry run changes nothing").isNull();
+    }
+
+    @Test
+    void reloadWithNothingToReloadIsAnErrorThatSaysWhyNotAnEmptySuccess() {
+        Cli r = pidbox("-o", "json", "reload", "--to", BATCH1, "--timeout", "5s");
+
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(1);
+        assertThat(r.out).contains("nothing to reload in this JVM").contains("no reload.file configured");
     }
 
     @Test
