@@ -22,10 +22,13 @@ public final class HostLoaders {
     public static final class Snapshot {
         public final List<ClassLoader> loaders;
         final Map<String, List<Class<?>>> classes;
+        /** True when the classes are the JVM's loaded ones; false when they are only loadable (no Instrumentation). */
+        final boolean loaded;
 
-        Snapshot(List<ClassLoader> loaders, Map<String, List<Class<?>>> classes) {
+        Snapshot(List<ClassLoader> loaders, Map<String, List<Class<?>>> classes, boolean loaded) {
             this.loaders = loaders;
             this.classes = classes;
+            this.loaded = loaded;
         }
 
         List<Class<?>> classes(String name) {
@@ -79,7 +82,7 @@ public final class HostLoaders {
                 }
             }
         }
-        return new Snapshot(ordered, found);
+        return new Snapshot(ordered, found, all != null);
     }
 
     private static void add(ClassLoader l, Map<ClassLoader, Boolean> seen, List<ClassLoader> ordered) {

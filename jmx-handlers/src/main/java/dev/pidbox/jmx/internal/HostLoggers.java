@@ -103,6 +103,9 @@ final class HostLoggers {
         }
         List<Object> logback = new ArrayList<>();
         for (Class<?> factory : snap.classes(SLF4J_LOGGER_FACTORY)) {
+            if (!snap.loaded && !loadable(LOGBACK_CONTEXT, factory.getClassLoader())) {
+                continue; // without Instrumentation, never start an SLF4J that cannot be Logback's
+            }
             try {
                 Object f = factory.getMethod("getILoggerFactory").invoke(null);
                 if (f != null && isA(f.getClass(), LOGBACK_CONTEXT)) {
@@ -115,6 +118,9 @@ final class HostLoggers {
         addAll(out, LOGBACK, HostLoaders.distinct(logback));
         List<Object> log4j = new ArrayList<>();
         for (Class<?> manager : snap.classes(LOG4J_LOG_MANAGER)) {
+            if (!snap.loaded && !loadable(LOG4J_CORE_CONTEXT, manager.getClassLoader())) {
+                continue; // likewise for a Log4j API without Log4j core
+            }
             try {
                 Object factory = manager.getMethod("getFactory").invoke(null);
                 if (factory == null || !isA(factory.getClass(), LOG4J_CONTEXT_FACTORY)) {
@@ -259,6 +265,15 @@ final class HostLoggers {
         Object source = call(configuration, "getConfigurationSource");
         Object location = source == null ? null : call(source, "getLocation");
         return location == null ? null : location.toString();
+    }
+
+    private static boolean loadable(String className, ClassLoader loader) {
+        try {
+            Class.forName(className, false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     static boolean isA(Class<?> cls, String name) {
