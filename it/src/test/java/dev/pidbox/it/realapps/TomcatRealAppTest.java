@@ -151,6 +151,14 @@ class TomcatRealAppTest extends RealAppContract {
     }
 
     @Test
+    void theHandlerAWebappShipsAnswersFromTheWebappsOwnClassLoader() throws Exception {
+        tomcat.app().awaitHttp(tomcat.url("/log4j2-app/hello"), 200, Duration.ofSeconds(10));
+        Map<String, Object> stats = shipped.callMap(node, "billing.stats");
+        assertThat(((Number) stats.get("requests")).longValue()).isPositive();
+        assertThat(shipped.call(node, "describe").toString()).contains("billing.stats");
+    }
+
+    @Test
     void reloadRereadsTheEditedWebappConfigurationAndRunsTheHookTheWebappShips() throws Exception {
         Path xml = tomcat.logbackXml();
         String original = Files.readString(xml);

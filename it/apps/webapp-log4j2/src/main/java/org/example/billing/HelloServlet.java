@@ -15,6 +15,11 @@ public class HelloServlet extends HttpServlet {
     private static final Logger LOG = LogManager.getLogger(HelloServlet.class);
     private static final AtomicLong REQUESTS = new AtomicLong();
 
+    /** Requests served so far. */
+    static long requests() {
+        return REQUESTS.get();
+    }
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         long n = REQUESTS.incrementAndGet();
