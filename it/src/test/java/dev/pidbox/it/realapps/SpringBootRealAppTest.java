@@ -138,6 +138,30 @@ class SpringBootRealAppTest extends RealAppContract {
     }
 
     @Test
+    void aFileLogback15CannotApplyComesBackAsAnErrorAndTheLastGoodConfigurationReturns() throws Exception {
+        String original = Files.readString(logbackXml);
+        try {
+            // Logback 1.5 skips an appender nothing refers to, so the root logger refers to it.
+            Files.writeString(logbackXml, original.replace("<root", "<appender name=\"BAD\" class=\"no.such.Appender\"/>\n"
+                    + "  <logger name=\"" + SpringBootApp.PACKAGE + "\" level=\"DEBUG\"/>\n  <root")
+                    .replace("<appender-ref ref=\"FILE\"/>", "<appender-ref ref=\"FILE\"/><appender-ref ref=\"BAD\"/>"));
+            Map<String, Object> reload = shipped.callMap(node, "reload");
+            assertThat(reload).containsEntry("ok", false);
+            assertThat(steps(reload, "logback")).singleElement().satisfies(s -> {
+                assertThat(s).containsEntry("outcome", "error").containsEntry("rolled_back", true);
+                assertThat(String.valueOf(s.get("error"))).contains("no.such.Appender");
+            });
+            assertThat(app.actuatorLevel(SpringBootApp.PACKAGE).configured()).isNull();
+            app.greet("after-bad-file");
+            assertThat(app.greetLines("INFO", "after-bad-file")).hasSize(1);
+            assertThat(app.greetLines("DEBUG", "after-bad-file")).isEmpty();
+        } finally {
+            Files.writeString(logbackXml, original);
+            shipped.callMap(node, "reload");
+        }
+    }
+
+    @Test
     void mbeanSetChangesTheAttributeTheAppAnswersWith() throws Exception {
         Map<String, Object> set = shipped.callMap(node, "mbean.set", "name", SpringBootApp.SETTINGS_MBEAN, "attribute",
                 "Greeting", "value", "Howdy");

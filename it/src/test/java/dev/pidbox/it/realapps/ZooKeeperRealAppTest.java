@@ -144,6 +144,34 @@ class ZooKeeperRealAppTest extends RealAppContract {
     }
 
     @Test
+    void aWellFormedFileLogbackCannotApplyIsReportedWithLogbacksOwnErrorsAndTheLastGoodConfigurationReturns()
+            throws Exception {
+        Path xml = zk.logbackXml();
+        String original = Files.readString(xml);
+        String logger = ZooKeeperServer.CONNECTION_LOGGER;
+        try {
+            Files.writeString(xml, original.replace("<root", "<appender name=\"BAD\" class=\"no.such.Appender\"/>\n"
+                    + "  <logger name=\"" + logger + "\" level=\"DEBUG\"/>\n  <root"));
+            Map<String, Object> reload = shipped.callMap(node, "reload");
+            assertThat(reload).containsEntry("ok", false);
+            assertThat(steps(reload, "logback")).singleElement().satisfies(s -> {
+                assertThat(s).containsEntry("outcome", "error").containsEntry("rolled_back", true);
+                assertThat(String.valueOf(s.get("error"))).contains("no.such.Appender");
+            });
+            // Back on the configuration read at start: the logger inherits INFO and ZooKeeper still writes its log.
+            assertThat(rows(shipped.callMap(node, "loggers", "name", logger), logger).get(0))
+                    .containsEntry("level", null).containsEntry("effective_level", "INFO");
+            long infoBefore = RealApp.lines(zk.logFile()).stream().filter(l -> l.contains("Processing ruok command")).count();
+            zk.fourLetter("ruok");
+            zk.app().awaitLine(zk.logFile(), l -> RealApp.lines(zk.logFile()).stream()
+                    .filter(x -> x.contains("Processing ruok command")).count() > infoBefore, Duration.ofSeconds(10));
+        } finally {
+            Files.writeString(xml, original);
+            shipped.callMap(node, "reload");
+        }
+    }
+
+    @Test
     void mbeanSetChangesZooKeepersOwnConfigurationAsItsConfCommandReports() throws Exception {
         assertThat(zk.fourLetterValue("conf", "maxSessionTimeout")).isEqualTo("40000");
         Map<String, Object> set = shipped.callMap(node, "mbean.set", "name", zk.serverBeanName(), "attribute",

@@ -127,20 +127,28 @@ final class LoggingReload {
         return null;
     }
 
+    /**
+     * Resets the context and applies Logback's last good configuration again, as Logback's own reconfigure-on-change
+     * task does; true when that applied without errors.
+     */
     private static boolean rollBack(HostLoggers.Context c, Class<?> configuratorType, Class<?> contextType, Object safe,
             URL url) {
         try {
             Object configurator = configuratorType.getConstructor().newInstance();
             configuratorType.getMethod("setContext", contextType).invoke(configurator, c.target);
+            long since = System.currentTimeMillis();
             synchronized (c.target) {
                 HostLoggers.call(c.target, "reset");
                 for (Method m : configuratorType.getMethods()) {
                     boolean model = m.getName().equals("processModel");
                     boolean events = m.getName().equals("doConfigure") && m.getParameterCount() == 1
                             && List.class.isAssignableFrom(m.getParameterTypes()[0]);
-                    if ((model || events) && m.getParameterTypes()[0].isInstance(safe)) {
+                    if ((model || events) && m.getParameterCount() == 1 && m.getParameterTypes()[0].isInstance(safe)) {
+                        if (model) {
+                            resetModelForReuse(c.loader, safe);
+                        }
                         m.invoke(configurator, safe);
-                        return true;
+                        return logbackErrors(c.target, since).isEmpty();
                     }
                 }
             }
@@ -148,6 +156,23 @@ final class LoggingReload {
             return false;
         }
         return false;
+    }
+
+    /** A model that was applied once is marked handled; Logback 1.3+ clears the marks before applying it again. */
+    private static void resetModelForReuse(ClassLoader loader, Object model) throws Exception {
+        Class<?> util;
+        try {
+            util = Class.forName(HostLoggers.host("ch", "qos", "logback", "core", "model", "ModelUtil"), false, loader);
+        } catch (ClassNotFoundException e) {
+            return;
+        }
+        for (Method m : util.getMethods()) {
+            if (m.getName().equals("resetForReuse") && m.getParameterCount() == 1
+                    && m.getParameterTypes()[0].isInstance(model)) {
+                m.invoke(null, model);
+                return;
+            }
+        }
     }
 
     private static List<String> logbackErrors(Object context, long since) throws Exception {
