@@ -302,6 +302,13 @@ final class Commands {
         @Option(names = "--configured", description = "only loggers with a level of their own")
         boolean configured;
 
+        @Option(names = "--framework", paramLabel = "NAME", description = "only jul, logback or log4j2")
+        String framework;
+
+        @Option(names = "--context", paramLabel = "GLOB",
+                description = "only the logger trees whose id matches (e.g. 'logback:webapp:/shop')")
+        String context;
+
         @Override
         String method() {
             return "loggers";
@@ -311,6 +318,8 @@ final class Commands {
         Map<String, Object> fixedArguments() {
             Map<String, Object> args = new LinkedHashMap<>();
             put(args, "name", name);
+            put(args, "framework", framework);
+            put(args, "context", context);
             if (configured) {
                 args.put("configured", true);
             }

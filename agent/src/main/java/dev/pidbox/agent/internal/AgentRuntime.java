@@ -82,10 +82,12 @@ public final class AgentRuntime {
      * class loader (a Spring Boot jar's, each webapp's), not only the system class path.
      */
     public static void launch(String arguments, java.lang.instrument.Instrumentation instrumentation) {
-        if (instrumentation != null) {
-            dev.pidbox.jmx.LoadedClasses.install(instrumentation::getAllLoadedClasses);
-        }
-        Thread t = new Thread(() -> apply(arguments), "pidbox-agent-launch");
+        Thread t = new Thread(() -> {
+            if (instrumentation != null) {
+                dev.pidbox.jmx.LoadedClasses.install(instrumentation::getAllLoadedClasses);
+            }
+            apply(arguments);
+        }, "pidbox-agent-launch");
         t.setDaemon(true);
         t.start();
     }
@@ -105,6 +107,7 @@ public final class AgentRuntime {
                     current.stop();
                     current = null;
                 }
+                dev.pidbox.jmx.LoadedClasses.uninstall();
                 System.clearProperty(PROP_NODE);
                 System.setProperty(PROP_STATE, "stopped");
                 return;

@@ -92,6 +92,14 @@ class TomcatRealAppTest extends RealAppContract {
                 .containsEntry("framework", "jul").extractingByKey("context").asString().isNotEqualTo("jul:app"));
         assertThat(rows(loggers, SHOP)).singleElement().satisfies(r -> assertThat(r).containsEntry("framework", "logback"));
         assertThat(rows(loggers, BILLING)).singleElement().satisfies(r -> assertThat(r).containsEntry("framework", "log4j2"));
+
+        // The CLI's own loggers command narrows to one webapp's tree.
+        Map<String, Object> doc = shipped.pidbox("loggers", "--to", node, "--context", "log4j2:*", "--timeout", "30s");
+        Map<String, Object> only = Calls.map(Calls.map(doc.get("replies")).get(node));
+        assertThat(Calls.rows(only.get("contexts"))).singleElement().satisfies(c -> assertThat(c)
+                .containsEntry("loader", "webapp:/log4j2-app"));
+        assertThat(Calls.rows(only.get("loggers"))).isNotEmpty().allSatisfy(r -> assertThat(r)
+                .containsEntry("framework", "log4j2"));
     }
 
     @Test
