@@ -186,6 +186,34 @@ final class HostLoggers {
                 out.add((ClassLoader) k);
             }
         }
+        // A manager that keys something else by class loader (not logger trees) shows the same loggers to every
+        // loader: keep only the loaders whose tree holds loggers no earlier tree has.
+        java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<ClassLoader> distinct = new ArrayList<>();
+        for (ClassLoader l : out) {
+            boolean adds = false;
+            try {
+                for (java.util.logging.Logger logger : HostLoaders.withContextLoader(l, () -> julLoggers(manager))) {
+                    adds |= seen.add(logger);
+                }
+            } catch (Exception e) {
+                continue;
+            }
+            if (adds || distinct.isEmpty()) {
+                distinct.add(l);
+            }
+        }
+        return distinct;
+    }
+
+    private static List<java.util.logging.Logger> julLoggers(LogManager manager) {
+        List<java.util.logging.Logger> out = new ArrayList<>();
+        for (java.util.Enumeration<String> e = manager.getLoggerNames(); e.hasMoreElements();) {
+            java.util.logging.Logger l = manager.getLogger(e.nextElement());
+            if (l != null) {
+                out.add(l);
+            }
+        }
         return out;
     }
 

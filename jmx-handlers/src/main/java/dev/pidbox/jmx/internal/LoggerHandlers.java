@@ -322,7 +322,11 @@ public final class LoggerHandlers implements HandlerProvider {
             change.put("old", l.getLevel() == null ? null : l.getLevel().getName());
             Level jul = level == null ? null : Level.parse(julName(level));
             l.setLevel(jul);
-            PINNED.put(c.id + "\u0000" + (root ? "" : name), l);
+            if (c.loader == ClassLoader.getSystemClassLoader()) {
+                // The JDK's LogManager holds loggers weakly. A per-class-loader manager (Tomcat's JULI) keeps its
+                // trees' loggers itself; pinning those would keep an undeployed webapp's class loader alive.
+                PINNED.put(root ? "" : name, l);
+            }
             change.put("new", jul == null ? null : jul.getName());
         } else if (LOGBACK.equals(c.framework)) {
             Object l = invoke(c.target, "getLogger", new Class<?>[] {String.class}, root ? "ROOT" : name);
