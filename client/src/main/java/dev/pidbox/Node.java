@@ -205,10 +205,26 @@ public final class Node implements AutoCloseable {
     /** Registers (or replaces) a handler, as kombu's {@code Node.handler}. */
     public Node handler(HandlerDefinition definition) {
         Objects.requireNonNull(definition, "definition");
-        if (handlers.put(definition.name(), definition) == null) {
-            handlerOrder.add(definition.name());
+        synchronized (handlerOrder) {
+            if (handlers.put(definition.name(), definition) == null) {
+                handlerOrder.add(definition.name());
+            }
         }
         return this;
+    }
+
+    /**
+     * Unregisters a handler; calls for it then answer {@code KeyError} as for any unknown method. For handlers whose
+     * code can go away while the node runs (a webapp's, when the container undeploys it).
+     *
+     * @return whether a handler of that name was registered
+     */
+    public boolean removeHandler(String name) {
+        Objects.requireNonNull(name, "name");
+        synchronized (handlerOrder) {
+            handlerOrder.remove(name);
+            return handlers.remove(name) != null;
+        }
     }
 
     // ---------------------------------------------------------------- lifecycle

@@ -59,6 +59,8 @@ public final class AgentRuntime {
     private final Map<ClassLoader, Boolean> searched = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     private final Map<Class<?>, Boolean> providers = new java.util.WeakHashMap<>();
     private final java.util.Set<String> reportedProviderErrors = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Host handlers from class loaders that can stop: name -> weak class loader, weak definition. */
+    private final Map<String, Object[]> hostHandlers = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
     private AgentRuntime(AgentOptions options) {
@@ -200,26 +202,86 @@ public final class AgentRuntime {
      * classes' loaders (milliseconds) and searches only new loaders.
      */
     private void watchForHostProviders() {
-        long[] delays = {1_000, 2_000, 4_000, 8_000, 15_000, 30_000};
+        long[] delays = {1_000, 2_000, 4_000, 8_000};
         for (int i = 0; !stopping; i++) {
-            sleep(i < delays.length ? delays[i] : 60_000);
+            sleep(i < delays.length ? delays[i] : 10_000);
             Node n = node;
             if (stopping || n == null) {
                 return;
             }
             try {
-                for (HandlerDefinition d : providerHandlers(newLoaders(), true)) {
+                retireStoppedHostHandlers(n);
+                for (Found f : providerHandlers(newLoaders(), true)) {
+                    HandlerDefinition d = f.definition;
                     if (n.handlers().containsKey(d.name())) {
-                        sink.report("pidbox-agent: host handler '" + d.name() + "' ignored: a handler of that name is"
-                                + " already registered", null);
+                        sink.report("pidbox-agent: host handler '" + d.name() + "' from "
+                                + dev.pidbox.jmx.internal.HostLoaders.label(f.loader) + " ignored: a handler of that name"
+                                + " is already registered", null);
                     } else if (selected(d.name())) {
                         n.handler(d);
-                        log("registered host handler " + d.name());
+                        track(f);
+                        log("registered host handler " + d.name() + " from "
+                                + dev.pidbox.jmx.internal.HostLoaders.label(f.loader));
                     }
                 }
             } catch (RuntimeException | LinkageError e) {
                 sink.report("pidbox-agent: looking for host handler providers failed", e);
             }
+        }
+    }
+
+    /** A handler and the class loader of the provider that made it. */
+    private static final class Found {
+        final HandlerDefinition definition;
+        final ClassLoader loader;
+
+        Found(HandlerDefinition definition, ClassLoader loader) {
+            this.definition = definition;
+            this.loader = loader;
+        }
+    }
+
+    /** Remembers a host handler whose provider lives in a class loader that can go away (a webapp's). */
+    private void track(Found f) {
+        if (f.loader != null && f.loader != ClassLoader.getSystemClassLoader()
+                && f.loader != AgentRuntime.class.getClassLoader()) {
+            hostHandlers.put(f.definition.name(), new Object[] {new java.lang.ref.WeakReference<>(f.loader),
+                    new java.lang.ref.WeakReference<>(f.definition)});
+        }
+    }
+
+    /**
+     * Unregisters the handlers whose class loader has stopped (a servlet container undeployed or redeployed the
+     * webapp), so the node neither calls into a stopped application nor keeps its class loader alive. A redeployed
+     * webapp's new class loader is searched like any other, and its handlers come back.
+     */
+    private void retireStoppedHostHandlers(Node n) {
+        for (Map.Entry<String, Object[]> e : hostHandlers.entrySet()) {
+            ClassLoader loader = (ClassLoader) ((java.lang.ref.WeakReference<?>) e.getValue()[0]).get();
+            Object definition = ((java.lang.ref.WeakReference<?>) e.getValue()[1]).get();
+            if (loader != null && !stopped(loader)) {
+                continue;
+            }
+            hostHandlers.remove(e.getKey());
+            if (definition != null && n.handlers().get(e.getKey()) == definition) {
+                n.removeHandler(e.getKey());
+                sink.report("pidbox-agent: host handler '" + e.getKey() + "' removed: its application ("
+                        + (loader == null ? "a collected class loader" : dev.pidbox.jmx.internal.HostLoaders.label(loader))
+                        + ") stopped", null);
+            }
+        }
+    }
+
+    /** Whether a class loader says it has stopped (Tomcat's webapp loaders have a lifecycle state). */
+    static boolean stopped(ClassLoader loader) {
+        try {
+            java.lang.reflect.Method state = loader.getClass().getMethod("getState");
+            Object s = state.invoke(loader);
+            String name = s == null ? "" : s.toString();
+            return name.startsWith("STOPPING") || name.equals("STOPPED") || name.startsWith("DESTROY")
+                    || name.equals("FAILED");
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return false;
         }
     }
 
@@ -338,14 +400,15 @@ public final class AgentRuntime {
     }
 
     private List<HandlerDefinition> handlers() {
-        Map<String, HandlerDefinition> byName = new LinkedHashMap<>();
-        for (HandlerDefinition d : providerHandlers(newLoaders(), false)) {
-            byName.putIfAbsent(d.name(), d);
+        Map<String, Found> byName = new LinkedHashMap<>();
+        for (Found f : providerHandlers(newLoaders(), false)) {
+            byName.putIfAbsent(f.definition.name(), f);
         }
         List<HandlerDefinition> out = new ArrayList<>();
-        for (HandlerDefinition d : byName.values()) {
-            if (selected(d.name())) {
-                out.add(d);
+        for (Found f : byName.values()) {
+            if (selected(f.definition.name())) {
+                out.add(f.definition);
+                track(f);
             }
         }
         return out;
@@ -355,8 +418,8 @@ public final class AgentRuntime {
      * The handlers of every {@link HandlerProvider} visible from these loaders, each provider class once. A child
      * loader also sees its parents' service files; a provider that fails is reported and the others still load.
      */
-    private List<HandlerDefinition> providerHandlers(List<ClassLoader> loaders, boolean late) {
-        List<HandlerDefinition> out = new ArrayList<>();
+    private List<Found> providerHandlers(List<ClassLoader> loaders, boolean late) {
+        List<Found> out = new ArrayList<>();
         for (ClassLoader loader : loaders) {
             java.util.Iterator<HandlerProvider> it = ServiceLoader.load(HandlerProvider.class, loader).iterator();
             for (int guard = 0; guard < 1000; guard++) {
@@ -379,7 +442,9 @@ public final class AgentRuntime {
                     providers.put(provider.getClass(), Boolean.TRUE);
                 }
                 try {
-                    out.addAll(provider.handlers(options.asConfig()));
+                    for (HandlerDefinition d : provider.handlers(options.asConfig())) {
+                        out.add(new Found(d, provider.getClass().getClassLoader()));
+                    }
                     for (dev.pidbox.CallObserver o : provider.observers()) {
                         observers.add(o);
                         Node n = node;

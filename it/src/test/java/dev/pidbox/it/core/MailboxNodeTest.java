@@ -243,6 +243,20 @@ class MailboxNodeTest {
     }
 
     @Test
+    void aRemovedHandlerAnswersKeyErrorAndTheOthersStillRun() {
+        Node node = startNode("a@host");
+        assertThat(node.handlers()).containsKey("echo");
+
+        assertThat(node.removeHandler("echo")).isTrue();
+        assertThat(node.removeHandler("echo")).isFalse();
+
+        CallResult removed = mailbox.call(List.of("a@host"), "echo", Map.of("q", 1), seconds(5));
+        assertThat(removed.byNode()).containsEntry("a@host", Map.of("error", "KeyError('echo')"));
+        assertThat(node.handlers()).doesNotContainKey("echo").containsKey("ping");
+        assertThat(mailbox.call(List.of("a@host"), "ping", Map.of(), seconds(5)).byNode()).containsKey("a@host");
+    }
+
+    @Test
     void unknownMethodAnswersKeyErrorLikeKombu() {
         startNode("a@host");
 
