@@ -9,63 +9,30 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An Apache Kafka 4.1 broker (KRaft, one node) from Maven Central, logging through Log4j 2 core, with the shipped
  * agent attached dynamically. Oracles: the broker's own log file, and its own socket-server metrics MBean.
  */
 class KafkaRealAppTest extends RealAppContract {
-    @TempDir
-    static Path dir;
-    private final Shipped shipped = new Shipped("kafka");
     private KafkaServer kafka;
-    private String node;
 
-    @BeforeAll
-    void startAndAttach() throws Exception {
-        kafka = KafkaServer.start(TargetJvm.currentJavaHome(), dir.resolve("kafka"), List.of());
-        node = shipped.attach(kafka.pid(), "kafka");
+    KafkaRealAppTest() {
+        super("kafka", "kafka.Kafka", "data-plane-kafka-", KafkaServer.CLUSTER_ID_MBEAN, "Value");
     }
 
-    @AfterAll
-    void stop() {
+    @Override
+    long start(Path workDir) throws Exception {
+        kafka = KafkaServer.start(TargetJvm.currentJavaHome(), workDir, List.of());
+        return kafka.pid();
+    }
+
+    @Override
+    void stopApplication() {
         if (kafka != null) {
             kafka.close();
         }
-    }
-
-    @Override
-    Shipped shipped() {
-        return shipped;
-    }
-
-    @Override
-    String node() {
-        return node;
-    }
-
-    @Override
-    String mainClassFragment() {
-        return "kafka.Kafka";
-    }
-
-    @Override
-    String ownThreadPrefix() {
-        return "data-plane-kafka-";
-    }
-
-    @Override
-    String ownMBeanPattern() {
-        return KafkaServer.CLUSTER_ID_MBEAN;
-    }
-
-    @Override
-    String ownMBeanAttribute() {
-        return "Value";
     }
 
     @Test

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pidbox.it.realapps.Shipped.Calls;
 import dev.pidbox.it.support.RabbitMQ;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What every real application must show with the shipped agent and CLI: the node answers, describes its whole
@@ -23,59 +27,89 @@ abstract class RealAppContract {
             "histogram", "heap_dump", "sysprops", "env", "flags", "set_flag", "loggers", "set_logger", "reload",
             "mbean.query", "mbean.info", "mbean.get", "mbean.set", "mbean.invoke", "metrics");
 
-    abstract Shipped shipped();
+    @TempDir
+    static Path dir;
 
-    abstract String node();
+    private final String app;
+    private final String mainClassFragment;
+    private final String ownThreadPrefix;
+    private final String ownMBeanPattern;
+    private final String ownMBeanAttribute;
+    final Shipped shipped;
+    /** The node the shipped agent started in the application. */
+    String node;
 
-    /** The main class (or jar) the runtime handler should report. */
-    abstract String mainClassFragment();
+    /**
+     * @param app the application's short name (its node is {@code <app>.<pid>@<host>})
+     * @param mainClassFragment what the runtime handler's main class or command line must contain
+     * @param ownThreadPrefix a thread name prefix only the application itself creates
+     * @param ownMBeanPattern an ObjectName pattern of the application's own MBeans
+     * @param ownMBeanAttribute an attribute of the first MBean that pattern matches
+     */
+    RealAppContract(String app, String mainClassFragment, String ownThreadPrefix, String ownMBeanPattern,
+            String ownMBeanAttribute) {
+        this.app = app;
+        this.mainClassFragment = mainClassFragment;
+        this.ownThreadPrefix = ownThreadPrefix;
+        this.ownMBeanPattern = ownMBeanPattern;
+        this.ownMBeanAttribute = ownMBeanAttribute;
+        this.shipped = new Shipped(app);
+    }
 
-    /** A thread name prefix only the application itself creates. */
-    abstract String ownThreadPrefix();
+    /** Starts the application in {@code workDir} and returns its pid. */
+    abstract long start(Path workDir) throws Exception;
 
-    /** An ObjectName pattern of the application's own MBeans, and one attribute of the first match. */
-    abstract String ownMBeanPattern();
+    /** Ends the application (when it started). */
+    abstract void stopApplication();
 
-    abstract String ownMBeanAttribute();
+    @BeforeAll
+    final void startAndAttach() throws Exception {
+        node = shipped.attach(start(dir.resolve(app)), app);
+    }
+
+    @AfterAll
+    final void stop() {
+        stopApplication();
+    }
 
     @Test
     void pingAnswersAndDescribeListsTheWholeHandlerSet() throws Exception {
-        assertThat(shipped().callMap(node(), "ping")).containsEntry("ok", "pong");
-        Object described = shipped().call(node(), "describe");
+        assertThat(shipped.callMap(node, "ping")).containsEntry("ok", "pong");
+        Object described = shipped.call(node, "describe");
         assertThat(described.toString()).contains(BUILT_IN);
     }
 
     @Test
     void runtimeReportsTheApplicationsMainClassAndJava() throws Exception {
-        Map<String, Object> runtime = shipped().callMap(node(), "runtime");
+        Map<String, Object> runtime = shipped.callMap(node, "runtime");
         assertThat(String.valueOf(runtime.get("main_class")) + runtime.get("command"))
-                .contains(mainClassFragment());
+                .contains(mainClassFragment);
         assertThat(runtime).containsKey("java_version");
     }
 
     @Test
     void threadsListTheApplicationsOwnThreadsByName() throws Exception {
-        Map<String, Object> threads = shipped().callMap(node(), "threads");
+        Map<String, Object> threads = shipped.callMap(node, "threads");
         List<Map<String, Object>> list = Calls.rows(threads.get("threads"));
-        assertThat(list).extracting(t -> String.valueOf(t.get("name"))).anyMatch(n -> n.startsWith(ownThreadPrefix()));
+        assertThat(list).extracting(t -> String.valueOf(t.get("name"))).anyMatch(n -> n.startsWith(ownThreadPrefix));
     }
 
     @Test
     void memoryAndHistogramDescribeTheApplicationsHeap() throws Exception {
-        Map<String, Object> memory = shipped().callMap(node(), "memory");
+        Map<String, Object> memory = shipped.callMap(node, "memory");
         assertThat(((Number) Calls.map(memory.get("heap")).get("used")).longValue()).isPositive();
-        Map<String, Object> histogram = shipped().callMap(node(), "histogram", "top", 20);
+        Map<String, Object> histogram = shipped.callMap(node, "histogram", "top", 20);
         assertThat(histogram.toString()).contains("java.lang.String");
     }
 
     @Test
     void mbeanQueryAndGetReachTheApplicationsOwnMBeans() throws Exception {
-        Map<String, Object> query = shipped().callMap(node(), "mbean.query", "pattern", ownMBeanPattern());
+        Map<String, Object> query = shipped.callMap(node, "mbean.query", "pattern", ownMBeanPattern);
         List<?> names = (List<?>) query.get("names");
-        assertThat(names).as("MBeans matching %s", ownMBeanPattern()).isNotEmpty();
-        Map<String, Object> got = shipped().callMap(node(), "mbean.get", "name", String.valueOf(names.get(0)),
-                "attribute", ownMBeanAttribute());
-        assertThat(got.get("value")).as("%s of %s", ownMBeanAttribute(), names.get(0)).isNotNull();
+        assertThat(names).as("MBeans matching %s", ownMBeanPattern).isNotEmpty();
+        Map<String, Object> got = shipped.callMap(node, "mbean.get", "name", String.valueOf(names.get(0)),
+                "attribute", ownMBeanAttribute);
+        assertThat(got.get("value")).as("%s of %s", ownMBeanAttribute, names.get(0)).isNotNull();
     }
 
     /** The rows of a loggers reply for one logger name. */

@@ -10,10 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A Spring Boot 3 executable fat jar (web, actuator, Logback 1.5 through SLF4J 2), whose libraries and classes live
@@ -21,59 +18,29 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /actuator/loggers/{name}}, the app's log file, its HTTP answer after an MBean attribute changes.
  */
 class SpringBootRealAppTest extends RealAppContract {
-    @TempDir
-    static Path dir;
-    private final Shipped shipped = new Shipped("boot");
     private SpringBootApp app;
     private Path logbackXml;
-    private String node;
 
-    @BeforeAll
-    void startAndAttach() throws Exception {
-        Path work = Files.createDirectories(dir.resolve("boot"));
-        logbackXml = work.resolve("logback.xml");
+    SpringBootRealAppTest() {
+        super("greeting", "spring-boot-app.jar", "http-nio-", SpringBootApp.SETTINGS_MBEAN, "Greeting");
+    }
+
+    @Override
+    long start(Path workDir) throws Exception {
+        Files.createDirectories(workDir);
+        logbackXml = workDir.resolve("logback.xml");
         try (InputStream in = getClass().getResourceAsStream("/realapps/spring-boot-logback.xml")) {
             Files.write(logbackXml, in.readAllBytes());
         }
-        app = SpringBootApp.start(TargetJvm.currentJavaHome(), work, List.of("-Dlogging.config=" + logbackXml));
-        node = shipped.attach(app.pid(), "greeting");
+        app = SpringBootApp.start(TargetJvm.currentJavaHome(), workDir, List.of("-Dlogging.config=" + logbackXml));
+        return app.pid();
     }
 
-    @AfterAll
-    void stop() {
+    @Override
+    void stopApplication() {
         if (app != null) {
             app.close();
         }
-    }
-
-    @Override
-    Shipped shipped() {
-        return shipped;
-    }
-
-    @Override
-    String node() {
-        return node;
-    }
-
-    @Override
-    String mainClassFragment() {
-        return "spring-boot-app.jar";
-    }
-
-    @Override
-    String ownThreadPrefix() {
-        return "http-nio-";
-    }
-
-    @Override
-    String ownMBeanPattern() {
-        return SpringBootApp.SETTINGS_MBEAN;
-    }
-
-    @Override
-    String ownMBeanAttribute() {
-        return "Greeting";
     }
 
     @Test

@@ -9,10 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Apache Tomcat 11 (the official distribution from Maven Central) hosting two webapps, one with its own SLF4J and
@@ -25,53 +22,23 @@ class TomcatRealAppTest extends RealAppContract {
     private static final String SHOP = "org.example.shop.HelloServlet";
     private static final String BILLING = "org.example.billing.HelloServlet";
 
-    @TempDir
-    static Path dir;
-    private final Shipped shipped = new Shipped("tomcat");
     private TomcatServer tomcat;
-    private String node;
 
-    @BeforeAll
-    void startAndAttach() throws Exception {
-        tomcat = TomcatServer.start(TargetJvm.currentJavaHome(), dir.resolve("tomcat"), List.of());
-        node = shipped.attach(tomcat.pid(), "tomcat");
+    TomcatRealAppTest() {
+        super("tomcat", "org.apache.catalina.startup.Bootstrap", "http-nio-", "Catalina:type=Server", "serverInfo");
     }
 
-    @AfterAll
-    void stop() {
+    @Override
+    long start(Path workDir) throws Exception {
+        tomcat = TomcatServer.start(TargetJvm.currentJavaHome(), workDir, List.of());
+        return tomcat.pid();
+    }
+
+    @Override
+    void stopApplication() {
         if (tomcat != null) {
             tomcat.close();
         }
-    }
-
-    @Override
-    Shipped shipped() {
-        return shipped;
-    }
-
-    @Override
-    String node() {
-        return node;
-    }
-
-    @Override
-    String mainClassFragment() {
-        return "org.apache.catalina.startup.Bootstrap";
-    }
-
-    @Override
-    String ownThreadPrefix() {
-        return "http-nio-";
-    }
-
-    @Override
-    String ownMBeanPattern() {
-        return "Catalina:type=Server";
-    }
-
-    @Override
-    String ownMBeanAttribute() {
-        return "serverInfo";
     }
 
     @Test

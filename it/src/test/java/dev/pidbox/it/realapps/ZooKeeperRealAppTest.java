@@ -9,10 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Apache ZooKeeper 3.9 from Maven Central, a server that logs through SLF4J 1.7 straight into Logback 1.2 (the
@@ -20,53 +17,24 @@ import org.junit.jupiter.api.io.TempDir;
  * file and its four-letter-word answers.
  */
 class ZooKeeperRealAppTest extends RealAppContract {
-    @TempDir
-    static Path dir;
-    private final Shipped shipped = new Shipped("zookeeper");
     private ZooKeeperServer zk;
-    private String node;
 
-    @BeforeAll
-    void startAndAttach() throws Exception {
-        zk = ZooKeeperServer.start(TargetJvm.currentJavaHome(), dir.resolve("zk"), List.of());
-        node = shipped.attach(zk.pid(), "zookeeper");
+    ZooKeeperRealAppTest() {
+        super("zookeeper", ZooKeeperServer.MAIN_CLASS, "NIOServerCxnFactory",
+                "org.apache.ZooKeeperService:name0=StandaloneServer_port*", "MaxSessionTimeout");
     }
 
-    @AfterAll
-    void stop() {
+    @Override
+    long start(Path workDir) throws Exception {
+        zk = ZooKeeperServer.start(TargetJvm.currentJavaHome(), workDir, List.of());
+        return zk.pid();
+    }
+
+    @Override
+    void stopApplication() {
         if (zk != null) {
             zk.close();
         }
-    }
-
-    @Override
-    Shipped shipped() {
-        return shipped;
-    }
-
-    @Override
-    String node() {
-        return node;
-    }
-
-    @Override
-    String mainClassFragment() {
-        return ZooKeeperServer.MAIN_CLASS;
-    }
-
-    @Override
-    String ownThreadPrefix() {
-        return "NIOServerCxnFactory";
-    }
-
-    @Override
-    String ownMBeanPattern() {
-        return "org.apache.ZooKeeperService:name0=StandaloneServer_port*";
-    }
-
-    @Override
-    String ownMBeanAttribute() {
-        return "MaxSessionTimeout";
     }
 
     @Test

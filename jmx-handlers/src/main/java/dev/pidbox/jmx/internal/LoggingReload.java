@@ -93,7 +93,7 @@ final class LoggingReload {
         Object configurator = configuratorType.getConstructor().newInstance();
         configuratorType.getMethod("setContext", contextType).invoke(configurator, c.target);
         Object safe = recallSafe(configurator);
-        long since = System.currentTimeMillis();
+        java.util.Set<Object> before = statuses(c.target);
         synchronized (c.target) {
             HostLoggers.call(c.target, "reset");
             try {
@@ -102,7 +102,7 @@ final class LoggingReload {
                 // Joran records its failures in the status manager, read below.
             }
         }
-        List<String> errors = logbackErrors(c.target, since);
+        List<String> errors = logbackErrors(c.target, before);
         if (errors.isEmpty()) {
             step.put("outcome", "ok");
             return;
@@ -136,7 +136,7 @@ final class LoggingReload {
         try {
             Object configurator = configuratorType.getConstructor().newInstance();
             configuratorType.getMethod("setContext", contextType).invoke(configurator, c.target);
-            long since = System.currentTimeMillis();
+            java.util.Set<Object> before = statuses(c.target);
             synchronized (c.target) {
                 HostLoggers.call(c.target, "reset");
                 for (Method m : configuratorType.getMethods()) {
@@ -148,7 +148,7 @@ final class LoggingReload {
                             resetModelForReuse(c.loader, safe);
                         }
                         m.invoke(configurator, safe);
-                        return logbackErrors(c.target, since).isEmpty();
+                        return logbackErrors(c.target, before).isEmpty();
                     }
                 }
             }
@@ -175,18 +175,19 @@ final class LoggingReload {
         }
     }
 
-    private static List<String> logbackErrors(Object context, long since) throws Exception {
+    /** The statuses a Logback context holds now (to tell the ones a configuration run adds). */
+    private static java.util.Set<Object> statuses(Object context) throws Exception {
+        java.util.Set<Object> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        out.addAll((List<?>) HostLoggers.call(HostLoggers.call(context, "getStatusManager"), "getCopyOfStatusList"));
+        return out;
+    }
+
+    /** The messages of the error statuses added since {@code before} (compared by identity, not by clock). */
+    private static List<String> logbackErrors(Object context, java.util.Set<Object> before) throws Exception {
         List<String> out = new ArrayList<>();
-        Object statusManager = HostLoggers.call(context, "getStatusManager");
-        for (Object status : (List<?>) HostLoggers.call(statusManager, "getCopyOfStatusList")) {
+        for (Object status : statuses(context)) {
             int level = ((Number) HostLoggers.call(status, "getLevel")).intValue();
-            Object time;
-            try {
-                time = HostLoggers.call(status, "getTimestamp"); // Logback 1.5
-            } catch (NoSuchMethodException e) {
-                time = HostLoggers.call(status, "getDate"); // up to 1.4
-            }
-            if (level >= LOGBACK_ERROR && time instanceof Number && ((Number) time).longValue() >= since) {
+            if (level >= LOGBACK_ERROR && !before.contains(status)) {
                 out.add(String.valueOf(HostLoggers.call(status, "getMessage")));
             }
         }
