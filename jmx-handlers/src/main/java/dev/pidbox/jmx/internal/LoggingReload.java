@@ -33,6 +33,11 @@ import org.xml.sax.helpers.DefaultHandler;
  */
 final class LoggingReload {
     private static final int LOGBACK_ERROR = 2;
+    /**
+     * One Logback reconfiguration at a time from pidbox (two reload calls must not interleave a reset and a
+     * configure). Our own lock, never the host's LoggerContext, so that no host thread can wait on us or we on it.
+     */
+    private static final Object RELOAD_LOCK = new Object();
 
     private LoggingReload() {
     }
@@ -94,7 +99,7 @@ final class LoggingReload {
         configuratorType.getMethod("setContext", contextType).invoke(configurator, c.target);
         Object safe = recallSafe(configurator);
         java.util.Set<Object> before = statuses(c.target);
-        synchronized (c.target) {
+        synchronized (RELOAD_LOCK) {
             HostLoggers.call(c.target, "reset");
             try {
                 configuratorType.getMethod("doConfigure", URL.class).invoke(configurator, url);
@@ -137,7 +142,7 @@ final class LoggingReload {
             Object configurator = configuratorType.getConstructor().newInstance();
             configuratorType.getMethod("setContext", contextType).invoke(configurator, c.target);
             java.util.Set<Object> before = statuses(c.target);
-            synchronized (c.target) {
+            synchronized (RELOAD_LOCK) {
                 HostLoggers.call(c.target, "reset");
                 for (Method m : configuratorType.getMethods()) {
                     boolean model = m.getName().equals("processModel");
