@@ -21,9 +21,19 @@ public final class CallResult {
     private final int expected;
     private final Duration elapsed;
     private final boolean deadlineReached;
+    private final String brokerBlocked;
 
     public CallResult(String ticket, List<Reply> replies, List<String> destination, int expected, Duration elapsed,
             boolean deadlineReached) {
+        this(ticket, replies, destination, expected, elapsed, deadlineReached, null);
+    }
+
+    /**
+     * @param brokerBlocked the broker's reason when it blocked the connection's publishes during the call (or
+     *        before it, so the request was never sent), else null
+     */
+    public CallResult(String ticket, List<Reply> replies, List<String> destination, int expected, Duration elapsed,
+            boolean deadlineReached, String brokerBlocked) {
         this.ticket = ticket;
         this.replies = Collections.unmodifiableList(new ArrayList<>(replies));
         this.destination = destination == null ? Collections.emptyList()
@@ -31,6 +41,16 @@ public final class CallResult {
         this.expected = expected;
         this.elapsed = elapsed;
         this.deadlineReached = deadlineReached;
+        this.brokerBlocked = brokerBlocked;
+    }
+
+    /**
+     * The broker's reason (e.g. {@code low on memory}) when it was blocking this connection's publishes during the
+     * call, or before it (then nothing was sent), else null. The request may not have reached any node; missing
+     * nodes are then not evidence that they are down.
+     */
+    public String brokerBlocked() {
+        return brokerBlocked;
     }
 
     /** The request's ticket (correlation id). */

@@ -86,10 +86,51 @@ public final class Mailbox implements AutoCloseable {
     private final AtomicLong staleReplies = new AtomicLong();
     private final AtomicLong malformedReplies = new AtomicLong();
 
+    /** The broker's reason while it blocks this connection's publishes (RabbitMQ resource alarm), else null. */
+    private volatile String blockedReason;
+    private final com.rabbitmq.client.BlockedListener blockedListener = new com.rabbitmq.client.BlockedListener() {
+        @Override
+        public void handleBlocked(String reason) {
+            String r = reason == null || reason.isEmpty() ? "resource alarm" : reason;
+            blockedReason = r;
+            for (PendingCall call : pending.values()) {
+                call.blocked(r);
+            }
+        }
+
+        @Override
+        public void handleUnblocked() {
+            blockedReason = null;
+        }
+    };
+
     private Mailbox(Settings settings, LamportClock clock, Connection connection) {
         this.settings = settings;
         this.clock = clock;
         this.connection = connection;
+        if (connection != null) {
+            connection.addBlockedListener(blockedListener);
+        }
+    }
+
+    /** The sentence pidbox's tools print when the broker blocks publishes, for a reason the broker gave. */
+    public static String blockedMessage(String reason) {
+        return "the broker is blocking publishes (" + reason + "): a RabbitMQ resource alarm is in effect, so requests"
+                + " wait in the connection and may reach no node until it clears (see rabbitmqctl status, 'Alarms')";
+    }
+
+    /**
+     * The broker's reason while it blocks this connection's publishes (a RabbitMQ memory or disk alarm, AMQP
+     * {@code connection.blocked}; for example {@code low on memory}), else null. Learned from the broker's
+     * notification, which RabbitMQ sends once the connection has tried to publish during the alarm.
+     */
+    public String blockedReason() {
+        return blockedReason;
+    }
+
+    /** Whether the broker is blocking this connection's publishes; see {@link #blockedReason()}. */
+    public boolean isBlocked() {
+        return blockedReason != null;
     }
 
     /** Starts a mailbox for {@code namespace}; {@code jvm} is the project default, {@code celery} reaches Celery. */
@@ -283,6 +324,10 @@ public final class Mailbox implements AutoCloseable {
     /** Sends a request without asking for replies (its reply flag is ignored). */
     public void cast(Request request) {
         requireOpen();
+        String blocked = blockedReason;
+        if (blocked != null) {
+            throw new BrokerBlockedException(blocked);
+        }
         Map<String, Object> body = Wire.requestBody(request.method(), plainArguments(request), request.destination(),
                 request.pattern(), request.matcher() == null ? null : request.matcher().wireName(), null, null, null);
         publish(body, Wire.requestProperties(clock.forward(), epochSeconds() + request.timeout().toNanos() / 1e9),
@@ -302,6 +347,13 @@ public final class Mailbox implements AutoCloseable {
                 : request.expect() != null ? request.expect() : -1;
         long start = System.nanoTime();
         long deadline = start + request.timeout().toNanos();
+        String blockedNow = blockedReason;
+        if (blockedNow != null) {
+            // Publishing now would only queue the request in the blocked connection (and could block this thread on
+            // a full socket); say so at once instead of waiting for replies that cannot come.
+            return new CallResult(ticket, Collections.<Reply>emptyList(), request.destination(), expected,
+                    Duration.ofNanos(System.nanoTime() - start), false, blockedNow);
+        }
         PendingCall call = new PendingCall(ticket, start, limit, request.destination(), request.expect(), callback);
         pending.put(ticket, call);
         try {
@@ -312,11 +364,11 @@ public final class Mailbox implements AutoCloseable {
                     request.timeout());
             boolean met = call.await(deadline);
             return new CallResult(ticket, call.snapshot(), request.destination(), expected,
-                    Duration.ofNanos(System.nanoTime() - start), !met);
+                    Duration.ofNanos(System.nanoTime() - start), !met, call.blockedReason());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new CallResult(ticket, call.snapshot(), request.destination(), expected,
-                    Duration.ofNanos(System.nanoTime() - start), true);
+                    Duration.ofNanos(System.nanoTime() - start), true, call.blockedReason());
         } finally {
             pending.remove(ticket);
         }
@@ -590,7 +642,26 @@ public final class Mailbox implements AutoCloseable {
         for (PendingCall call : pending.values()) {
             call.cancel();
         }
+        if (connection != null) {
+            connection.removeBlockedListener(blockedListener);
+        }
         if (ch != null && ch.isOpen()) {
+            if (blockedReason != null) {
+                // A blocked broker reads nothing from this connection, so channel.close would wait for its close-ok
+                // until the alarm clears (amqp-client waits up to 10 minutes). Close it in the background; whoever
+                // owns the connection can abort it (the CLI does).
+                Channel closing = ch;
+                Thread t = new Thread(() -> {
+                    try {
+                        closing.abort();
+                    } catch (IOException | RuntimeException e) {
+                        // gone either way
+                    }
+                }, "pidbox-mailbox-close");
+                t.setDaemon(true);
+                t.start();
+                return;
+            }
             try {
                 ch.close();
             } catch (IOException | TimeoutException | AlreadyClosedException e) {
@@ -616,6 +687,7 @@ public final class Mailbox implements AutoCloseable {
         private final List<Reply> replies = new java.util.ArrayList<>();
         private final Set<String> answered = new HashSet<>();
         private boolean cancelled;
+        private volatile String blocked;
 
         PendingCall(String ticket, long start, int limit, List<String> destination, Integer expect,
                 ReplyListener listener) {
@@ -643,6 +715,15 @@ public final class Mailbox implements AutoCloseable {
         synchronized void cancel() {
             cancelled = true;
             notifyAll();
+        }
+
+        /** The broker blocked publishes while this call waited (its request may still be in the connection). */
+        void blocked(String reason) {
+            blocked = reason;
+        }
+
+        String blockedReason() {
+            return blocked;
         }
 
         private boolean met() {

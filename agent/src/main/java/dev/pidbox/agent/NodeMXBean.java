@@ -20,6 +20,12 @@ public interface NodeMXBean {
     /** Whether the AMQP connection is open now (false while it recovers). */
     boolean isConnected();
 
+    /**
+     * The broker's reason while it blocks this node's connection (a RabbitMQ memory or disk alarm: replies wait in
+     * the connection until it clears), or an empty string.
+     */
+    String getBrokerBlocked();
+
     String[] getHandlers();
 
     /** received, selected, dispatched, failed, rejected, busy, replied. */

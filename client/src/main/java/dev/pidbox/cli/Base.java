@@ -52,6 +52,10 @@ abstract class Base implements Callable<Integer> {
     public final Integer call() throws Exception {
         try {
             return run();
+        } catch (dev.pidbox.BrokerBlockedException e) {
+            err().println("pidbox: " + e.getMessage());
+            err().flush();
+            return Render.BLOCKED;
         } catch (PidboxException e) {
             err().println("pidbox: " + e.getMessage());
             err().flush();

@@ -99,6 +99,12 @@ abstract class Gather extends Base {
 
     void render(Fleet fleet, CallResult result) {
         PrintWriter out = out();
+        if (result.brokerBlocked() != null) {
+            // Whatever the format, the operator learns why nodes may look silent: the request may never have left.
+            err().println("pidbox: " + dev.pidbox.Mailbox.blockedMessage(result.brokerBlocked())
+                    + "; the nodes were not necessarily asked");
+            err().flush();
+        }
         switch (format()) {
             case NDJSON:
                 if (result.missingCount() > 0) {
@@ -113,6 +119,9 @@ abstract class Gather extends Base {
         }
         if (groupBy() != null) {
             out.print(Render.groupTable(Render.groupBy(result.replies(), groupBy())));
+        } else if (result.replies().isEmpty() && result.missing().isEmpty() && result.brokerBlocked() != null) {
+            out.println("no reply to " + method() + " in namespace '" + fleet.namespace + "': the broker is blocking"
+                    + " publishes (" + result.brokerBlocked() + ")");
         } else if (result.replies().isEmpty() && result.missing().isEmpty()) {
             out.println("no node answered " + method() + " in namespace '" + fleet.namespace + "' within "
                     + Durations.human(timeout(selectors)));

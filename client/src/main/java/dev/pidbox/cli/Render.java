@@ -17,6 +17,7 @@ final class Render {
     static final int USAGE = 2;
     static final int MISSING = 3;
     static final int BROKER = 4;
+    static final int BLOCKED = 5;
 
     private static final int CELL_MAX = 100;
 
@@ -28,6 +29,9 @@ final class Render {
      * errors: a silent node is the bigger unknown); 1 when some reply is an error.
      */
     static int exitCode(CallResult result) {
+        if (result.brokerBlocked() != null && (result.missingCount() > 0 || result.replies().isEmpty())) {
+            return BLOCKED;
+        }
         if (result.missingCount() > 0) {
             return MISSING;
         }

@@ -77,6 +77,13 @@ final class NodeBean implements NodeMXBean {
     }
 
     @Override
+    public String getBrokerBlocked() {
+        Node n = node.get();
+        String reason = n == null || n.mailbox() == null ? null : n.mailbox().blockedReason();
+        return reason == null ? "" : reason;
+    }
+
+    @Override
     public String[] getHandlers() {
         Node n = node.get();
         return n == null ? new String[0] : n.handlers().keySet().toArray(new String[0]);
