@@ -40,8 +40,22 @@ public final class Brokers {
      * @throws PidboxException when the broker is unreachable or refuses the credentials
      */
     public static Connection connect(String uri, String connectionName) {
+        return connect(uri, connectionName, Tls.defaults());
+    }
+
+    /**
+     * {@link #connect(String, String)} with TLS settings for an {@code amqps://} URI: the CA to trust, a client
+     * certificate, and with a client certificate and no password in the URI, RabbitMQ's {@code EXTERNAL} login (the
+     * certificate is the credential). Host names are verified unless {@code tls-insecure} is set, which warns on
+     * stderr at every connection.
+     *
+     * @throws IllegalArgumentException for a malformed URI, unusable TLS files, or TLS settings with {@code amqp://}
+     * @throws PidboxException when the broker is unreachable, refuses the credentials, or fails the TLS checks
+     */
+    public static Connection connect(String uri, String connectionName, Tls tls) {
         String[] uris = uri.split(";");
         ConnectionFactory factory = factory(uris[0].trim());
+        configureTls(factory, uris[0].trim(), tls);
         List<Address> addresses = new ArrayList<>();
         for (String u : uris) {
             if (u.trim().isEmpty()) {
@@ -60,6 +74,10 @@ public final class Brokers {
             if (e.getCause() != null && e.getCause().getMessage() != null) {
                 detail = e.getCause().getMessage();
             }
+            String tlsProblem = tlsProblem(e, tls);
+            if (tlsProblem != null) {
+                throw new PidboxException("broker " + redact(uri) + ": " + tlsProblem, e);
+            }
             if (detail.contains("NOT_ALLOWED") || detail.contains("vhost")) {
                 throw new PidboxException("broker " + redact(uri) + " has no such virtual host or refuses it ("
                         + detail + "): check the vhost at the end of the URI (amqp://host:5672/ is vhost /)", e);
@@ -71,6 +89,65 @@ public final class Brokers {
             throw new PidboxException("broker unreachable at " + redact(uri) + " (" + detail
                     + "): start RabbitMQ there, or point PIDBOX_BROKER (or --broker) at a running broker", e);
         }
+    }
+
+    /** Sets up TLS for an {@code amqps://} URI (and refuses TLS settings for a plain one). */
+    static void configureTls(ConnectionFactory factory, String uri, Tls tls) {
+        boolean amqps = uri.regionMatches(true, 0, "amqps://", 0, 8);
+        if (!amqps) {
+            if (tls.configured()) {
+                throw new IllegalArgumentException("TLS settings (" + tls + ") given for a plain broker URI "
+                        + redact(uri) + ": use amqps://");
+            }
+            return;
+        }
+        factory.useSslProtocol(tls.sslContext());
+        com.rabbitmq.client.SocketConfigurators.Builder sockets = com.rabbitmq.client.SocketConfigurators.builder()
+                .defaultConfigurator().add(Tls::restrictProtocols);
+        if (tls.insecure()) {
+            System.err.println("pidbox: WARNING tls-insecure=true: the certificate of " + redact(uri) + " is not"
+                    + " checked, so anyone on the network path can read and change this connection");
+        } else {
+            sockets.enableHostnameVerification();
+        }
+        factory.setSocketConfigurator(sockets.build());
+        if (tls.hasClientCertificate() && !hasPassword(uri)) {
+            factory.setSaslConfig(com.rabbitmq.client.DefaultSaslConfig.EXTERNAL);
+        }
+    }
+
+    private static boolean hasPassword(String uri) {
+        int scheme = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        return scheme >= 0 && at > scheme && uri.substring(scheme + 3, at).contains(":");
+    }
+
+    /** What went wrong in the TLS handshake, in words an operator can act on; null when it was not TLS. */
+    static String tlsProblem(Throwable e, Tls tls) {
+        StringBuilder chain = new StringBuilder();
+        boolean ssl = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            chain.append(t.getMessage()).append(' ');
+            ssl |= t instanceof javax.net.ssl.SSLException;
+        }
+        String text = chain.toString();
+        if (!ssl) {
+            return null;
+        }
+        if (text.contains("No subject alternative") || text.contains("No name matching")) {
+            return "the broker's certificate does not name the host in the URI (TLS host name verification failed: "
+                    + text.trim() + "); connect by a name the certificate lists, or reissue it with that name";
+        }
+        if (text.contains("PKIX path") || text.contains("unable to find valid certification path")) {
+            return "the broker's certificate is not signed by a CA this connection trusts (" + (tls.configured()
+                    ? "tls-ca" : "the JVM's trust store; set tls-ca to the broker's CA bundle") + "): " + text.trim();
+        }
+        if (text.contains("bad_certificate") || text.contains("certificate_required")
+                || text.contains("unknown_ca")) {
+            return "the broker refused this connection's client certificate (" + text.trim() + "): check tls-cert and"
+                    + " that the broker trusts its CA";
+        }
+        return "TLS handshake failed: " + text.trim();
     }
 
     /** A connection factory for {@code uri} with pidbox's settings; for callers that tune it further. */

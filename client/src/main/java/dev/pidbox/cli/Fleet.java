@@ -48,7 +48,9 @@ final class Fleet implements AutoCloseable {
             }
         }
         boolean routed = settings.routed(flags.routed);
-        Connection connection = Brokers.connect(uri, "pidbox-cli");
+        dev.pidbox.Tls tls = settings.tls(flags.tlsCa, flags.tlsCert, flags.tlsKey, flags.tlsKeyPasswordFile,
+                flags.tlsInsecure);
+        Connection connection = Brokers.connect(uri, "pidbox-cli", tls);
         try {
             Mailbox mailbox = Mailbox.builder(namespace).type(type).signer(signer).routed(routed)
                     .errorSink((message, cause) -> {

@@ -35,6 +35,28 @@ final class Options {
         @Option(names = "--routed", scope = ScopeType.INHERIT,
                 description = "send calls to named nodes by routed delivery (env PIDBOX_ROUTED; default off)")
         boolean routed;
+
+        @Option(names = "--tls-ca", paramLabel = "PEM", scope = ScopeType.INHERIT,
+                description = "CA certificates that sign the broker's, for amqps:// (env PIDBOX_TLS_CA; default: the"
+                        + " JVM's trust store)")
+        String tlsCa;
+
+        @Option(names = "--tls-cert", paramLabel = "FILE", scope = ScopeType.INHERIT,
+                description = "client certificate, PEM with --tls-key or PKCS#12; with no password in the URI it is"
+                        + " the login (RabbitMQ EXTERNAL) (env PIDBOX_TLS_CERT)")
+        String tlsCert;
+
+        @Option(names = "--tls-key", paramLabel = "PEM", scope = ScopeType.INHERIT,
+                description = "the client certificate's private key, unencrypted PKCS#8 (env PIDBOX_TLS_KEY)")
+        String tlsKey;
+
+        @Option(names = "--tls-key-password-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+                description = "file holding the PKCS#12 password (env PIDBOX_TLS_KEY_PASSWORD_FILE)")
+        String tlsKeyPasswordFile;
+
+        @Option(names = "--tls-insecure", scope = ScopeType.INHERIT,
+                description = "do not check the broker's certificate (warns every time; never in production)")
+        boolean tlsInsecure;
     }
 
     /** How results are shown: global. */

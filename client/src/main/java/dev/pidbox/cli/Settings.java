@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
 
@@ -67,6 +68,18 @@ public final class Settings {
             throw new IllegalArgumentException("routed must be true or false, got '" + v + "'");
         }
         return v.equals("true");
+    }
+
+    /** TLS for amqps:// brokers: each key from its flag, {@code PIDBOX_TLS_*}, or the config file's {@code tls-*}. */
+    public dev.pidbox.Tls tls(String ca, String cert, String key, String keyPasswordFile, boolean insecure) {
+        Map<String, String> flags = new java.util.HashMap<>();
+        flags.put(dev.pidbox.Tls.CA, ca);
+        flags.put(dev.pidbox.Tls.CERT, cert);
+        flags.put(dev.pidbox.Tls.KEY, key);
+        flags.put(dev.pidbox.Tls.KEY_PASSWORD_FILE, keyPasswordFile);
+        flags.put(dev.pidbox.Tls.INSECURE, insecure ? "true" : null);
+        return dev.pidbox.Tls.fromConfig(k -> resolve(flags.get(k), "PIDBOX_" + k.toUpperCase(java.util.Locale.ROOT)
+                .replace('-', '_'), k, null));
     }
 
     /** The directory {@code keygen} writes to by default: ~/.config/pidbox. */

@@ -53,6 +53,13 @@ public final class AgentOptions {
         k.put("audit-file", "file to append one JSON line per accepted or refused command");
         k.put("audit-exchange", "exchange to publish audit events to (fanout, declared non-durable)");
         k.put("routed", "true to also receive calls by routed delivery (NS.pidbox.routed); default false");
+        k.put("tls-ca", "PEM file of the CA certificates that sign the broker's (amqps://; default: the JVM's trust store)");
+        k.put("tls-cert", "client certificate: PEM (with tls-key) or PKCS#12 (.p12/.pfx); without a password in the"
+                + " URI it is also the login (RabbitMQ EXTERNAL)");
+        k.put("tls-key", "PEM file of the client certificate's private key (unencrypted PKCS#8)");
+        k.put("tls-key-password-file", "file holding the PKCS#12 password");
+        k.put("tls-insecure", "true to skip the broker certificate checks (warns on every connection; never in"
+                + " production)");
         k.put("command", "start (default) or stop");
         KEYS = Collections.unmodifiableMap(k);
     }
@@ -137,7 +144,17 @@ public final class AgentOptions {
         return out;
     }
 
+    /** The TLS settings for the broker connection (validated when the options are parsed). */
+    public dev.pidbox.Tls tls() {
+        return dev.pidbox.Tls.fromConfig(this::get);
+    }
+
     private void check() {
+        dev.pidbox.Tls tls = tls();
+        if (tls.configured() && !brokerUri().regionMatches(true, 0, "amqps://", 0, 8)) {
+            throw new IllegalArgumentException("tls-* options need an amqps:// broker URI, got "
+                    + Brokers.redact(brokerUri()));
+        }
         String command = get("command", "start");
         if (!command.equals("start") && !command.equals("stop")) {
             throw new IllegalArgumentException("command must be start or stop, got '" + command + "'");

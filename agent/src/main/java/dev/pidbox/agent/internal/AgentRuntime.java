@@ -149,7 +149,7 @@ public final class AgentRuntime {
         while (!stopping) {
             try {
                 System.setProperty(PROP_STATE, "connecting");
-                connection = Brokers.connect(uri, "pidbox-agent " + name);
+                connection = Brokers.connect(uri, "pidbox-agent " + name, options.tls());
                 break;
             } catch (PidboxException | IllegalArgumentException e) {
                 if (!reported) {
