@@ -82,6 +82,20 @@ class TlsBrokerTest {
     }
 
     @Test
+    void aPkcs12ClientCertificateWithItsPasswordFileLogsInToo() throws Exception {
+        Tls p12 = tls(Tls.CA, broker.caPem().toString(), Tls.CERT, broker.clientP12().toString(),
+                Tls.KEY_PASSWORD_FILE, broker.clientP12Password().toString());
+        try (Connection c = Brokers.connect(broker.externalUri(), "pidbox-it-tls-p12", p12)) {
+            assertThat(c.isOpen()).isTrue();
+            assertThat(broker.ctlOk("list_connections", "user", "auth_mechanism").out)
+                    .contains(TlsBroker.CLIENT_USER + "\tEXTERNAL");
+        }
+        Tls wrongPassword = tls(Tls.CA, broker.caPem().toString(), Tls.CERT, broker.clientP12().toString());
+        assertThatThrownBy(() -> Brokers.connect(broker.externalUri(), "pidbox-it-tls-p12-bad", wrongPassword))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a readable PKCS#12 file");
+    }
+
+    @Test
     void aBrokerCertificateFromAnotherCaIsRefusedWithThatCause() {
         assertThatThrownBy(() -> Brokers.connect(broker.passwordUri(), "pidbox-it-tls-other-ca",
                 tls(Tls.CA, broker.otherCaPem().toString()))).isInstanceOf(PidboxException.class)

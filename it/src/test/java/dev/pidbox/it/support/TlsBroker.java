@@ -43,6 +43,15 @@ public final class TlsBroker implements AutoCloseable {
         return dir.resolve("client.key");
     }
 
+    /** The client certificate and key as one PKCS#12 file, its password in {@link #clientP12Password()}. */
+    public Path clientP12() {
+        return dir.resolve("client.p12");
+    }
+
+    public Path clientP12Password() {
+        return dir.resolve("client.p12.password");
+    }
+
     /** {@code amqps://127.0.0.1:5674/}, without credentials: the client certificate logs in. */
     public String externalUri() {
         return "amqps://127.0.0.1:" + TLS_PORT + "/";
@@ -81,6 +90,10 @@ public final class TlsBroker implements AutoCloseable {
                 "/CN=" + CLIENT_USER);
         openssl("x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
                 "client.pem", "-days", "2");
+        String password = "p12-" + System.nanoTime();
+        Files.writeString(dir.resolve("client.p12.password"), password + "\n");
+        openssl("pkcs12", "-export", "-in", "client.pem", "-inkey", "client.key", "-out", "client.p12", "-passout",
+                "pass:" + password);
     }
 
     private void node() throws Exception {
