@@ -59,8 +59,8 @@ public final class AgentRuntime {
     private final Map<ClassLoader, Boolean> searched = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     private final Map<Class<?>, Boolean> providers = new java.util.WeakHashMap<>();
     private final java.util.Set<String> reportedProviderErrors = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** Host handlers from class loaders that can stop: name -> weak class loader, weak definition. */
-    private final Map<String, Object[]> hostHandlers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Host handlers from class loaders that can stop, by name. */
+    private final Map<String, Tracked> hostHandlers = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
     private AgentRuntime(AgentOptions options) {
@@ -241,12 +241,22 @@ public final class AgentRuntime {
         }
     }
 
+    /** A registered host handler whose class loader can go away, both held weakly. */
+    private static final class Tracked {
+        final java.lang.ref.WeakReference<ClassLoader> loader;
+        final java.lang.ref.WeakReference<HandlerDefinition> definition;
+
+        Tracked(Found f) {
+            this.loader = new java.lang.ref.WeakReference<>(f.loader);
+            this.definition = new java.lang.ref.WeakReference<>(f.definition);
+        }
+    }
+
     /** Remembers a host handler whose provider lives in a class loader that can go away (a webapp's). */
     private void track(Found f) {
         if (f.loader != null && f.loader != ClassLoader.getSystemClassLoader()
                 && f.loader != AgentRuntime.class.getClassLoader()) {
-            hostHandlers.put(f.definition.name(), new Object[] {new java.lang.ref.WeakReference<>(f.loader),
-                    new java.lang.ref.WeakReference<>(f.definition)});
+            hostHandlers.put(f.definition.name(), new Tracked(f));
         }
     }
 
@@ -256,9 +266,9 @@ public final class AgentRuntime {
      * webapp's new class loader is searched like any other, and its handlers come back.
      */
     private void retireStoppedHostHandlers(Node n) {
-        for (Map.Entry<String, Object[]> e : hostHandlers.entrySet()) {
-            ClassLoader loader = (ClassLoader) ((java.lang.ref.WeakReference<?>) e.getValue()[0]).get();
-            Object definition = ((java.lang.ref.WeakReference<?>) e.getValue()[1]).get();
+        for (Map.Entry<String, Tracked> e : hostHandlers.entrySet()) {
+            ClassLoader loader = e.getValue().loader.get();
+            HandlerDefinition definition = e.getValue().definition.get();
             if (loader != null && !stopped(loader)) {
                 continue;
             }
