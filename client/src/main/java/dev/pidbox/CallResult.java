@@ -22,6 +22,40 @@ public final class CallResult {
     private final Duration elapsed;
     private final boolean deadlineReached;
     private final String brokerBlocked;
+    private final List<Forgery> forgeries;
+
+    /** A reply that claimed to be a node's but came from a broker user that may not answer for it. */
+    public static final class Forgery {
+        private final String node;
+        private final String userId;
+        private final String reason;
+
+        public Forgery(String node, String userId, String reason) {
+            this.node = node;
+            this.userId = userId;
+            this.reason = reason;
+        }
+
+        /** The node the reply claimed to come from. */
+        public String node() {
+            return node;
+        }
+
+        /** The broker user that published it (RabbitMQ-validated {@code user_id}), or null when it had none. */
+        public String userId() {
+            return userId;
+        }
+
+        /** Why it is not authentic. */
+        public String reason() {
+            return reason;
+        }
+
+        @Override
+        public String toString() {
+            return "forged reply claiming " + node + ": " + reason;
+        }
+    }
 
     public CallResult(String ticket, List<Reply> replies, List<String> destination, int expected, Duration elapsed,
             boolean deadlineReached) {
@@ -34,6 +68,13 @@ public final class CallResult {
      */
     public CallResult(String ticket, List<Reply> replies, List<String> destination, int expected, Duration elapsed,
             boolean deadlineReached, String brokerBlocked) {
+        this(ticket, replies, destination, expected, elapsed, deadlineReached, brokerBlocked,
+                Collections.<Forgery>emptyList());
+    }
+
+    /** @param forgeries replies refused as not authentic (see {@link Mailbox.Builder#replyUsers}) */
+    public CallResult(String ticket, List<Reply> replies, List<String> destination, int expected, Duration elapsed,
+            boolean deadlineReached, String brokerBlocked, List<Forgery> forgeries) {
         this.ticket = ticket;
         this.replies = Collections.unmodifiableList(new ArrayList<>(replies));
         this.destination = destination == null ? Collections.emptyList()
@@ -42,6 +83,15 @@ public final class CallResult {
         this.elapsed = elapsed;
         this.deadlineReached = deadlineReached;
         this.brokerBlocked = brokerBlocked;
+        this.forgeries = Collections.unmodifiableList(new ArrayList<>(forgeries));
+    }
+
+    /**
+     * Replies refused as not authentic: they claimed a node's name but came from a broker user that may not answer
+     * for it. Never among {@link #replies()}; a node whose only reply was forged counts as missing.
+     */
+    public List<Forgery> forgeries() {
+        return forgeries;
     }
 
     /**

@@ -57,6 +57,7 @@ public final class Mailbox implements AutoCloseable {
         final ErrorSink errorSink;
         final dev.pidbox.security.Signer signer;
         final boolean routed;
+        final dev.pidbox.security.ReplyUsers replyUsers;
 
         Settings(Builder b) {
             this.namespace = b.namespace;
@@ -70,6 +71,7 @@ public final class Mailbox implements AutoCloseable {
             this.errorSink = b.errorSink;
             this.signer = b.signer;
             this.routed = b.routed;
+            this.replyUsers = b.replyUsers;
         }
     }
 
@@ -364,11 +366,11 @@ public final class Mailbox implements AutoCloseable {
                     request.timeout());
             boolean met = call.await(deadline);
             return new CallResult(ticket, call.snapshot(), request.destination(), expected,
-                    Duration.ofNanos(System.nanoTime() - start), !met, call.blockedReason());
+                    Duration.ofNanos(System.nanoTime() - start), !met, call.blockedReason(), call.forgeries());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new CallResult(ticket, call.snapshot(), request.destination(), expected,
-                    Duration.ofNanos(System.nanoTime() - start), true, call.blockedReason());
+                    Duration.ofNanos(System.nanoTime() - start), true, call.blockedReason(), call.forgeries());
         } finally {
             pending.remove(ticket);
         }
@@ -580,6 +582,13 @@ public final class Mailbox implements AutoCloseable {
         @SuppressWarnings("unchecked")
         Map<String, Object> map = (Map<String, Object>) decoded;
         for (Map.Entry<String, Object> e : map.entrySet()) {
+            if (settings.replyUsers != null) {
+                String why = settings.replyUsers.check(e.getKey(), props.getUserId());
+                if (why != null) {
+                    call.forged(new CallResult.Forgery(e.getKey(), props.getUserId(), why));
+                    continue;
+                }
+            }
             Reply reply = new Reply(e.getKey(), e.getValue(), elapsed);
             if (!call.add(reply)) {
                 staleReplies.incrementAndGet();
@@ -717,6 +726,16 @@ public final class Mailbox implements AutoCloseable {
             notifyAll();
         }
 
+        private final List<CallResult.Forgery> forgeries = new java.util.ArrayList<>();
+
+        synchronized void forged(CallResult.Forgery f) {
+            forgeries.add(f);
+        }
+
+        synchronized List<CallResult.Forgery> forgeries() {
+            return new java.util.ArrayList<>(forgeries);
+        }
+
         /** The broker blocked publishes while this call waited (its request may still be in the connection). */
         void blocked(String reason) {
             blocked = reason;
@@ -775,6 +794,7 @@ public final class Mailbox implements AutoCloseable {
         private LamportClock clock = new LamportClock();
         private dev.pidbox.security.Signer signer;
         private boolean routed;
+        private dev.pidbox.security.ReplyUsers replyUsers;
 
         private Builder(String namespace) {
             if (namespace == null || namespace.isEmpty() || namespace.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
@@ -854,6 +874,16 @@ public final class Mailbox implements AutoCloseable {
         /** Sign every request with this key (nodes that hold its public key then accept them). */
         public Builder signer(dev.pidbox.security.Signer signer) {
             this.signer = signer;
+            return this;
+        }
+
+        /**
+         * Accept a reply only from a broker user that may answer for its node (RabbitMQ-validated {@code user_id});
+         * others are reported in {@link CallResult#forgeries()} and never counted. Null (the default): every reply
+         * counts, as in kombu.
+         */
+        public Builder replyUsers(dev.pidbox.security.ReplyUsers replyUsers) {
+            this.replyUsers = replyUsers;
             return this;
         }
 

@@ -85,6 +85,7 @@ public final class Node implements AutoCloseable {
     private final java.time.Duration handlerTimeout;
     private final AuditSink audit;
     private final String auditExchange;
+    private final String replyUserId;
     private final Map<String, RateWindow> rateWindows = new ConcurrentHashMap<>();
     private final Object poolLock = new Object();
     private int stuckThreads;
@@ -120,6 +121,7 @@ public final class Node implements AutoCloseable {
         this.handlerTimeout = b.handlerTimeout;
         this.audit = b.audit;
         this.auditExchange = b.auditExchange;
+        this.replyUserId = b.replyUserId;
     }
 
     // ---------------------------------------------------------------- attributes (kombu names)
@@ -1006,6 +1008,10 @@ public final class Node implements AutoCloseable {
                     + " bytes exceeds the limit of " + mailbox.maxReplySize() + " bytes")));
         }
         AMQP.BasicProperties props = Wire.replyProperties(in.ticket(), mailbox.clock().forward(), null);
+        if (replyUserId != null) {
+            // RabbitMQ checks it against this connection's user, so a client can tell who published the reply.
+            props = props.builder().userId(replyUserId).build();
+        }
         NodeChannels channels;
         synchronized (lock) {
             channels = shared;
@@ -1115,6 +1121,7 @@ public final class Node implements AutoCloseable {
         private java.time.Duration handlerTimeout = java.time.Duration.ofSeconds(30);
         private AuditSink audit;
         private String auditExchange;
+        private String replyUserId;
 
         Builder(Mailbox mailbox, String hostname) {
             if (hostname == null || hostname.isEmpty() || hostname.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
@@ -1215,6 +1222,16 @@ public final class Node implements AutoCloseable {
         /** Receives an event for every command accepted or refused. */
         public Builder audit(AuditSink sink) {
             this.audit = sink;
+            return this;
+        }
+
+        /**
+         * Puts {@code user_id} on every reply: the broker user this node's connection logged in as (RabbitMQ refuses a
+         * different one and closes the reply channel, so it must be exactly that user). Clients that check replies
+         * ({@link Mailbox.Builder#replyUsers}) then know who sent each one. Null (default): no {@code user_id}.
+         */
+        public Builder replyUserId(String user) {
+            this.replyUserId = user == null || user.isEmpty() ? null : user;
             return this;
         }
 

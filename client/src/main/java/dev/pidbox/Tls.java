@@ -113,6 +113,39 @@ public final class Tls {
         return cert != null;
     }
 
+    /**
+     * The CN of the client certificate's subject (RabbitMQ's user under certificate login with
+     * {@code ssl_cert_login_from = common_name}), or null without a client certificate.
+     */
+    public String clientCommonName() {
+        if (cert == null) {
+            return null;
+        }
+        try {
+            KeyManager[] managers = keyManagers();
+            for (KeyManager m : managers) {
+                if (m instanceof javax.net.ssl.X509KeyManager) {
+                    javax.net.ssl.X509KeyManager km = (javax.net.ssl.X509KeyManager) m;
+                    for (String type : new String[] {"RSA", "EC", "Ed25519"}) {
+                        String[] aliases = km.getClientAliases(type, null);
+                        if (aliases != null && aliases.length > 0) {
+                            X509Certificate leaf = km.getCertificateChain(aliases[0])[0];
+                            String dn = leaf.getSubjectX500Principal().getName();
+                            for (String part : dn.split(",")) {
+                                if (part.trim().startsWith("CN=")) {
+                                    return part.trim().substring(3);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot read " + CERT + " " + cert + ": " + e.getMessage(), e);
+        }
+        return null;
+    }
+
     /** Whether certificate checks are off (only with {@code tls-insecure=true}). */
     public boolean insecure() {
         return insecure;

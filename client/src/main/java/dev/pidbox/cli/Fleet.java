@@ -48,11 +48,14 @@ final class Fleet implements AutoCloseable {
             }
         }
         boolean routed = settings.routed(flags.routed);
+        String replyUsersFile = settings.replyUsers(flags.replyUsers);
+        dev.pidbox.security.ReplyUsers replyUsers = replyUsersFile == null ? null
+                : dev.pidbox.security.ReplyUsers.load(java.nio.file.Paths.get(replyUsersFile));
         dev.pidbox.Tls tls = settings.tls(flags.tlsCa, flags.tlsCert, flags.tlsKey, flags.tlsKeyPasswordFile,
                 flags.tlsInsecure);
         Connection connection = Brokers.connect(uri, "pidbox-cli", tls);
         try {
-            Mailbox mailbox = Mailbox.builder(namespace).type(type).signer(signer).routed(routed)
+            Mailbox mailbox = Mailbox.builder(namespace).type(type).signer(signer).routed(routed).replyUsers(replyUsers)
                     .errorSink((message, cause) -> {
                         err.println("pidbox: " + message);
                         err.flush();

@@ -99,6 +99,9 @@ abstract class Gather extends Base {
 
     void render(Fleet fleet, CallResult result) {
         PrintWriter out = out();
+        for (dev.pidbox.CallResult.Forgery f : result.forgeries()) {
+            err().println("pidbox: FORGED reply claiming to be " + f.node() + " ignored: " + f.reason());
+        }
         if (result.brokerBlocked() != null) {
             // Whatever the format, the operator learns why nodes may look silent: the request may never have left.
             err().println("pidbox: " + dev.pidbox.Mailbox.blockedMessage(result.brokerBlocked())

@@ -54,6 +54,11 @@ final class Options {
                 description = "file holding the PKCS#12 password (env PIDBOX_TLS_KEY_PASSWORD_FILE)")
         String tlsKeyPasswordFile;
 
+        @Option(names = "--reply-users", paramLabel = "FILE", scope = ScopeType.INHERIT,
+                description = "accept a reply only from a broker user that may answer for its node (user = node globs;"
+                        + " env PIDBOX_REPLY_USERS); others are reported as forged")
+        String replyUsers;
+
         @Option(names = "--tls-insecure", scope = ScopeType.INHERIT,
                 description = "do not check the broker's certificate (warns every time; never in production)")
         boolean tlsInsecure;

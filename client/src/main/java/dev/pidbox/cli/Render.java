@@ -35,6 +35,7 @@ final class Render {
         if (result.missingCount() > 0) {
             return MISSING;
         }
+        // Decided on authentic answers only; forged replies are reported on stderr, never counted.
         return result.errors().isEmpty() ? OK : ERRORS;
     }
 
@@ -215,6 +216,17 @@ final class Render {
         doc.put("reply_ms", timings);
         doc.put("elapsed_ms", result.elapsed().toMillis());
         doc.put("deadline_reached", result.deadlineReached());
+        if (!result.forgeries().isEmpty()) {
+            List<Object> forged = new ArrayList<>();
+            for (CallResult.Forgery f : result.forgeries()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("node", f.node());
+                m.put("user_id", f.userId());
+                m.put("reason", f.reason());
+                forged.add(m);
+            }
+            doc.put("forgeries", forged);
+        }
         if (groupBy != null) {
             doc.put("group_by", groupBy);
             doc.put("groups", groupsJson(groupBy(result.replies(), groupBy)));

@@ -70,6 +70,11 @@ public final class Settings {
         return v.equals("true");
     }
 
+    /** The reply users file (PIDBOX_REPLY_USERS, config key {@code reply-users}); null when replies are not checked. */
+    public String replyUsers(String flag) {
+        return resolve(flag, "PIDBOX_REPLY_USERS", "reply-users", null);
+    }
+
     /** TLS for amqps:// brokers: each key from its flag, {@code PIDBOX_TLS_*}, or the config file's {@code tls-*}. */
     public dev.pidbox.Tls tls(String ca, String cert, String key, String keyPasswordFile, boolean insecure) {
         Map<String, String> flags = new java.util.HashMap<>();

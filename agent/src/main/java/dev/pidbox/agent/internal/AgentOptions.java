@@ -60,6 +60,9 @@ public final class AgentOptions {
         k.put("tls-key-password-file", "file holding the PKCS#12 password");
         k.put("tls-insecure", "true to skip the broker certificate checks (warns on every connection; never in"
                 + " production)");
+        k.put("reply-user-id", "put the broker user on every reply (RabbitMQ checks it) so controllers with"
+                + " --reply-users can tell authentic replies: auto (the URI's user, or the CN of tls-cert), a user name,"
+                + " or off (default)");
         k.put("command", "start (default) or stop");
         KEYS = Collections.unmodifiableMap(k);
     }
@@ -144,6 +147,37 @@ public final class AgentOptions {
         return out;
     }
 
+    /**
+     * The broker user to put on replies as {@code user_id}, or null: {@code reply-user-id=auto} takes the URI's user,
+     * or with certificate login the CN of {@code tls-cert}.
+     */
+    public String replyUserId() {
+        String v = get("reply-user-id", "off");
+        if (v.equals("off")) {
+            return null;
+        }
+        if (!v.equals("auto")) {
+            return v;
+        }
+        String uri = brokerUri().split(";")[0].trim();
+        int scheme = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        if (scheme >= 0 && at > scheme && uri.substring(scheme + 3, at).contains(":")) {
+            String user = uri.substring(scheme + 3, at);
+            try {
+                return java.net.URLDecoder.decode(user.substring(0, user.indexOf(':')), "UTF-8");
+            } catch (java.io.UnsupportedEncodingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        String cn = tls().clientCommonName();
+        if (cn == null) {
+            throw new IllegalArgumentException("reply-user-id=auto needs a user in the broker URI or a tls-cert to take"
+                    + " it from; give the user name instead");
+        }
+        return cn;
+    }
+
     /** The TLS settings for the broker connection (validated when the options are parsed). */
     public dev.pidbox.Tls tls() {
         return dev.pidbox.Tls.fromConfig(this::get);
@@ -155,6 +189,7 @@ public final class AgentOptions {
             throw new IllegalArgumentException("tls-* options need an amqps:// broker URI, got "
                     + Brokers.redact(brokerUri()));
         }
+        replyUserId();
         String command = get("command", "start");
         if (!command.equals("start") && !command.equals("stop")) {
             throw new IllegalArgumentException("command must be start or stop, got '" + command + "'");

@@ -172,7 +172,7 @@ public final class AgentRuntime {
             Node.Builder builder = mailbox.node(name).handlers(awaitHandlers(handlers)).tags(options.tags())
                     .handlerThreads(options.handlerThreads()).handlerTimeout(options.handlerTimeout())
                     .policy(policy()).trustedKeys(trustedKeys()).audit(auditSink())
-                    .auditExchange(options.get("audit-exchange"));
+                    .auditExchange(options.get("audit-exchange")).replyUserId(options.replyUserId());
             observers.forEach(builder::observer);
             Node n = builder.build();
             node = n;
