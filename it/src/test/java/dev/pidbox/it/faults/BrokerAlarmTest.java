@@ -114,19 +114,21 @@ class BrokerAlarmTest {
                 assertThat(e.getMessage()).contains("the broker is blocking publishes (" + reason + ")");
             }
 
-            // The shipped CLI: exits 5 within its deadline plus start-up, and says what is going on.
-            long start = System.nanoTime();
-            TargetJvm.Result cli = TargetJvm.run(Duration.ofSeconds(60), List.of(
-                    Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                    Paths.get("..", "client", "target", "pidbox.jar").toAbsolutePath().toString(),
-                    "--broker", RabbitMQ.uri(), "--namespace", namespace, "call", "ping", "--to", nodeName,
-                    "--timeout", "2s"));
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            System.out.println(kind + " alarm: pidbox call ping --timeout 2s exited " + cli.exitCode + " after "
-                    + took.toMillis() + " ms");
-            assertThat(cli.exitCode).as(cli.toString()).isEqualTo(5);
-            assertThat(cli.err).contains("the broker is blocking publishes (" + reason + ")");
-            assertThat(took).as("the CLI never hangs on a blocked connection").isLessThan(Duration.ofSeconds(20));
+            // The shipped CLI, twice: exits 5 within its deadline plus start-up, and says what is going on.
+            for (int i = 0; i < 2; i++) {
+                long start = System.nanoTime();
+                TargetJvm.Result cli = TargetJvm.run(Duration.ofSeconds(60), List.of(
+                        Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                        Paths.get("..", "client", "target", "pidbox.jar").toAbsolutePath().toString(),
+                        "--broker", RabbitMQ.uri(), "--namespace", namespace, "call", "ping", "--to", nodeName,
+                        "--timeout", "2s"));
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                System.out.println(kind + " alarm: pidbox call ping --timeout 2s exited " + cli.exitCode + " after "
+                        + took.toMillis() + " ms");
+                assertThat(cli.exitCode).as(cli.toString()).isEqualTo(5);
+                assertThat(cli.err).contains("the broker is blocking publishes (" + reason + ")");
+                assertThat(took).as("the CLI never hangs on a blocked connection").isLessThan(Duration.ofSeconds(20));
+            }
 
             assertThat(Thread.activeCount()).as("threads after the blocked calls").isLessThanOrEqualTo(threadsBefore + 3);
         } finally {

@@ -119,6 +119,18 @@ class TlsBrokerTest {
     }
 
     @Test
+    void tlsInsecureConnectsWithoutTheCaAndWarnsEveryTime() throws Exception {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        TargetJvm.Result r = TargetJvm.run(Duration.ofSeconds(60), List.of(java, "-jar",
+                Paths.get("..", "client", "target", "pidbox.jar").toAbsolutePath().toString(), "--broker",
+                broker.passwordUri(), "--namespace", RabbitMQ.uniqueNamespace("tls-insecure"), "--tls-insecure",
+                "ping", "--timeout", "300ms"));
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.err).contains("WARNING tls-insecure=true: the certificate of amqps://guest:***@127.0.0.1:"
+                + TlsBroker.TLS_PORT + "/ is not checked");
+    }
+
+    @Test
     void tlsSettingsWithAPlainUriAreAMistakeThatIsNamed() {
         assertThatThrownBy(() -> Brokers.connect(RabbitMQ.uri(), "pidbox-it-tls-plain", tls(Tls.CA, "/x/ca.pem")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use amqps://");
