@@ -37,6 +37,7 @@ class BrokerAlarmTest {
     private final List<AutoCloseable> open = new ArrayList<>();
     private String namespace;
     private Mailbox controller;
+    private Node node;
     private final String nodeName = "alarmed@it";
 
     @BeforeEach
@@ -46,8 +47,8 @@ class BrokerAlarmTest {
         Connection controllerConnection = RabbitMQ.connect("pidbox-it-alarm-controller");
         open.add(nodeConnection);
         open.add(controllerConnection);
-        Node node = Mailbox.builder(namespace).build().bind(nodeConnection).node(nodeName)
-                .handlers(TestNodes.standard(new CopyOnWriteArrayList<>())).build().listen();
+        node = Mailbox.builder(namespace).build().bind(nodeConnection).node(nodeName)
+                .handlers(TestNodes.standard(new CopyOnWriteArrayList<>())).handler(TestNodes.sleep()).build().listen();
         open.add(0, node::close);
         controller = Mailbox.builder(namespace).build().bind(controllerConnection);
         open.add(0, controller::close);
@@ -91,6 +92,15 @@ class BrokerAlarmTest {
         }, "clear-" + kind + "-alarm");
         Runtime.getRuntime().addShutdownHook(restore);
         int threadsBefore = Thread.activeCount();
+        // Four slow calls reach the node before the alarm; it answers them during the alarm, so its own connection
+        // is blocked too, with replies waiting in it.
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<CallResult>> slow = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            slow.add(callers.submit(() -> controller.call(List.of(nodeName), "sleep", Map.of("ms", 2000),
+                    Duration.ofSeconds(60))));
+        }
+        Thread.sleep(500);
         try {
             Ctl.ok(raise);
             awaitAlarm(kind, true);
@@ -130,7 +140,14 @@ class BrokerAlarmTest {
                 assertThat(took).as("the CLI never hangs on a blocked connection").isLessThan(Duration.ofSeconds(20));
             }
 
-            assertThat(Thread.activeCount()).as("threads after the blocked calls").isLessThanOrEqualTo(threadsBefore + 3);
+            // The node tried to reply while blocked: it knows, and holds its replies without piling up threads.
+            long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (!node.mailbox().isBlocked() && System.nanoTime() < end) {
+                Thread.sleep(100);
+            }
+            assertThat(node.mailbox().blockedReason()).as("the node's own connection").isEqualTo(reason);
+            assertThat(Thread.activeCount()).as("threads after the blocked calls (4 callers of ours included)")
+                    .isLessThanOrEqualTo(threadsBefore + 4 + 3);
         } finally {
             Ctl.ok(clear);
             Runtime.getRuntime().removeShutdownHook(restore);
@@ -147,6 +164,12 @@ class BrokerAlarmTest {
         assertThat(after.answered()).containsExactly(nodeName);
         assertThat(after.brokerBlocked()).isNull();
         assertThat(controller.isBlocked()).isFalse();
+        // The replies the node held during the alarm arrive once it clears: none lost.
+        for (java.util.concurrent.Future<CallResult> f : slow) {
+            assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS).byNode()).containsKey(nodeName);
+        }
+        callers.shutdown();
+        assertThat(node.mailbox().isBlocked()).isFalse();
     }
 
     private CallResult ping() {
