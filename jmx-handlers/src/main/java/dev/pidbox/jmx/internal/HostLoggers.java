@@ -193,7 +193,7 @@ final class HostLoggers {
         for (ClassLoader l : out) {
             boolean adds = false;
             try {
-                for (java.util.logging.Logger logger : HostLoaders.withContextLoader(l, () -> julLoggers(manager))) {
+                for (java.util.logging.Logger logger : julLoggers(l)) {
                     adds |= seen.add(logger);
                 }
             } catch (Exception e) {
@@ -206,15 +206,19 @@ final class HostLoggers {
         return distinct;
     }
 
-    private static List<java.util.logging.Logger> julLoggers(LogManager manager) {
-        List<java.util.logging.Logger> out = new ArrayList<>();
-        for (java.util.Enumeration<String> e = manager.getLoggerNames(); e.hasMoreElements();) {
-            java.util.logging.Logger l = manager.getLogger(e.nextElement());
-            if (l != null) {
-                out.add(l);
+    /** The JUL loggers of the tree {@code loader} sees (its own under a per-loader manager), in one look. */
+    static List<java.util.logging.Logger> julLoggers(ClassLoader loader) throws Exception {
+        LogManager manager = LogManager.getLogManager();
+        return HostLoaders.withContextLoader(loader, () -> {
+            List<java.util.logging.Logger> out = new ArrayList<>();
+            for (java.util.Enumeration<String> e = manager.getLoggerNames(); e.hasMoreElements();) {
+                java.util.logging.Logger l = manager.getLogger(e.nextElement());
+                if (l != null) {
+                    out.add(l);
+                }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     /** A per-class-loader log manager's map from class loader to logger tree, or null for any other manager. */

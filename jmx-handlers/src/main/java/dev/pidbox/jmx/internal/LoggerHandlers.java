@@ -11,14 +11,11 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -107,14 +104,6 @@ public final class LoggerHandlers implements HandlerProvider {
         return out;
     }
 
-    static List<String> present() {
-        return present(HostLoggers.discover());
-    }
-
-    static Map<String, Object> list(String glob, String framework, boolean configuredOnly) throws Exception {
-        return list(glob, framework, null, configuredOnly);
-    }
-
     static Map<String, Object> list(String glob, String framework, String contextGlob, boolean configuredOnly)
             throws Exception {
         List<HostLoggers.Context> all = HostLoggers.discover();
@@ -146,22 +135,16 @@ public final class LoggerHandlers implements HandlerProvider {
     private static List<Object[]> rows(HostLoggers.Context c) throws Exception {
         List<Object[]> out = new ArrayList<>();
         if (JUL.equals(c.framework)) {
-            LogManager manager = LogManager.getLogManager();
-            TreeSet<String> names = HostLoaders.withContextLoader(c.loader, () -> {
-                TreeSet<String> n = new TreeSet<>();
-                for (Enumeration<String> e = manager.getLoggerNames(); e.hasMoreElements();) {
-                    n.add(e.nextElement());
-                }
-                return n;
-            });
-            for (String name : names) {
-                if (name.startsWith(HostLoggers.AGENT_PREFIX)) {
+            TreeMap<String, Logger> byName = new TreeMap<>();
+            for (Logger l : HostLoggers.julLoggers(c.loader)) {
+                byName.put(l.getName(), l);
+            }
+            for (Map.Entry<String, Logger> e : byName.entrySet()) {
+                if (e.getKey().startsWith(HostLoggers.AGENT_PREFIX)) {
                     continue;
                 }
-                Logger l = julLogger(c, name);
-                if (l != null) {
-                    out.add(new Object[] {name, l.getLevel() == null ? null : l.getLevel().getName(), julEffective(l)});
-                }
+                Logger l = e.getValue();
+                out.add(new Object[] {e.getKey(), l.getLevel() == null ? null : l.getLevel().getName(), julEffective(l)});
             }
         } else if (LOGBACK.equals(c.framework)) {
             for (Object l : (List<?>) call(c.target, "getLoggerList")) {
@@ -216,10 +199,6 @@ public final class LoggerHandlers implements HandlerProvider {
             }
         }
         return null;
-    }
-
-    static Map<String, Object> set(String name, String level, String framework) throws Exception {
-        return set(name, level, framework, null);
     }
 
     /**
