@@ -25,8 +25,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 
 /**
  * The agent's lifecycle in the host JVM: one running node at most. {@link #launch(String)} returns at
@@ -425,46 +423,36 @@ public final class AgentRuntime {
     }
 
     /**
-     * The handlers of every {@link HandlerProvider} visible from these loaders, each provider class once. A child
-     * loader also sees its parents' service files; a provider that fails is reported and the others still load.
+     * The handlers of every {@link HandlerProvider} visible from these loaders that this agent has not met before
+     * (see {@code HostLoaders.services}); a provider that fails is reported once and the others still load.
      */
     private List<Found> providerHandlers(List<ClassLoader> loaders, boolean late) {
         List<Found> out = new ArrayList<>();
-        for (ClassLoader loader : loaders) {
-            java.util.Iterator<HandlerProvider> it = ServiceLoader.load(HandlerProvider.class, loader).iterator();
-            for (int guard = 0; guard < 1000; guard++) {
-                HandlerProvider provider;
-                try {
-                    if (!it.hasNext()) {
-                        break;
-                    }
-                    provider = it.next();
-                } catch (ServiceConfigurationError | LinkageError e) {
-                    if (reportedProviderErrors.add(String.valueOf(e.getMessage()))) {
-                        sink.report("pidbox-agent: a handler provider failed to load", e);
-                    }
+        List<HandlerProvider> found = dev.pidbox.jmx.internal.HostLoaders.services(HandlerProvider.class, loaders, e -> {
+            if (reportedProviderErrors.add(String.valueOf(e.getMessage()))) {
+                sink.report("pidbox-agent: a handler provider failed to load", e);
+            }
+        });
+        for (HandlerProvider provider : found) {
+            synchronized (providers) {
+                if (providers.containsKey(provider.getClass())) {
                     continue;
                 }
-                synchronized (providers) {
-                    if (providers.containsKey(provider.getClass())) {
-                        continue;
-                    }
-                    providers.put(provider.getClass(), Boolean.TRUE);
+                providers.put(provider.getClass(), Boolean.TRUE);
+            }
+            try {
+                for (HandlerDefinition d : provider.handlers(options.asConfig())) {
+                    out.add(new Found(d, provider.getClass().getClassLoader()));
                 }
-                try {
-                    for (HandlerDefinition d : provider.handlers(options.asConfig())) {
-                        out.add(new Found(d, provider.getClass().getClassLoader()));
+                for (dev.pidbox.CallObserver o : provider.observers()) {
+                    observers.add(o);
+                    Node n = node;
+                    if (late && n != null) {
+                        n.addObserver(o);
                     }
-                    for (dev.pidbox.CallObserver o : provider.observers()) {
-                        observers.add(o);
-                        Node n = node;
-                        if (late && n != null) {
-                            n.addObserver(o);
-                        }
-                    }
-                } catch (RuntimeException | LinkageError e) {
-                    sink.report("pidbox-agent: handler provider " + provider.getClass().getName() + " failed", e);
                 }
+            } catch (RuntimeException | LinkageError e) {
+                sink.report("pidbox-agent: handler provider " + provider.getClass().getName() + " failed", e);
             }
         }
         return out;

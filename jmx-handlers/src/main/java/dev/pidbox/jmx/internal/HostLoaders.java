@@ -136,6 +136,40 @@ public final class HostLoaders {
         return null;
     }
 
+    /**
+     * The service providers of {@code type} visible from each loader (a host's {@code HandlerProvider}s and
+     * {@code ReloadHook}s in a Spring Boot jar or a webapp), each provider class once: a child loader also sees its
+     * parents' service files. A provider that fails to load goes to {@code failed}, once per message; the others
+     * still load.
+     */
+    public static <T> List<T> services(Class<T> type, List<ClassLoader> loaders,
+            java.util.function.Consumer<Throwable> failed) {
+        List<T> out = new ArrayList<>();
+        Set<Class<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<String> errors = new java.util.HashSet<>();
+        for (ClassLoader loader : loaders) {
+            java.util.Iterator<T> it = java.util.ServiceLoader.load(type, loader).iterator();
+            for (int guard = 0; guard < 1000; guard++) {
+                T provider;
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    provider = it.next();
+                } catch (java.util.ServiceConfigurationError | LinkageError e) {
+                    if (errors.add(String.valueOf(e.getMessage()))) {
+                        failed.accept(e);
+                    }
+                    continue;
+                }
+                if (seen.add(provider.getClass())) {
+                    out.add(provider);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Runs {@code body} with {@code loader} as this thread's context class loader, then restores it. */
     static <T> T withContextLoader(ClassLoader loader, java.util.concurrent.Callable<T> body) throws Exception {
         Thread t = Thread.currentThread();

@@ -18,17 +18,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import javax.management.MBeanOperationInfo;
@@ -162,56 +156,37 @@ public final class ReloadHandlers implements HandlerProvider {
         return step;
     }
 
+    /** One step per host ReloadHook, in any class loader; a hook that fails to load is an error step. */
     private static List<Object> hooks(boolean dryRun) {
         List<Object> out = new ArrayList<>();
-        // A child loader also sees its parents' service files: count each hook class (by identity) and each
-        // failure once. Two webapps shipping the same hook class run it once each.
-        Set<Class<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Set<String> errors = new LinkedHashSet<>();
-        for (ClassLoader cl : loaders()) {
-            Iterator<ReloadHook> it = ServiceLoader.load(ReloadHook.class, cl).iterator();
-            for (int guard = 0; guard < 1000; guard++) {
-                ReloadHook hook;
+        List<ReloadHook> hooks = HostLoaders.services(ReloadHook.class, loaders(), e -> {
+            Map<String, Object> step = step("hook");
+            step.put("outcome", "error");
+            step.put("error", PyRepr.error(e));
+            out.add(step);
+        });
+        for (ReloadHook hook : hooks) {
+            Map<String, Object> step = step("hook");
+            String name;
+            try {
+                name = hook.name();
+            } catch (RuntimeException e) {
+                name = hook.getClass().getName();
+            }
+            step.put("name", name);
+            step.put("loader", HostLoaders.label(hook.getClass().getClassLoader()));
+            if (dryRun) {
+                step.put("outcome", "would_run");
+            } else {
                 try {
-                    if (!it.hasNext()) {
-                        break;
-                    }
-                    hook = it.next();
-                } catch (ServiceConfigurationError e) {
-                    if (!errors.add(String.valueOf(e.getMessage()))) {
-                        continue;
-                    }
-                    Map<String, Object> step = step("hook");
+                    step.put("result", hook.reload());
+                    step.put("outcome", "ok");
+                } catch (Exception | LinkageError e) {
                     step.put("outcome", "error");
                     step.put("error", PyRepr.error(e));
-                    out.add(step);
-                    continue;
                 }
-                if (!seen.add(hook.getClass())) {
-                    continue;
-                }
-                Map<String, Object> step = step("hook");
-                String name;
-                try {
-                    name = hook.name();
-                } catch (RuntimeException e) {
-                    name = hook.getClass().getName();
-                }
-                step.put("name", name);
-                step.put("loader", HostLoaders.label(hook.getClass().getClassLoader()));
-                if (dryRun) {
-                    step.put("outcome", "would_run");
-                } else {
-                    try {
-                        step.put("result", hook.reload());
-                        step.put("outcome", "ok");
-                    } catch (Exception | LinkageError e) {
-                        step.put("outcome", "error");
-                        step.put("error", PyRepr.error(e));
-                    }
-                }
-                out.add(step);
             }
+            out.add(step);
         }
         return out;
     }
