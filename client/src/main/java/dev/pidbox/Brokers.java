@@ -117,9 +117,30 @@ public final class Brokers {
     }
 
     private static boolean hasPassword(String uri) {
-        int scheme = uri.indexOf("://");
-        int at = uri.lastIndexOf('@');
-        return scheme >= 0 && at > scheme && uri.substring(scheme + 3, at).contains(":");
+        return passwordUser(uri) != null;
+    }
+
+    /**
+     * The user of a URI that logs in with a password ({@code amqp://user:password@host/}), decoded; null when the URI
+     * carries no password (then a client certificate may be the login). For several URIs, the first one's.
+     */
+    public static String passwordUser(String uri) {
+        String first = uri.split(";")[0].trim();
+        int scheme = first.indexOf("://");
+        int at = first.lastIndexOf('@');
+        if (scheme < 0 || at < scheme) {
+            return null;
+        }
+        String info = first.substring(scheme + 3, at);
+        int colon = info.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        try {
+            return java.net.URLDecoder.decode(info.substring(0, colon).replace("+", "%2B"), "UTF-8");
+        } catch (java.io.UnsupportedEncodingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** What went wrong in the TLS handshake, in words an operator can act on; null when it was not TLS. */

@@ -68,4 +68,11 @@ class BrokersTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("topsecret");
     }
+
+    @Test
+    void thePasswordUserIsTheDecodedUserOfAUriWithAPasswordAndNullWithout() {
+        assertThat(Brokers.passwordUser("amqp://ops%40web1:s3cret@rabbit:5672/")).isEqualTo("ops@web1");
+        assertThat(Brokers.passwordUser("amqps://rabbit:5671/;amqp://u:p@other/")).isNull();
+        assertThat(Brokers.passwordUser("amqps://user-only@rabbit:5671/")).isNull();
+    }
 }

@@ -159,16 +159,9 @@ public final class AgentOptions {
         if (!v.equals("auto")) {
             return v;
         }
-        String uri = brokerUri().split(";")[0].trim();
-        int scheme = uri.indexOf("://");
-        int at = uri.lastIndexOf('@');
-        if (scheme >= 0 && at > scheme && uri.substring(scheme + 3, at).contains(":")) {
-            String user = uri.substring(scheme + 3, at);
-            try {
-                return java.net.URLDecoder.decode(user.substring(0, user.indexOf(':')), "UTF-8");
-            } catch (java.io.UnsupportedEncodingException e) {
-                throw new IllegalStateException(e);
-            }
+        String user = Brokers.passwordUser(brokerUri());
+        if (user != null) {
+            return user;
         }
         String cn = tls().clientCommonName();
         if (cn == null) {
