@@ -182,6 +182,10 @@ public final class AgentOptions {
             throw new IllegalArgumentException("tls-* options need an amqps:// broker URI, got "
                     + Brokers.redact(brokerUri()));
         }
+        if (tls.configured()) {
+            // Unreadable or malformed certificate files are bad options, said once at start, not a broker to retry.
+            tls.sslContext();
+        }
         replyUserId();
         String command = get("command", "start");
         if (!command.equals("start") && !command.equals("stop")) {
