@@ -122,20 +122,13 @@ public final class Tls {
             return null;
         }
         try {
-            KeyManager[] managers = keyManagers();
-            for (KeyManager m : managers) {
-                if (m instanceof javax.net.ssl.X509KeyManager) {
-                    javax.net.ssl.X509KeyManager km = (javax.net.ssl.X509KeyManager) m;
-                    for (String type : new String[] {"RSA", "EC", "Ed25519"}) {
-                        String[] aliases = km.getClientAliases(type, null);
-                        if (aliases != null && aliases.length > 0) {
-                            X509Certificate leaf = km.getCertificateChain(aliases[0])[0];
-                            String dn = leaf.getSubjectX500Principal().getName();
-                            for (String part : dn.split(",")) {
-                                if (part.trim().startsWith("CN=")) {
-                                    return part.trim().substring(3);
-                                }
-                            }
+            KeyStore store = clientKeyStore(isPkcs12(cert) ? password() : new char[0]);
+            for (String alias : java.util.Collections.list(store.aliases())) {
+                Certificate c = store.getCertificate(alias);
+                if (store.isKeyEntry(alias) && c instanceof X509Certificate) {
+                    for (String part : ((X509Certificate) c).getSubjectX500Principal().getName().split(",")) {
+                        if (part.trim().startsWith("CN=")) {
+                            return part.trim().substring(3);
                         }
                     }
                 }
@@ -208,31 +201,33 @@ public final class Tls {
         if (cert == null) {
             return null;
         }
-        KeyStore store;
-        char[] password = password();
+        char[] password = isPkcs12(cert) ? password() : new char[0];
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(clientKeyStore(password), password);
+        return kmf.getKeyManagers();
+    }
+
+    /** The client certificate and its key as a key store: the PKCS#12 file, or one made from the PEM pair. */
+    private KeyStore clientKeyStore(char[] password) throws GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
         if (isPkcs12(cert)) {
-            store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(cert)) {
                 store.load(in, password);
             } catch (IOException e) {
                 throw new IllegalArgumentException(CERT + " " + cert + " is not a readable PKCS#12 file (or "
                         + KEY_PASSWORD_FILE + " holds the wrong password): " + e.getMessage(), e);
             }
-        } else {
-            Collection<? extends Certificate> chain = certificates(cert, CERT);
-            PrivateKey privateKey = privateKey(key);
-            store = KeyStore.getInstance("PKCS12");
-            try {
-                store.load(null, null);
-            } catch (IOException e) {
-                throw new GeneralSecurityException(e);
-            }
-            password = new char[0];
-            store.setKeyEntry("client", privateKey, password, chain.toArray(new Certificate[0]));
+            return store;
         }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(store, password);
-        return kmf.getKeyManagers();
+        Collection<? extends Certificate> chain = certificates(cert, CERT);
+        PrivateKey privateKey = privateKey(key);
+        try {
+            store.load(null, null);
+        } catch (IOException e) {
+            throw new GeneralSecurityException(e);
+        }
+        store.setKeyEntry("client", privateKey, password, chain.toArray(new Certificate[0]));
+        return store;
     }
 
     private char[] password() {
