@@ -96,6 +96,13 @@ class TlsBrokerTest {
     }
 
     @Test
+    void theClientCertificatesCommonNameIsTheUserItLogsInAs() {
+        assertThat(client().clientCommonName()).isEqualTo(TlsBroker.CLIENT_USER);
+        assertThat(tls(Tls.CERT, broker.clientP12().toString(), Tls.KEY_PASSWORD_FILE,
+                broker.clientP12Password().toString()).clientCommonName()).isEqualTo(TlsBroker.CLIENT_USER);
+    }
+
+    @Test
     void aBrokerCertificateFromAnotherCaIsRefusedWithThatCause() {
         assertThatThrownBy(() -> Brokers.connect(broker.passwordUri(), "pidbox-it-tls-other-ca",
                 tls(Tls.CA, broker.otherCaPem().toString()))).isInstanceOf(PidboxException.class)
@@ -156,11 +163,12 @@ class TlsBrokerTest {
                             TargetJvm.agentJar().toString(), "attach", Long.toString(target.pid()),
                             "broker=" + broker.externalUri(), "namespace=" + namespace, "node=tls-agent@it",
                             "tls-ca=" + broker.caPem(), "tls-cert=" + broker.clientPem(),
-                            "tls-key=" + broker.clientKey()));
+                            "tls-key=" + broker.clientKey(), "reply-user-id=auto"));
                     assertThat(attach.exitCode).as(attach.toString()).isZero();
                     assertThat(attach.out).contains("node tls-agent@it listening on amqps://127.0.0.1:"
                             + TlsBroker.TLS_PORT);
 
+                    // reply-user-id=auto took the certificate's CN: RabbitMQ accepted replies carrying it.
                     TargetJvm.Result sysprops = cli(namespace, "-o", "json", "call", "sysprops", "--to",
                             "tls-agent@it", "--timeout", "10s");
                     assertThat(sysprops.exitCode).as(sysprops.toString()).isZero();
