@@ -2,12 +2,10 @@ package dev.pidbox.jmx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.rabbitmq.client.Connection;
 import dev.pidbox.HandlerDefinition;
 import dev.pidbox.HandlerProvider;
 import dev.pidbox.Mailbox;
 import dev.pidbox.Node;
-import java.lang.reflect.Proxy;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -24,25 +22,9 @@ class JmxHandlersOnNodeTest {
     private static final JmxHandlers JMX = new JmxHandlers();
     private static final Node NODE = node();
 
-    /** A connection no one talks to: handleCall never touches the broker. */
+    /** A node of an unbound mailbox: requests handed to it in-process run through its pipeline, no broker. */
     private static Node node() {
-        Connection unused = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("toString")) {
-                        return "unused-connection";
-                    }
-                    if (method.getName().equals("hashCode")) {
-                        return System.identityHashCode(proxy);
-                    }
-                    if (method.getName().equals("equals")) {
-                        return proxy == args[0];
-                    }
-                    if (method.getName().equals("addBlockedListener") || method.getName().equals("removeBlockedListener")) {
-                        return null; // a mailbox listens for connection.blocked; nothing to block here
-                    }
-                    throw new UnsupportedOperationException("no broker in this test: " + method.getName());
-                });
-        return Mailbox.builder("jvm").build().bind(unused).node("jmx.1@test")
+        return Mailbox.builder("jvm").build().node("jmx.1@test")
                 .handlers(JMX.handlers(key -> null))
                 .observer(JMX.metrics())
                 .build();

@@ -12,6 +12,7 @@ import dev.pidbox.PidboxException;
 import dev.pidbox.internal.Matchers;
 import dev.pidbox.security.Policy;
 import dev.pidbox.security.TrustedKeys;
+import dev.pidbox.spi.Threads;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -65,8 +66,7 @@ public final class AgentRuntime {
         this.options = options;
         this.fingerprint = options.fingerprint();
         this.sink = sinkFor(options);
-        this.thread = new Thread(this::run, "pidbox-agent");
-        this.thread.setDaemon(true);
+        this.thread = Threads.unstarted("pidbox-agent", this::run);
     }
 
     /**
@@ -82,14 +82,12 @@ public final class AgentRuntime {
      * class loader (a Spring Boot jar's, each webapp's), not only the system class path.
      */
     public static void launch(String arguments, java.lang.instrument.Instrumentation instrumentation) {
-        Thread t = new Thread(() -> {
+        Threads.start("pidbox-agent-launch", () -> {
             if (instrumentation != null) {
                 dev.pidbox.jmx.LoadedClasses.install(instrumentation::getAllLoadedClasses);
             }
             apply(arguments);
-        }, "pidbox-agent-launch");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     static void apply(String arguments) {
@@ -141,9 +139,7 @@ public final class AgentRuntime {
         // Build the handlers (class loading, mostly) while the connection handshake waits on the network.
         java.util.concurrent.FutureTask<List<HandlerDefinition>> handlers = new java.util.concurrent.FutureTask<>(
                 this::handlers);
-        Thread handlerBuilder = new Thread(handlers, "pidbox-agent-handlers");
-        handlerBuilder.setDaemon(true);
-        handlerBuilder.start();
+        Threads.start("pidbox-agent-handlers", handlers);
         while (!stopping) {
             try {
                 System.setProperty(PROP_STATE, "connecting");

@@ -126,7 +126,7 @@ class AgentHostSafetyTest extends AgentTestBase {
     @Test
     void aHostThatEmbedsPidboxClientItselfCanStillTakeTheAgent() throws Exception {
         String node = "embedder@it";
-        java.nio.file.Path clientJar = java.nio.file.Path.of("..", "client", "target", "pidbox.jar").toAbsolutePath();
+        java.nio.file.Path clientJar = TargetJvm.cliJar();
         String cp = clientJar + File.pathSeparator + TargetJvm.testClasspath();
         TargetJvm t = TargetJvm.start(TargetJvm.currentJavaHome(), cp,
                 List.of("-javaagent:" + TargetJvm.agentJar() + "=broker=" + RabbitMQ.uri() + ",namespace=" + namespace

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * jmx-handlers, agent) with the same constant in the shipped {@code pidbox-agent.jar}.
  */
 class ShadedStringConstantsTest {
-    private static final List<Path> OUR_CLASSES = List.of(Paths.get("..", "client", "target", "classes"),
+    private static final List<Path> OUR_CLASSES = List.of(Paths.get("..", "client", "library", "target", "classes"),
             Paths.get("..", "jmx-handlers", "target", "classes"), Paths.get("..", "agent", "target", "classes"));
 
     @Test

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real {@code client/target/pidbox.jar}, run as {@code java -jar}, against RabbitMQ and two child JVMs
+ * The real {@code client/cli/target/pidbox.jar}, run as {@code java -jar}, against RabbitMQ and two child JVMs
  * with the agent attached at start ({@code -javaagent}), one tagged env=prod and one env=dev.
  */
 @RabbitMQ.Required
@@ -34,7 +34,7 @@ class PidboxJarTest {
     private static String namespace;
 
     static Path jar() {
-        Path jar = Paths.get("..", "client", "target", "pidbox.jar").toAbsolutePath().normalize();
+        Path jar = TargetJvm.cliJar();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("pidbox.jar missing at " + jar + ": build with ./mvnw -B verify");
         }

@@ -2,6 +2,7 @@ package dev.pidbox.it.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pidbox.it.support.TargetJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,11 +21,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code java -jar client/target/pidbox.jar demo} on the embedded broker: no RabbitMQ needed. Runs the real
+ * {@code java -jar client/cli/target/pidbox.jar demo} on the embedded broker: no RabbitMQ needed. Runs the real
  * jar once as a process and checks what each step printed, its exit code, and that it left no process behind.
  */
 class DemoSmokeTest {
-    private static final Path PIDBOX_JAR = Paths.get("..", "client", "target", "pidbox.jar").toAbsolutePath().normalize();
+    private static final Path PIDBOX_JAR = TargetJvm.cliJar();
     private static final Path AGENT_JAR = Paths.get("..", "agent", "target", "pidbox-agent.jar").toAbsolutePath().normalize();
 
     private static Path home;

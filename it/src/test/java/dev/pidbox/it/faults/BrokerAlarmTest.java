@@ -129,7 +129,7 @@ class BrokerAlarmTest {
                 long start = System.nanoTime();
                 TargetJvm.Result cli = TargetJvm.run(Duration.ofSeconds(60), List.of(
                         Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                        Paths.get("..", "client", "target", "pidbox.jar").toAbsolutePath().toString(),
+                        TargetJvm.cliJar().toString(),
                         "--broker", RabbitMQ.uri(), "--namespace", namespace, "call", "ping", "--to", nodeName,
                         "--timeout", "2s"));
                 Duration took = Duration.ofNanos(System.nanoTime() - start);

@@ -25,7 +25,7 @@ class KilledNodeTest {
     private static final Duration X_EXPIRES = Duration.ofSeconds(10);
 
     static Path cliJar() {
-        return Paths.get("..", "client", "target", "pidbox.jar").toAbsolutePath().normalize();
+        return TargetJvm.cliJar();
     }
 
     @Test

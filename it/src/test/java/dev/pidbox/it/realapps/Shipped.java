@@ -41,7 +41,7 @@ final class Shipped {
     }
 
     static Path cliJar() {
-        Path jar = Paths.get("..", "client", "target", "pidbox.jar").toAbsolutePath().normalize();
+        Path jar = TargetJvm.cliJar();
         assertThat(jar).as("the shipped CLI (build with ./mvnw -B verify)").isRegularFile();
         return jar;
     }

@@ -201,7 +201,7 @@ class ForgedReplyTest {
 
     private static TargetJvm.Result cli(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(java(), "-jar",
-                Paths.get("..", "client", "target", "pidbox.jar").toAbsolutePath().toString(), "--broker",
+                TargetJvm.cliJar().toString(), "--broker",
                 RabbitMQ.uri(), "--namespace", namespace, "--reply-users", replyUsers.toString()));
         cmd.addAll(List.of(args));
         return TargetJvm.run(Duration.ofSeconds(60), cmd);

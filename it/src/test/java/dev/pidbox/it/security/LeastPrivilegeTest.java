@@ -85,7 +85,7 @@ class LeastPrivilegeTest {
             assertThat(attach.exitCode).as(attach.toString()).isZero();
 
             TargetJvm.Result call = TargetJvm.run(Duration.ofSeconds(60), List.of(java, "-jar",
-                    Paths.get("..", "client", "target", "pidbox.jar").toAbsolutePath().toString(), "--broker",
+                    TargetJvm.cliJar().toString(), "--broker",
                     uri(CONTROLLER_USER), "--namespace", namespace, "call", "runtime", "--to", "least@it", "--timeout",
                     "10s"));
             assertThat(call.exitCode).as(call.toString()).isZero();

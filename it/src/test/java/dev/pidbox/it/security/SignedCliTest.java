@@ -30,7 +30,7 @@ class SignedCliTest {
     private static final String NODE = "signed@cli";
 
     private static TargetJvm.Result pidbox(String... args) throws Exception {
-        Path jar = Paths.get("..", "client", "target", "pidbox.jar").toAbsolutePath().normalize();
+        Path jar = TargetJvm.cliJar();
         List<String> cmd = new ArrayList<>(List.of(TargetJvm.currentJavaHome().resolve("bin/java").toString(), "-jar",
                 jar.toString(), "--broker", RabbitMQ.uri(), "--namespace", namespace));
         cmd.addAll(List.of(args));

@@ -129,7 +129,7 @@ class TlsBrokerTest {
     void tlsInsecureConnectsWithoutTheCaAndWarnsEveryTime() throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         TargetJvm.Result r = TargetJvm.run(Duration.ofSeconds(60), List.of(java, "-jar",
-                Paths.get("..", "client", "target", "pidbox.jar").toAbsolutePath().toString(), "--broker",
+                TargetJvm.cliJar().toString(), "--broker",
                 broker.passwordUri(), "--namespace", RabbitMQ.uniqueNamespace("tls-insecure"), "--tls-insecure",
                 "ping", "--timeout", "300ms"));
         assertThat(r.exitCode).as(r.toString()).isZero();
@@ -187,7 +187,7 @@ class TlsBrokerTest {
 
     private static TargetJvm.Result cli(String namespace, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Paths.get("..", "client", "target", "pidbox.jar").toAbsolutePath().toString(),
+                "-jar", TargetJvm.cliJar().toString(),
                 "--broker", broker.externalUri(), "--namespace", namespace, "--tls-ca", broker.caPem().toString(),
                 "--tls-cert", broker.clientPem().toString(), "--tls-key", broker.clientKey().toString()));
         cmd.addAll(List.of(args));

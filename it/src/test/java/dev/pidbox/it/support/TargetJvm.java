@@ -43,6 +43,15 @@ public final class TargetJvm implements AutoCloseable {
         return jar;
     }
 
+    /** The shipped command-line tool, {@code client/cli/target/pidbox.jar}. */
+    public static Path cliJar() {
+        Path jar = Paths.get("..", "client", "cli", "target", "pidbox.jar").toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("pidbox.jar missing at " + jar + ": build with ./mvnw -B verify");
+        }
+        return jar;
+    }
+
     /** The test JVM's own Java home (17 on these machines). */
     public static Path currentJavaHome() {
         return Paths.get(System.getProperty("java.home"));

@@ -1,27 +1,28 @@
 package dev.pidbox.jmx.internal;
 
-import dev.pidbox.Arguments;
-import dev.pidbox.HandlerContext;
 import dev.pidbox.HandlerDefinition;
 import dev.pidbox.HandlerProvider;
-import java.util.ArrayList;
+import dev.pidbox.LamportClock;
+import dev.pidbox.Mailbox;
+import dev.pidbox.Node;
+import dev.pidbox.security.Policy;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
-/** Runs handlers directly, as a node would: arguments validated and defaulted, then the handler. */
+/**
+ * Runs handlers the way a node runs them, through a real {@link Node} of an unbound mailbox (no broker): arguments
+ * validated and defaulted, then the handler on the node's pool; the handler's exceptions come through as kombu's
+ * {@code handle} lets them. The node allows every tier, so that each handler can be tested.
+ */
 public final class Calls {
-    private final Map<String, HandlerDefinition> handlers = new LinkedHashMap<>();
-    private final Context context;
+    private final Node node;
 
     private Calls(Collection<HandlerDefinition> defs, String nodeName, long clock) {
-        for (HandlerDefinition d : defs) {
-            handlers.put(d.name(), d);
-        }
-        this.context = new Context(nodeName, clock, new ArrayList<>(handlers.values()));
+        this.node = Mailbox.builder("jvm").clock(new LamportClock(clock)).build().node(nodeName).handlers(defs)
+                .policy(Policy.allowAll()).build();
     }
 
     public static Calls of(HandlerProvider provider, Map<String, String> config) {
@@ -37,16 +38,16 @@ public final class Calls {
     }
 
     public HandlerDefinition definition(String name) {
-        HandlerDefinition d = handlers.get(name);
+        HandlerDefinition d = node.handlers().get(name);
         if (d == null) {
-            throw new AssertionError("no handler " + name + " in " + handlers.keySet());
+            throw new AssertionError("no handler " + name + " in " + node.handlers().keySet());
         }
         return d;
     }
 
     public Object call(String name, Map<String, ?> args) throws Exception {
-        HandlerDefinition d = definition(name);
-        return d.handler().handle(context, Arguments.validate(d, args));
+        definition(name);
+        return node.handle(name, new LinkedHashMap<String, Object>(args));
     }
 
     public Object call(String name) throws Exception {
@@ -79,53 +80,5 @@ public final class Calls {
     @SuppressWarnings("unchecked")
     public static Map<String, Object> asMap(Object map) {
         return (Map<String, Object>) map;
-    }
-
-    private static final class Context implements HandlerContext {
-        private final String nodeName;
-        private final long clock;
-        private final List<HandlerDefinition> handlers;
-        private final Map<String, Object> state = new ConcurrentHashMap<>();
-
-        Context(String nodeName, long clock, List<HandlerDefinition> handlers) {
-            this.nodeName = nodeName;
-            this.clock = clock;
-            this.handlers = handlers;
-        }
-
-        @Override
-        public String nodeName() {
-            return nodeName;
-        }
-
-        @Override
-        public String namespace() {
-            return "jvm";
-        }
-
-        @Override
-        public long clock() {
-            return clock;
-        }
-
-        @Override
-        public Map<String, Object> state() {
-            return state;
-        }
-
-        @Override
-        public String ticket() {
-            return "ticket-1";
-        }
-
-        @Override
-        public Collection<HandlerDefinition> handlers() {
-            return handlers;
-        }
-
-        @Override
-        public Map<String, String> tags() {
-            return Collections.emptyMap();
-        }
     }
 }
