@@ -1,5 +1,6 @@
 package dev.pidbox.cli;
 
+import dev.pidbox.BrokerBlockedException;
 import dev.pidbox.PidboxException;
 import dev.pidbox.internal.Json;
 import java.io.PrintWriter;
@@ -38,8 +39,14 @@ abstract class Base implements Callable<Integer> {
         return Durations.parse(root().settings.timeout(sel == null ? null : sel.timeout));
     }
 
-    Fleet openFleet() {
-        return Fleet.open(root().settings, root().broker, err());
+    Session openSession() {
+        return Session.open(root().settings, root().broker, err());
+    }
+
+    /** Says that {@code --where} matched no node (nothing was sent) and returns its exit code, 3. */
+    int noTagMatch(Options.Selectors sel) {
+        err().println("pidbox: no node matches --where " + sel.where + " (kombu and Celery nodes have no tags)");
+        return Render.MISSING;
     }
 
     void printJson(Object document) {
@@ -52,7 +59,7 @@ abstract class Base implements Callable<Integer> {
     public final Integer call() throws Exception {
         try {
             return run();
-        } catch (dev.pidbox.BrokerBlockedException e) {
+        } catch (BrokerBlockedException e) {
             err().println("pidbox: " + e.getMessage());
             err().flush();
             return Render.BLOCKED;

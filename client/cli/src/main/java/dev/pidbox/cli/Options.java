@@ -1,5 +1,6 @@
 package dev.pidbox.cli;
 
+import dev.pidbox.fleet.Selector;
 import dev.pidbox.internal.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -119,6 +120,19 @@ final class Options {
         @Option(names = "--expect", paramLabel = "N",
                 description = "return once N nodes answered; report the shortfall (exit 3) otherwise")
         Integer expect;
+
+        /** Whether no selector is given, so that the command would reach every node. */
+        boolean none() {
+            return to.isEmpty() && glob == null && regex == null && where.isEmpty();
+        }
+
+        /** The library's selector for {@code --to}, {@code --glob}, {@code --regex} and {@code --where}. */
+        Selector selector() {
+            if (glob != null && regex != null) {
+                throw new IllegalArgumentException("use either --glob or --regex, not both");
+            }
+            return Selector.all().names(to).glob(glob).regex(regex).where(where);
+        }
     }
 
     /** Keyword arguments of the command sent. */

@@ -2,13 +2,13 @@ package dev.pidbox.cli;
 
 import dev.pidbox.CallResult;
 import dev.pidbox.Reply;
+import dev.pidbox.fleet.Groups;
 import dev.pidbox.internal.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /** Turns results into tables, JSON documents and ndjson lines, and into exit codes. Pure functions. */
 final class Render {
@@ -131,36 +131,6 @@ final class Render {
         return sb.toString();
     }
 
-    /** The value at a dot path ({@code a.b.0.c}) of a reply value; null when the path does not exist. */
-    static Object path(Object value, String path) {
-        Object cur = value;
-        if (path == null || path.isEmpty()) {
-            return cur;
-        }
-        for (String part : path.split("\\.")) {
-            if (cur instanceof Map) {
-                cur = ((Map<?, ?>) cur).get(part);
-            } else if (cur instanceof List && part.matches("\\d+")) {
-                List<?> list = (List<?>) cur;
-                int i = Integer.parseInt(part);
-                cur = i < list.size() ? list.get(i) : null;
-            } else {
-                return null;
-            }
-        }
-        return cur;
-    }
-
-    /** Folds replies whose value at {@code path} is equal: value -> nodes, in order of first appearance. */
-    static Map<Object, List<String>> groupBy(List<Reply> replies, String path) {
-        Map<Object, List<String>> out = new LinkedHashMap<>();
-        for (Reply r : replies) {
-            Object key = path(r.value(), path);
-            out.computeIfAbsent(key, k -> new ArrayList<>()).add(r.node());
-        }
-        return out;
-    }
-
     static String groupTable(Map<Object, List<String>> groups) {
         List<List<String>> rows = new ArrayList<>();
         groups.forEach((value, nodes) -> rows.add(List.of(value == null ? "<none>" : cell(value),
@@ -229,24 +199,8 @@ final class Render {
         }
         if (groupBy != null) {
             doc.put("group_by", groupBy);
-            doc.put("groups", groupsJson(groupBy(result.replies(), groupBy)));
+            doc.put("groups", groupsJson(Groups.byValueAt(result.replies(), groupBy)));
         }
         return doc;
-    }
-
-    /** Whether a {@code runtime} reply's {@code tags} hold every {@code key=value} of {@code where}. */
-    static boolean tagsMatch(Object runtimeReply, Map<String, String> where) {
-        Object tags = path(runtimeReply, "tags");
-        if (!(tags instanceof Map)) {
-            return where.isEmpty();
-        }
-        Map<?, ?> t = (Map<?, ?>) tags;
-        for (Map.Entry<String, String> e : where.entrySet()) {
-            Object v = t.get(e.getKey());
-            if (v == null || !Objects.equals(v.toString(), e.getValue())) {
-                return false;
-            }
-        }
-        return true;
     }
 }
