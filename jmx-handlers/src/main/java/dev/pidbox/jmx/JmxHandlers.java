@@ -15,7 +15,7 @@ import dev.pidbox.jmx.internal.ReplyCap;
 import dev.pidbox.jmx.internal.RuntimeHandlers;
 import dev.pidbox.jmx.internal.ThreadHandlers;
 import dev.pidbox.MatchType;
-import dev.pidbox.internal.Matchers;
+import dev.pidbox.spi.NamePattern;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -107,7 +107,7 @@ public final class JmxHandlers implements HandlerProvider {
 
     private static boolean isExcluded(String name, List<String> globs) {
         for (String g : globs) {
-            if (Matchers.matches(MatchType.GLOB, g, name)) {
+            if (NamePattern.compile(MatchType.GLOB, g).matches(name)) {
                 return true;
             }
         }

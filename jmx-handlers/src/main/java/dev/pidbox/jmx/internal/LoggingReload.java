@@ -1,6 +1,6 @@
 package dev.pidbox.jmx.internal;
 
-import dev.pidbox.internal.PyRepr;
+import dev.pidbox.spi.ErrorText;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +60,7 @@ final class LoggingReload {
                 }
             } catch (Exception | LinkageError e) {
                 step.put("outcome", "error");
-                step.put("error", PyRepr.error(e));
+                step.put("error", ErrorText.of(e));
             }
             out.add(step);
         }
