@@ -10,6 +10,7 @@ import dev.pidbox.MatchType;
 import dev.pidbox.Node;
 import dev.pidbox.PidboxException;
 import dev.pidbox.jmx.HostClassLoaders;
+import dev.pidbox.jmx.MBeanPolicy;
 import dev.pidbox.security.Policy;
 import dev.pidbox.security.TrustedKeys;
 import dev.pidbox.spi.JsonValues;
@@ -357,7 +358,7 @@ public final class AgentRuntime {
         }
         List<String> problems = new ArrayList<>();
         try {
-            Policy p = Policy.load(file, problems);
+            Policy p = Policy.load(file, problems, new MBeanPolicy());
             for (String problem : problems) {
                 System.err.println("pidbox-agent: " + problem);
             }
