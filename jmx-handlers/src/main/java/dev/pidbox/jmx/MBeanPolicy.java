@@ -5,6 +5,7 @@ import dev.pidbox.Tier;
 import dev.pidbox.security.Policy;
 import dev.pidbox.security.PolicyExtension;
 import dev.pidbox.spi.NamePattern;
+import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -51,11 +52,11 @@ public final class MBeanPolicy implements PolicyExtension {
         return new Rules(parse(values.get(ALLOW), source), parse(values.get(DENY), source));
     }
 
-    private static List<Member> parse(String value, String source) {
+    private static List<Map.Entry<ObjectName, String>> parse(String value, String source) {
         if (value == null) {
             return Collections.emptyList();
         }
-        List<Member> out = new ArrayList<>();
+        List<Map.Entry<ObjectName, String>> out = new ArrayList<>();
         for (String rule : value.split(";")) {
             rule = rule.trim();
             if (rule.isEmpty()) {
@@ -65,7 +66,7 @@ public final class MBeanPolicy implements PolicyExtension {
             String name = hash < 0 ? rule : rule.substring(0, hash);
             String member = hash < 0 ? "*" : rule.substring(hash + 1);
             try {
-                out.add(new Member(new ObjectName(name), member));
+                out.add(new SimpleImmutableEntry<>(new ObjectName(name), member));
             } catch (MalformedObjectNameException e) {
                 throw new IllegalArgumentException("policy " + source + ": bad ObjectName pattern '" + name + "': "
                         + e.getMessage());
@@ -74,28 +75,19 @@ public final class MBeanPolicy implements PolicyExtension {
         return out;
     }
 
-    /** One rule: MBeans whose name matches {@code pattern}, and their members matching the {@code member} glob. */
-    private static final class Member {
-        final ObjectName pattern;
-        final String member;
-
-        Member(ObjectName pattern, String member) {
-            this.pattern = pattern;
-            this.member = member;
-        }
-
-        boolean matches(ObjectName name, String target) {
-            return pattern.apply(name)
-                    && (member.equals("*") || target != null && NamePattern.compile(MatchType.GLOB, member).matches(target));
-        }
+    /** Whether a rule (an MBean pattern and a member glob) covers the MBean {@code name} and member {@code target}. */
+    private static boolean matches(Map.Entry<ObjectName, String> rule, ObjectName name, String target) {
+        String member = rule.getValue();
+        return rule.getKey().apply(name)
+                && (member.equals("*") || target != null && NamePattern.compile(MatchType.GLOB, member).matches(target));
     }
 
     /** The rules of one file: deny first, then allow; no say on other handlers or unnamed MBeans. */
     private static final class Rules implements PolicyExtension.Rule {
-        private final List<Member> allow;
-        private final List<Member> deny;
+        private final List<Map.Entry<ObjectName, String>> allow;
+        private final List<Map.Entry<ObjectName, String>> deny;
 
-        Rules(List<Member> allow, List<Member> deny) {
+        Rules(List<Map.Entry<ObjectName, String>> allow, List<Map.Entry<ObjectName, String>> deny) {
             this.allow = allow;
             this.deny = deny;
         }
@@ -113,14 +105,14 @@ public final class MBeanPolicy implements PolicyExtension {
                 return null;
             }
             String target = target(arguments);
-            for (Member rule : deny) {
-                if (rule.matches(objectName, target)) {
+            for (Map.Entry<ObjectName, String> rule : deny) {
+                if (matches(rule, objectName, target)) {
                     return Policy.Decision.deny("MBean " + name + (target == null ? "" : "#" + target)
                             + " is denied by policy");
                 }
             }
-            for (Member rule : allow) {
-                if (rule.matches(objectName, target)) {
+            for (Map.Entry<ObjectName, String> rule : allow) {
+                if (matches(rule, objectName, target)) {
                     return Policy.Decision.allow();
                 }
             }

@@ -9,8 +9,7 @@ import java.util.Map;
  * serves a family of handlers knows what their arguments mean (pidbox-jmx-handlers reads {@code mbean.allow} and
  * {@code mbean.deny} for the {@code mbean.*} handlers); the policy itself knows only handler names, tiers and keys.
  *
- * <p>Hand extensions to {@link Policy#parse(java.io.Reader, String, PolicyExtension...)} or
- * {@link Policy#load(java.nio.file.Path, List, PolicyExtension...)}. Without an extension, its keys are unknown keys
+ * <p>Hand extensions to {@link Policy#parse} or {@link Policy#load}. Without an extension, its keys are unknown keys
  * of the file, which are errors.
  */
 public interface PolicyExtension {
