@@ -1,4 +1,4 @@
-package dev.pidbox.it;
+package dev.pidbox.it.architecture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
