@@ -1,5 +1,6 @@
 package dev.pidbox.jmx;
 
+import dev.pidbox.CallObserver;
 import dev.pidbox.HandlerDefinition;
 import dev.pidbox.HandlerProvider;
 import dev.pidbox.jmx.internal.BasicHandlers;
@@ -73,8 +74,8 @@ public final class JmxHandlers implements HandlerProvider {
 
     /** The metrics observer, so that a node built from providers (the agent) counts its calls. */
     @Override
-    public Collection<dev.pidbox.CallObserver> observers() {
-        return java.util.Collections.singletonList(metrics);
+    public Collection<CallObserver> observers() {
+        return Collections.singletonList(metrics);
     }
 
     @Override
