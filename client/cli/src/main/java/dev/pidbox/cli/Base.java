@@ -2,7 +2,7 @@ package dev.pidbox.cli;
 
 import dev.pidbox.BrokerBlockedException;
 import dev.pidbox.PidboxException;
-import dev.pidbox.internal.Json;
+import dev.pidbox.spi.JsonValues;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -78,6 +78,6 @@ abstract class Base implements Callable<Integer> {
     abstract int run() throws Exception;
 
     static String json(Object value) {
-        return Json.encodeToString(value);
+        return JsonValues.encodeToString(value);
     }
 }

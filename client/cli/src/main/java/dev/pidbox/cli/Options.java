@@ -1,7 +1,7 @@
 package dev.pidbox.cli;
 
 import dev.pidbox.fleet.Selector;
-import dev.pidbox.internal.Json;
+import dev.pidbox.spi.JsonValues;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -149,7 +149,7 @@ final class Options {
             if (argsJson != null) {
                 Object parsed;
                 try {
-                    parsed = Json.decode(argsJson);
+                    parsed = JsonValues.decode(argsJson);
                 } catch (IOException e) {
                     throw new IllegalArgumentException("--args-json is not valid JSON: " + e.getMessage(), e);
                 }
@@ -173,7 +173,7 @@ final class Options {
                 return text;
             }
             try {
-                return Json.decode(t);
+                return JsonValues.decode(t);
             } catch (IOException | RuntimeException e) {
                 return text;
             }

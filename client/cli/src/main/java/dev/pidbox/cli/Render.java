@@ -3,7 +3,7 @@ package dev.pidbox.cli;
 import dev.pidbox.CallResult;
 import dev.pidbox.Reply;
 import dev.pidbox.fleet.Groups;
-import dev.pidbox.internal.Json;
+import dev.pidbox.spi.JsonValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,7 +74,7 @@ final class Render {
 
     /** A value in one cell: strings as they are, anything else as compact JSON, cut at 100 characters. */
     static String cell(Object value) {
-        String s = value instanceof String ? (String) value : Json.encodeToString(value);
+        String s = value instanceof String ? (String) value : JsonValues.encodeToString(value);
         return s.length() <= CELL_MAX ? s : s.substring(0, CELL_MAX - 3) + "...";
     }
 
@@ -103,8 +103,8 @@ final class Render {
 
     static String pretty(Object value) {
         try {
-            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value);
-        } catch (Exception e) {
+            return JsonValues.pretty(value);
+        } catch (RuntimeException e) {
             return String.valueOf(value);
         }
     }
@@ -157,7 +157,7 @@ final class Render {
         m.put("value", r.value());
         m.put("elapsed_ms", r.elapsed().toMillis());
         m.put("error", r.isError());
-        return Json.encodeToString(m);
+        return JsonValues.encodeToString(m);
     }
 
     /**

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pidbox.CallResult;
 import dev.pidbox.Reply;
 import dev.pidbox.fleet.Groups;
-import dev.pidbox.internal.Json;
+import dev.pidbox.spi.JsonValues;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -88,7 +88,7 @@ class RenderTest {
         String line = Render.ndjsonLine(reply("a@h", Map.of("ok", "pong"), 7));
 
         assertThat(line).doesNotContain("\n");
-        assertThat(Json.decode(line)).isEqualTo(Map.of("node", "a@h", "value", Map.of("ok", "pong"), "elapsed_ms", 7,
+        assertThat(JsonValues.decode(line)).isEqualTo(Map.of("node", "a@h", "value", Map.of("ok", "pong"), "elapsed_ms", 7,
                 "error", false));
     }
 
@@ -98,7 +98,7 @@ class RenderTest {
 
         Map<String, Object> doc = Render.document("runtime", "jvm", r, "v");
 
-        Object parsed = Json.decode(Json.encodeToString(doc));
+        Object parsed = JsonValues.decode(JsonValues.encodeToString(doc));
         assertThat(parsed).isInstanceOf(Map.class);
         assertThat(doc).containsEntry("method", "runtime").containsEntry("namespace", "jvm")
                 .containsEntry("replies", Map.of("a", Map.of("v", "17"), "b", Map.of("error", "x")))

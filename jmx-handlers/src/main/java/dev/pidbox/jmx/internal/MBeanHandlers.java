@@ -6,6 +6,7 @@ import dev.pidbox.ArgumentSpec;
 import dev.pidbox.HandlerDefinition;
 import dev.pidbox.HandlerProvider;
 import dev.pidbox.Tier;
+import dev.pidbox.spi.ErrorText;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -237,7 +238,7 @@ public final class MBeanHandlers implements HandlerProvider {
                 try {
                     values.put(n, JmxJson.toJson(jmx(name, () -> server.getAttribute(name, n))));
                 } catch (Exception e) {
-                    errors.put(n, dev.pidbox.internal.PyRepr.error(e));
+                    errors.put(n, ErrorText.of(e));
                 }
             }
         }
