@@ -2,33 +2,34 @@ package dev.pidbox.agent.internal;
 
 import com.rabbitmq.client.Connection;
 import dev.pidbox.Brokers;
+import dev.pidbox.CallObserver;
 import dev.pidbox.ErrorSink;
 import dev.pidbox.HandlerDefinition;
-import dev.pidbox.HandlerProvider;
 import dev.pidbox.Mailbox;
-import dev.pidbox.MatchType;
 import dev.pidbox.Node;
 import dev.pidbox.PidboxException;
-import dev.pidbox.jmx.HostClassLoaders;
-import dev.pidbox.jmx.MBeanPolicy;
-import dev.pidbox.security.Policy;
-import dev.pidbox.security.TrustedKeys;
-import dev.pidbox.spi.JsonValues;
-import dev.pidbox.spi.NamePattern;
+import dev.pidbox.jmx.LoadedClasses;
 import dev.pidbox.spi.Threads;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.jmx.JmxConfig;
+import io.micrometer.jmx.JmxMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.instrument.Instrumentation;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import javax.management.JMException;
 
 /**
  * The agent's lifecycle in the host JVM: one running node at most. {@link #launch(String)} returns at
@@ -56,20 +57,16 @@ public final class AgentRuntime {
     private volatile Connection connection;
     private volatile Mailbox mailbox;
     private volatile Node node;
-    private final List<dev.pidbox.CallObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** Class loaders already searched for host handler providers, and the provider classes found (weakly). */
-    private final Map<ClassLoader, Boolean> searched = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-    private final Map<Class<?>, Boolean> providers = new java.util.WeakHashMap<>();
-    private final java.util.Set<String> reportedProviderErrors = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** Host handlers from class loaders that can stop, by name. */
-    private final Map<String, Tracked> hostHandlers = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile io.micrometer.core.instrument.MeterRegistry meterRegistry;
+    private final List<CallObserver> observers = new CopyOnWriteArrayList<>();
+    private final HostHandlers hostHandlers;
+    private volatile MeterRegistry meterRegistry;
 
     private AgentRuntime(AgentOptions options) {
         this.options = options;
         this.fingerprint = options.fingerprint();
         this.sink = sinkFor(options);
         this.thread = Threads.unstarted("pidbox-agent", this::run);
+        this.hostHandlers = new HostHandlers(options, sink, observers, () -> node, this::log);
     }
 
     /**
@@ -84,10 +81,10 @@ public final class AgentRuntime {
      * As {@link #launch(String)}, with the JVM's {@code Instrumentation}: the handlers then see the classes of every
      * class loader (a Spring Boot jar's, each webapp's), not only the system class path.
      */
-    public static void launch(String arguments, java.lang.instrument.Instrumentation instrumentation) {
+    public static void launch(String arguments, Instrumentation instrumentation) {
         Threads.start("pidbox-agent-launch", () -> {
             if (instrumentation != null) {
-                dev.pidbox.jmx.LoadedClasses.install(instrumentation::getAllLoadedClasses);
+                LoadedClasses.install(instrumentation::getAllLoadedClasses);
             }
             apply(arguments);
         });
@@ -108,7 +105,7 @@ public final class AgentRuntime {
                     current.stop();
                     current = null;
                 }
-                dev.pidbox.jmx.LoadedClasses.uninstall();
+                LoadedClasses.uninstall();
                 System.clearProperty(PROP_NODE);
                 System.setProperty(PROP_STATE, "stopped");
                 return;
@@ -140,8 +137,7 @@ public final class AgentRuntime {
         String name = nodeName();
         System.setProperty(PROP_NODE, name);
         // Build the handlers (class loading, mostly) while the connection handshake waits on the network.
-        java.util.concurrent.FutureTask<List<HandlerDefinition>> handlers = new java.util.concurrent.FutureTask<>(
-                this::handlers);
+        FutureTask<List<HandlerDefinition>> handlers = new FutureTask<>(hostHandlers::initial);
         Threads.start("pidbox-agent-handlers", handlers);
         while (!stopping) {
             try {
@@ -168,7 +164,8 @@ public final class AgentRuntime {
             mailbox = unbound.bind(connection);
             Node.Builder builder = mailbox.node(name).handlers(awaitHandlers(handlers)).tags(options.tags())
                     .handlerThreads(options.handlerThreads()).handlerTimeout(options.handlerTimeout())
-                    .policy(policy()).trustedKeys(trustedKeys()).audit(auditSink())
+                    .policy(NodeSecurity.policy(options)).trustedKeys(NodeSecurity.trustedKeys(options))
+                    .audit(NodeSecurity.auditSink(options, sink))
                     .auditExchange(options.get("audit-exchange")).replyUserId(options.replyUserId());
             observers.forEach(builder::observer);
             Node n = builder.build();
@@ -207,117 +204,23 @@ public final class AgentRuntime {
                 return;
             }
             try {
-                retireStoppedHostHandlers(n);
-                for (Found f : providerHandlers(newLoaders(), true)) {
-                    HandlerDefinition d = f.definition;
-                    if (n.handlers().containsKey(d.name())) {
-                        sink.report("pidbox-agent: host handler '" + d.name() + "' from "
-                                + HostClassLoaders.label(f.loader) + " ignored: a handler of that name"
-                                + " is already registered", null);
-                    } else if (selected(d.name())) {
-                        n.handler(d);
-                        track(f);
-                        log("registered host handler " + d.name() + " from "
-                                + HostClassLoaders.label(f.loader));
-                    }
-                }
+                hostHandlers.discover(n);
             } catch (RuntimeException | LinkageError e) {
                 sink.report("pidbox-agent: looking for host handler providers failed", e);
             }
         }
     }
 
-    /** A handler and the class loader of the provider that made it. */
-    private static final class Found {
-        final HandlerDefinition definition;
-        final ClassLoader loader;
-
-        Found(HandlerDefinition definition, ClassLoader loader) {
-            this.definition = definition;
-            this.loader = loader;
-        }
-    }
-
-    /** A registered host handler whose class loader can go away, both held weakly. */
-    private static final class Tracked {
-        final java.lang.ref.WeakReference<ClassLoader> loader;
-        final java.lang.ref.WeakReference<HandlerDefinition> definition;
-
-        Tracked(Found f) {
-            this.loader = new java.lang.ref.WeakReference<>(f.loader);
-            this.definition = new java.lang.ref.WeakReference<>(f.definition);
-        }
-    }
-
-    /** Remembers a host handler whose provider lives in a class loader that can go away (a webapp's). */
-    private void track(Found f) {
-        if (f.loader != null && f.loader != ClassLoader.getSystemClassLoader()
-                && f.loader != AgentRuntime.class.getClassLoader()) {
-            hostHandlers.put(f.definition.name(), new Tracked(f));
-        }
-    }
-
-    /**
-     * Unregisters the handlers whose class loader has stopped (a servlet container undeployed or redeployed the
-     * webapp), so the node neither calls into a stopped application nor keeps its class loader alive. A redeployed
-     * webapp's new class loader is searched like any other, and its handlers come back.
-     */
-    private void retireStoppedHostHandlers(Node n) {
-        for (Map.Entry<String, Tracked> e : hostHandlers.entrySet()) {
-            ClassLoader loader = e.getValue().loader.get();
-            HandlerDefinition definition = e.getValue().definition.get();
-            if (loader != null && !stopped(loader)) {
-                continue;
-            }
-            hostHandlers.remove(e.getKey());
-            if (definition != null && n.handlers().get(e.getKey()) == definition) {
-                n.removeHandler(e.getKey());
-                sink.report("pidbox-agent: host handler '" + e.getKey() + "' removed: its application ("
-                        + (loader == null ? "a collected class loader" : HostClassLoaders.label(loader))
-                        + ") stopped", null);
-            }
-        }
-    }
-
-    /** Whether a class loader says it has stopped (Tomcat's webapp loaders have a lifecycle state). */
-    static boolean stopped(ClassLoader loader) {
-        try {
-            java.lang.reflect.Method state = loader.getClass().getMethod("getState");
-            Object s = state.invoke(loader);
-            String name = s == null ? "" : s.toString();
-            return name.startsWith("STOPPING") || name.equals("STOPPED") || name.startsWith("DESTROY")
-                    || name.equals("FAILED");
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return false;
-        }
-    }
-
-    /** Class loaders of the host not searched for providers yet (all of them on the first call). */
-    private List<ClassLoader> newLoaders() {
-        List<ClassLoader> out = new ArrayList<>();
-        List<ClassLoader> candidates = new ArrayList<>();
-        candidates.add(AgentRuntime.class.getClassLoader());
-        candidates.add(ClassLoader.getSystemClassLoader());
-        candidates.addAll(HostClassLoaders.all());
-        for (ClassLoader l : candidates) {
-            if (l != null && !searched.containsKey(l)) {
-                searched.put(l, Boolean.TRUE);
-                out.add(l);
-            }
-        }
-        return out;
-    }
-
     /** The node's MXBean and its call metrics in JMX, for JConsole; failures here never stop the node. */
     private void registerJmx(String name, String uri) {
         try {
             new NodeBean(name, options.namespace(), Brokers.redact(uri), () -> node, () -> connection).register();
-        } catch (javax.management.JMException | RuntimeException e) {
+        } catch (JMException | RuntimeException e) {
             sink.report("pidbox-agent: could not register " + NodeBean.OBJECT_NAME, e);
         }
         try {
-            io.micrometer.jmx.JmxMeterRegistry registry = new io.micrometer.jmx.JmxMeterRegistry(
-                    new io.micrometer.jmx.JmxConfig() {
+            JmxMeterRegistry registry = new JmxMeterRegistry(
+                    new JmxConfig() {
                         @Override
                         public String get(String key) {
                             return null;
@@ -327,10 +230,10 @@ public final class AgentRuntime {
                         public String domain() {
                             return "dev.pidbox";
                         }
-                    }, io.micrometer.core.instrument.Clock.SYSTEM);
-            for (dev.pidbox.CallObserver o : observers) {
-                if (o instanceof io.micrometer.core.instrument.binder.MeterBinder) {
-                    ((io.micrometer.core.instrument.binder.MeterBinder) o).bindTo(registry);
+                    }, Clock.SYSTEM);
+            for (CallObserver o : observers) {
+                if (o instanceof MeterBinder) {
+                    ((MeterBinder) o).bindTo(registry);
                 }
             }
             meterRegistry = registry;
@@ -339,139 +242,15 @@ public final class AgentRuntime {
         }
     }
 
-    private static List<HandlerDefinition> awaitHandlers(java.util.concurrent.FutureTask<List<HandlerDefinition>> f) {
+    private static List<HandlerDefinition> awaitHandlers(FutureTask<List<HandlerDefinition>> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while building handlers", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("building handlers failed: " + e.getCause(), e.getCause());
         }
-    }
-
-    /** The policy file, or read-only defaults; an unreadable or malformed file fails closed. */
-    private Policy policy() {
-        java.nio.file.Path file = options.path("policy");
-        if (file == null) {
-            return Policy.defaults();
-        }
-        List<String> problems = new ArrayList<>();
-        try {
-            Policy p = Policy.load(file, problems, new MBeanPolicy());
-            for (String problem : problems) {
-                System.err.println("pidbox-agent: " + problem);
-            }
-            return p;
-        } catch (IllegalArgumentException e) {
-            System.err.println("pidbox-agent: " + e.getMessage() + "; refusing mutate and dangerous handlers");
-            return Policy.defaults();
-        }
-    }
-
-    /** The trusted keys, or null when unset; an unreadable file refuses every request. */
-    private TrustedKeys trustedKeys() {
-        java.nio.file.Path file = options.path("trusted-keys");
-        if (file == null) {
-            return null;
-        }
-        try {
-            return TrustedKeys.load(file);
-        } catch (IOException | IllegalArgumentException e) {
-            String why = "trusted keys file " + file + " unusable (" + e.getMessage() + ")";
-            System.err.println("pidbox-agent: " + why + "; refusing every request");
-            return TrustedKeys.refuseAll(why);
-        }
-    }
-
-    private dev.pidbox.AuditSink auditSink() {
-        java.nio.file.Path file = options.path("audit-file");
-        if (file == null && options.logFile() != null) {
-            return event -> sink.report("audit " + event, null);
-        }
-        if (file == null) {
-            // java.util.logging, looked up on first use: accepted commands at FINE, refusals at INFO.
-            return event -> java.util.logging.Logger.getLogger("pidbox.audit").log(
-                    dev.pidbox.CallObserver.OK.equals(event.outcome()) || dev.pidbox.CallObserver.ERROR.equals(event.outcome())
-                            ? java.util.logging.Level.FINE : java.util.logging.Level.INFO,
-                    "pidbox audit {0}", event);
-        }
-        return event -> {
-            try {
-                Files.write(file, (JsonValues.encodeToString(event.toMap()) + "\n")
-                        .getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                sink.report("pidbox-agent: cannot write audit file " + file, e);
-            }
-        };
-    }
-
-    private List<HandlerDefinition> handlers() {
-        Map<String, Found> byName = new LinkedHashMap<>();
-        for (Found f : providerHandlers(newLoaders(), false)) {
-            byName.putIfAbsent(f.definition.name(), f);
-        }
-        List<HandlerDefinition> out = new ArrayList<>();
-        for (Found f : byName.values()) {
-            if (selected(f.definition.name())) {
-                out.add(f.definition);
-                track(f);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The handlers of every {@link HandlerProvider} visible from these loaders that this agent has not met before
-     * (see {@link HostClassLoaders#services}); a provider that fails is reported once and the others still load.
-     */
-    private List<Found> providerHandlers(List<ClassLoader> loaders, boolean late) {
-        List<Found> out = new ArrayList<>();
-        List<HandlerProvider> found = HostClassLoaders.services(HandlerProvider.class, loaders, e -> {
-            if (reportedProviderErrors.add(String.valueOf(e.getMessage()))) {
-                sink.report("pidbox-agent: a handler provider failed to load", e);
-            }
-        });
-        for (HandlerProvider provider : found) {
-            synchronized (providers) {
-                if (providers.containsKey(provider.getClass())) {
-                    continue;
-                }
-                providers.put(provider.getClass(), Boolean.TRUE);
-            }
-            try {
-                for (HandlerDefinition d : provider.handlers(options.asConfig())) {
-                    out.add(new Found(d, provider.getClass().getClassLoader()));
-                }
-                for (dev.pidbox.CallObserver o : provider.observers()) {
-                    observers.add(o);
-                    Node n = node;
-                    if (late && n != null) {
-                        n.addObserver(o);
-                    }
-                }
-            } catch (RuntimeException | LinkageError e) {
-                sink.report("pidbox-agent: handler provider " + provider.getClass().getName() + " failed", e);
-            }
-        }
-        return out;
-    }
-
-    private boolean selected(String handler) {
-        for (String g : options.deny()) {
-            if (NamePattern.compile(MatchType.GLOB, g).matches(handler)) {
-                return false;
-            }
-        }
-        if (options.allow().isEmpty()) {
-            return true;
-        }
-        for (String g : options.allow()) {
-            if (NamePattern.compile(MatchType.GLOB, g).matches(handler)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private String nodeName() {
@@ -521,7 +300,7 @@ public final class AgentRuntime {
     }
 
     private void closeAll() {
-        io.micrometer.core.instrument.MeterRegistry registry = meterRegistry;
+        MeterRegistry registry = meterRegistry;
         meterRegistry = null;
         if (registry != null) {
             registry.close();
@@ -566,7 +345,7 @@ public final class AgentRuntime {
         if (options.logFile() == null) {
             return ErrorSink.julLogger();
         }
-        java.nio.file.Path file = options.logFile();
+        Path file = options.logFile();
         return (message, cause) -> {
             StringWriter text = new StringWriter();
             text.append(Instant.now().toString()).append(" pidbox-agent ").append(message).append('\n');

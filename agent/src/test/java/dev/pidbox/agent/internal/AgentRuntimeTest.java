@@ -20,10 +20,10 @@ class AgentRuntimeTest {
 
     @Test
     void aLoaderThatSaysItStoppedIsStoppedAndOthersAreNot() {
-        assertThat(AgentRuntime.stopped(new LifecycleLoader("STOPPED"))).isTrue();
-        assertThat(AgentRuntime.stopped(new LifecycleLoader("DESTROYED"))).isTrue();
-        assertThat(AgentRuntime.stopped(new LifecycleLoader("STARTED"))).isFalse();
-        assertThat(AgentRuntime.stopped(ClassLoader.getSystemClassLoader())).isFalse();
+        assertThat(HostHandlers.stopped(new LifecycleLoader("STOPPED"))).isTrue();
+        assertThat(HostHandlers.stopped(new LifecycleLoader("DESTROYED"))).isTrue();
+        assertThat(HostHandlers.stopped(new LifecycleLoader("STARTED"))).isFalse();
+        assertThat(HostHandlers.stopped(ClassLoader.getSystemClassLoader())).isFalse();
     }
 
     @Test
