@@ -1,0 +1,60 @@
+package dev.pidbox.internal.client;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.ReturnListener;
+import dev.pidbox.ErrorSink;
+import dev.pidbox.spi.Threads;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A routed request that reached no queue comes back (it is published mandatory): none of the named nodes is bound
+ * to the routed exchange, for example kombu nodes. It is sent again, without its {@code CC} header, through the
+ * mailbox exchange, where every node sees it and the named ones run it. The resend runs off amqp-client's thread.
+ */
+public final class RoutedResend implements ReturnListener {
+    private final MailboxChannel channel;
+    private final String routedExchange;
+    private final String exchange;
+    private final ErrorSink errorSink;
+    private final String namespace;
+
+    /**
+     * @param channel the mailbox's channel, which is also where requests come back
+     * @param routedExchange the exchange of routed delivery; returns from any other are ignored
+     * @param exchange the mailbox exchange, where the request goes again
+     */
+    public RoutedResend(MailboxChannel channel, String routedExchange, String exchange, ErrorSink errorSink,
+            String namespace) {
+        this.channel = channel;
+        this.routedExchange = routedExchange;
+        this.exchange = exchange;
+        this.errorSink = errorSink;
+        this.namespace = namespace;
+    }
+
+    @Override
+    public void handleReturn(int replyCode, String replyText, String returnedFrom, String routingKey,
+            AMQP.BasicProperties props, byte[] body) {
+        if (!returnedFrom.equals(routedExchange) || channel.isClosed()) {
+            return;
+        }
+        AMQP.BasicProperties plain = withoutCc(props);
+        Threads.background().execute(() -> {
+            try {
+                channel.publish(exchange, "", false, plain, body);
+            } catch (IOException | RuntimeException e) {
+                errorSink.report("mailbox " + namespace + ": could not resend an unroutable routed request", e);
+            }
+        });
+    }
+
+    /** {@code props} without the {@code CC} header that named the other nodes. */
+    static AMQP.BasicProperties withoutCc(AMQP.BasicProperties props) {
+        Map<String, Object> headers = props.getHeaders() == null ? new HashMap<String, Object>()
+                : new HashMap<>(props.getHeaders());
+        headers.remove("CC");
+        return props.builder().headers(headers).build();
+    }
+}
