@@ -51,8 +51,8 @@ public final class MailboxChannel implements Sender {
         this.type = type;
         this.exchange = Wire.exchangeName(namespace);
         this.routedExchange = routedExchange;
-        this.returns = routedExchange == null ? null : new RoutedResend(this, routedExchange, exchange, errorSink,
-                namespace);
+        this.returns = routedExchange == null ? null : new RoutedResend(this, this::isClosed, routedExchange,
+                exchange, errorSink, namespace);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.pidbox.spi.Threads;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * A routed request that reached no queue comes back (it is published mandatory): none of the named nodes is bound
@@ -14,20 +15,23 @@ import java.util.Map;
  * mailbox exchange, where every node sees it and the named ones run it. The resend runs off amqp-client's thread.
  */
 public final class RoutedResend implements ReturnListener {
-    private final MailboxChannel channel;
+    private final Sender sender;
+    private final BooleanSupplier closed;
     private final String routedExchange;
     private final String exchange;
     private final ErrorSink errorSink;
     private final String namespace;
 
     /**
-     * @param channel the mailbox's channel, which is also where requests come back
+     * @param sender where the request goes again: the mailbox's channel
+     * @param closed whether the mailbox closed; nothing is resent then
      * @param routedExchange the exchange of routed delivery; returns from any other are ignored
      * @param exchange the mailbox exchange, where the request goes again
      */
-    public RoutedResend(MailboxChannel channel, String routedExchange, String exchange, ErrorSink errorSink,
-            String namespace) {
-        this.channel = channel;
+    public RoutedResend(Sender sender, BooleanSupplier closed, String routedExchange, String exchange,
+            ErrorSink errorSink, String namespace) {
+        this.sender = sender;
+        this.closed = closed;
         this.routedExchange = routedExchange;
         this.exchange = exchange;
         this.errorSink = errorSink;
@@ -37,13 +41,13 @@ public final class RoutedResend implements ReturnListener {
     @Override
     public void handleReturn(int replyCode, String replyText, String returnedFrom, String routingKey,
             AMQP.BasicProperties props, byte[] body) {
-        if (!returnedFrom.equals(routedExchange) || channel.isClosed()) {
+        if (!returnedFrom.equals(routedExchange) || closed.getAsBoolean()) {
             return;
         }
         AMQP.BasicProperties plain = withoutCc(props);
         Threads.background().execute(() -> {
             try {
-                channel.publish(exchange, "", false, plain, body);
+                sender.publish(exchange, "", false, plain, body);
             } catch (IOException | RuntimeException e) {
                 errorSink.report("mailbox " + namespace + ": could not resend an unroutable routed request", e);
             }
