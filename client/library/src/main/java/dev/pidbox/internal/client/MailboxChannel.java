@@ -40,6 +40,8 @@ public final class MailboxChannel implements Sender {
     private volatile boolean closed;
 
     /**
+     * The channel of a mailbox of {@code namespace} on {@code connection}, opened on first use.
+     *
      * @param connection the connection, or null for an unbound mailbox (every use then says it is not bound)
      * @param routedExchange the exchange of routed delivery, or null when the mailbox does not route
      * @param errorSink where a failed resend of a returned request is reported

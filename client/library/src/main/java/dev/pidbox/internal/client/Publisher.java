@@ -38,6 +38,8 @@ public final class Publisher implements BlockedListener {
     private volatile String blockedReason;
 
     /**
+     * A publisher for the mailbox of {@code namespace}, publishing through {@code sender}.
+     *
      * @param signer signs every request, or null to send them unsigned
      * @param routedExchange the exchange of routed delivery, or null when the mailbox does not route
      * @param onBlocked told the broker's reason when it starts blocking publishes

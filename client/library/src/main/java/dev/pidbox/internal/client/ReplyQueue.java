@@ -26,6 +26,8 @@ public final class ReplyQueue {
     private Channel consumingOn; // guarded by the channel's use
 
     /**
+     * The reply queue of a mailbox, declared on its {@code channel} on first use.
+     *
      * @param spec the queue, asked for on first use (its name holds the mailbox's oid, made on first use)
      * @param errorSink where a failure while routing a reply is reported
      */

@@ -31,6 +31,8 @@ public final class ReplyRouter {
     private final AtomicLong malformedReplies = new AtomicLong();
 
     /**
+     * A router for the mailbox of {@code namespace}, with no pending call yet.
+     *
      * @param maxReplySize the largest reply body accepted, in bytes
      * @param replyUsers who may answer for which nodes, or null to count every reply (as kombu)
      */

@@ -23,6 +23,8 @@ public final class RoutedResend implements ReturnListener {
     private final String namespace;
 
     /**
+     * The resend of a mailbox's routed requests.
+     *
      * @param sender where the request goes again: the mailbox's channel
      * @param closed whether the mailbox closed; nothing is resent then
      * @param routedExchange the exchange of routed delivery; returns from any other are ignored
