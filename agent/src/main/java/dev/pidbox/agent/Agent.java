@@ -1,5 +1,6 @@
 package dev.pidbox.agent;
 
+import dev.pidbox.agent.internal.AgentRuntime;
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -17,7 +18,7 @@ public final class Agent {
 
     public static void agentmain(String arguments, Instrumentation instrumentation) {
         try {
-            dev.pidbox.agent.internal.AgentRuntime.launch(arguments, instrumentation);
+            AgentRuntime.launch(arguments, instrumentation);
         } catch (Throwable t) {
             System.err.println("pidbox-agent: not started: " + t);
         }

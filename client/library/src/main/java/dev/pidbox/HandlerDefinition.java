@@ -1,5 +1,6 @@
 package dev.pidbox;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,10 +30,10 @@ public final class HandlerDefinition {
     private final List<ArgumentSpec> arguments;
     private final boolean strictArguments;
     private final Handler handler;
-    private final java.time.Duration timeout;
+    private final Duration timeout;
     private final boolean quick;
     private final int ratePermits;
-    private final java.time.Duration ratePeriod;
+    private final Duration ratePeriod;
 
     private HandlerDefinition(Builder b) {
         this.name = b.name;
@@ -93,7 +94,7 @@ public final class HandlerDefinition {
     }
 
     /** This handler's time limit, or null for the node's default. */
-    public java.time.Duration timeout() {
+    public Duration timeout() {
         return timeout;
     }
 
@@ -110,7 +111,7 @@ public final class HandlerDefinition {
         return ratePermits;
     }
 
-    public java.time.Duration ratePeriod() {
+    public Duration ratePeriod() {
         return ratePeriod;
     }
 
@@ -144,10 +145,10 @@ public final class HandlerDefinition {
         private final Map<String, ArgumentSpec> arguments = new LinkedHashMap<>();
         private boolean strictArguments;
         private Handler handler;
-        private java.time.Duration timeout;
+        private Duration timeout;
         private boolean quick;
         private int ratePermits;
-        private java.time.Duration ratePeriod = java.time.Duration.ofMinutes(1);
+        private Duration ratePeriod = Duration.ofMinutes(1);
 
         private Builder(String name) {
             if (name == null || !NAME.matcher(name).matches()) {
@@ -181,7 +182,7 @@ public final class HandlerDefinition {
         }
 
         /** A time limit for this handler (default: the node's, 30 s); the caller then gets a TimeoutError. */
-        public Builder timeout(java.time.Duration timeout) {
+        public Builder timeout(Duration timeout) {
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive, got " + timeout);
             }
@@ -196,7 +197,7 @@ public final class HandlerDefinition {
         }
 
         /** At most {@code permits} calls per {@code period} on one node; more are refused with an error. */
-        public Builder rateLimit(int permits, java.time.Duration period) {
+        public Builder rateLimit(int permits, Duration period) {
             if (permits < 1 || period == null || period.isNegative() || period.isZero()) {
                 throw new IllegalArgumentException("rate limit needs permits >= 1 and a positive period");
             }

@@ -1,8 +1,6 @@
 package dev.pidbox;
 
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ShutdownSignalException;
-import dev.pidbox.internal.Amqp;
 import dev.pidbox.internal.Wire;
 import dev.pidbox.internal.client.Gather;
 import dev.pidbox.internal.client.MailboxChannel;
@@ -326,10 +324,6 @@ public final class Mailbox implements AutoCloseable {
         } finally {
             router.unregister(gather);
         }
-    }
-
-    static ShutdownSignalException findShutdown(Throwable e) {
-        return Amqp.shutdownOf(e);
     }
 
     /** Cancels the reply consumer (the broker deletes the reply queue) and closes the channel. Idempotent. */

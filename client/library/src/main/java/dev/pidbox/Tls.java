@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -123,7 +124,7 @@ public final class Tls {
         }
         try {
             KeyStore store = clientKeyStore(isPkcs12(cert) ? password() : new char[0]);
-            for (String alias : java.util.Collections.list(store.aliases())) {
+            for (String alias : Collections.list(store.aliases())) {
                 Certificate c = store.getCertificate(alias);
                 if (store.isKeyEntry(alias) && c instanceof X509Certificate) {
                     for (String part : ((X509Certificate) c).getSubjectX500Principal().getName().split(",")) {

@@ -3,6 +3,7 @@ package dev.pidbox.agent.internal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
@@ -11,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
@@ -101,7 +103,7 @@ final class HotSpotAttach {
             ch.connect(address);
             return ch;
         } catch (ReflectiveOperationException | IllegalArgumentException e) {
-            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
+            Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
             if (cause instanceof IOException) {
                 throw (IOException) cause;
             }
@@ -167,7 +169,7 @@ final class HotSpotAttach {
      * user could plant one in /tmp and read the agent options (a broker password among them).
      */
     private static Path checked(Path socket) throws IOException {
-        Map<String, Object> a = Files.readAttributes(socket, "unix:uid,mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> a = Files.readAttributes(socket, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
         int owner = ((Number) a.get("uid")).intValue();
         int mode = ((Number) a.get("mode")).intValue();
         int me = ((Number) Files.getAttribute(Paths.get("/proc/self"), "unix:uid")).intValue();

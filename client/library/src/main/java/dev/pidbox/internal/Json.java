@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -333,7 +334,7 @@ public final class Json {
                 }
                 if ("decimal".equals(tag) && v instanceof String) {
                     try {
-                        return new java.math.BigDecimal((String) v);
+                        return new BigDecimal((String) v);
                     } catch (NumberFormatException e) {
                         return v;
                     }

@@ -2,6 +2,7 @@ package dev.pidbox.internal;
 
 import dev.pidbox.MatchType;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -155,7 +156,7 @@ public final class Matchers {
      */
     public static String pythonToJavaRegex(String regex) {
         StringBuilder out = new StringBuilder(regex.length() + 16);
-        Map<String, String> names = new java.util.HashMap<>();
+        Map<String, String> names = new HashMap<>();
         int n = regex.length();
         boolean inClass = false;
         for (int i = 0; i < n; i++) {

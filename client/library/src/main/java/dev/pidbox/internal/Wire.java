@@ -55,7 +55,7 @@ public final class Wire {
     }
 
     public static boolean fitsShortString(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255;
+        return s.getBytes(StandardCharsets.UTF_8).length <= 255;
     }
 
     /** {@code HOSTNAME.NS.pidbox}. */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -52,7 +53,7 @@ public final class Keys {
             throw new IllegalArgumentException("unknown key algorithm '" + name + "' (use ec-p256 or ed25519)");
         }
 
-        static Algorithm of(java.security.Key key) {
+        static Algorithm of(Key key) {
             String a = key.getAlgorithm();
             if (a.equals("EC")) {
                 return EC_P256;

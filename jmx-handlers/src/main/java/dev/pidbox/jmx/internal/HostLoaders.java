@@ -5,11 +5,17 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * The host's class loaders and the classes they loaded, seen from inside the JVM: through the agent's
@@ -143,12 +149,12 @@ public final class HostLoaders {
      * still load.
      */
     public static <T> List<T> services(Class<T> type, List<ClassLoader> loaders,
-            java.util.function.Consumer<Throwable> failed) {
+            Consumer<Throwable> failed) {
         List<T> out = new ArrayList<>();
         Set<Class<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Set<String> errors = new java.util.HashSet<>();
+        Set<String> errors = new HashSet<>();
         for (ClassLoader loader : loaders) {
-            java.util.Iterator<T> it = java.util.ServiceLoader.load(type, loader).iterator();
+            Iterator<T> it = ServiceLoader.load(type, loader).iterator();
             for (int guard = 0; guard < 1000; guard++) {
                 T provider;
                 try {
@@ -156,7 +162,7 @@ public final class HostLoaders {
                         break;
                     }
                     provider = it.next();
-                } catch (java.util.ServiceConfigurationError | LinkageError e) {
+                } catch (ServiceConfigurationError | LinkageError e) {
                     if (errors.add(String.valueOf(e.getMessage()))) {
                         failed.accept(e);
                     }
@@ -171,7 +177,7 @@ public final class HostLoaders {
     }
 
     /** Runs {@code body} with {@code loader} as this thread's context class loader, then restores it. */
-    static <T> T withContextLoader(ClassLoader loader, java.util.concurrent.Callable<T> body) throws Exception {
+    static <T> T withContextLoader(ClassLoader loader, Callable<T> body) throws Exception {
         Thread t = Thread.currentThread();
         ClassLoader before = t.getContextClassLoader();
         t.setContextClassLoader(loader);

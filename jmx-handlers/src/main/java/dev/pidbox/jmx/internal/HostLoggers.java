@@ -4,15 +4,24 @@ import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.net.URI;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.LogManager;
+import java.util.logging.Logger;
 
 /**
  * Every logger tree of the host JVM: java.util.logging (one tree, or one per class loader under a per-loader log
@@ -188,12 +197,12 @@ final class HostLoggers {
         }
         // A manager that keys something else by class loader (not logger trees) shows the same loggers to every
         // loader: keep only the loaders whose tree holds loggers no earlier tree has.
-        java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<ClassLoader> distinct = new ArrayList<>();
         for (ClassLoader l : out) {
             boolean adds = false;
             try {
-                for (java.util.logging.Logger logger : julLoggers(l)) {
+                for (Logger logger : julLoggers(l)) {
                     adds |= seen.add(logger);
                 }
             } catch (Exception e) {
@@ -207,12 +216,12 @@ final class HostLoggers {
     }
 
     /** The JUL loggers of the tree {@code loader} sees (its own under a per-loader manager), in one look. */
-    static List<java.util.logging.Logger> julLoggers(ClassLoader loader) throws Exception {
+    static List<Logger> julLoggers(ClassLoader loader) throws Exception {
         LogManager manager = LogManager.getLogManager();
         return HostLoaders.withContextLoader(loader, () -> {
-            List<java.util.logging.Logger> out = new ArrayList<>();
-            for (java.util.Enumeration<String> e = manager.getLoggerNames(); e.hasMoreElements();) {
-                java.util.logging.Logger l = manager.getLogger(e.nextElement());
+            List<Logger> out = new ArrayList<>();
+            for (Enumeration<String> e = manager.getLoggerNames(); e.hasMoreElements();) {
+                Logger l = manager.getLogger(e.nextElement());
                 if (l != null) {
                     out.add(l);
                 }
@@ -281,8 +290,8 @@ final class HostLoggers {
             if (v.startsWith("classpath:")) {
                 return loader == null ? null : loader.getResource(v.substring("classpath:".length()).replaceFirst("^/", ""));
             }
-            java.nio.file.Path path = java.nio.file.Paths.get(v.startsWith("file:") ? new java.net.URI(v).getPath() : v);
-            if (java.nio.file.Files.isRegularFile(path)) {
+            Path path = Paths.get(v.startsWith("file:") ? new URI(v).getPath() : v);
+            if (Files.isRegularFile(path)) {
                 return path.toUri().toURL();
             }
             return v.contains(":/") ? new URL(v) : null;

@@ -1,5 +1,6 @@
 package dev.pidbox.jmx.internal;
 
+import dev.pidbox.ArgType;
 import dev.pidbox.ArgumentException;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
@@ -452,6 +453,6 @@ public final class JmxJson {
         if (shown.length() > 80) {
             shown = shown.substring(0, 80) + "...";
         }
-        return new ArgumentException("cannot convert " + dev.pidbox.ArgType.jsonTypeOf(v) + " " + shown + " to " + type);
+        return new ArgumentException("cannot convert " + ArgType.jsonTypeOf(v) + " " + shown + " to " + type);
     }
 }

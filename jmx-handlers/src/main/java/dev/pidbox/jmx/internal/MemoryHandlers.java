@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MBeanException;
 import javax.management.ObjectName;
@@ -59,7 +61,7 @@ public final class MemoryHandlers implements HandlerProvider {
         HandlerDefinition histogram = HandlerDefinition.builder("histogram")
                 .description("The top classes by bytes on the heap (GC.class_histogram), as rows")
                 .tier(Tier.READ)
-                .rateLimit(10, java.time.Duration.ofMinutes(1))
+                .rateLimit(10, Duration.ofMinutes(1))
                 .strictArguments(true)
                 .argument(ArgumentSpec.optional("top", ArgType.INTEGER, defaultTop, "rows to return, by bytes"))
                 .argument(ArgumentSpec.optional("name", ArgType.STRING, null, "only classes whose name matches this glob"))
@@ -76,8 +78,8 @@ public final class MemoryHandlers implements HandlerProvider {
         HandlerDefinition heapDump = HandlerDefinition.builder("heap_dump")
                 .description("Writes an .hprof heap dump on this node's host and replies its path, size and sha256")
                 .tier(Tier.DANGEROUS)
-                .rateLimit(1, java.time.Duration.ofMinutes(1))
-                .timeout(java.time.Duration.ofMinutes(5))
+                .rateLimit(1, Duration.ofMinutes(1))
+                .timeout(Duration.ofMinutes(5))
                 .strictArguments(true)
                 .argument(ArgumentSpec.optional("file", ArgType.STRING, null,
                         "file name (*.hprof) inside the configured heap_dump.dir; default pidbox-<pid>-<time>.hprof"))
@@ -189,7 +191,7 @@ public final class MemoryHandlers implements HandlerProvider {
             Object result = ManagementFactory.getPlatformMBeanServer().invoke(name, operation,
                     new Object[] {arguments}, new String[] {String[].class.getName()});
             return String.valueOf(result);
-        } catch (javax.management.InstanceNotFoundException e) {
+        } catch (InstanceNotFoundException e) {
             throw new IllegalStateException("this JVM has no DiagnosticCommand MBean (not a HotSpot JVM?)", e);
         }
     }
@@ -213,7 +215,7 @@ public final class MemoryHandlers implements HandlerProvider {
         try {
             ManagementFactory.getPlatformMBeanServer().invoke(hotspot, "dumpHeap",
                     new Object[] {target.toString(), live}, new String[] {String.class.getName(), boolean.class.getName()});
-        } catch (javax.management.InstanceNotFoundException e) {
+        } catch (InstanceNotFoundException e) {
             throw new IllegalStateException("this JVM has no HotSpotDiagnostic MBean, so it cannot write heap dumps", e);
         } catch (MBeanException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -342,7 +343,7 @@ public final class Demo {
     /** The jar (or classes directory) this class was loaded from; null when unknown. */
     static Path codeSource() {
         try {
-            java.security.CodeSource cs = Demo.class.getProtectionDomain().getCodeSource();
+            CodeSource cs = Demo.class.getProtectionDomain().getCodeSource();
             return cs == null || cs.getLocation() == null ? null : Paths.get(cs.getLocation().toURI());
         } catch (URISyntaxException | RuntimeException e) {
             return null;
