@@ -21,8 +21,8 @@ import java.util.concurrent.TimeoutException;
  * its password) and say what to do.
  */
 public final class Brokers {
-    /** The default broker, overridden by {@code PIDBOX_BROKER}. */
-    public static final String DEFAULT_URI = "amqp://guest:guest@localhost:5672/";
+    /** The default broker, overridden by {@code PIDBOX_BROKER}: {@link Defaults#BROKER}. */
+    public static final String DEFAULT_URI = Defaults.BROKER;
 
     private Brokers() {
     }

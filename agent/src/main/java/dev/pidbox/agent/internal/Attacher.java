@@ -26,7 +26,8 @@ public final class Attacher {
     public static final class AttachFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        AttachFailure(String message, Throwable cause) {
+        /** A failure whose message says why and what to do; {@code cause} may be null. */
+        public AttachFailure(String message, Throwable cause) {
             super(message, cause);
         }
     }
@@ -37,7 +38,8 @@ public final class Attacher {
         public final String main;
         public final String node;
 
-        Jvm(String pid, String main, String node) {
+        /** A JVM with its pid, main class (empty when unknown) and node ({@code -} for none). */
+        public Jvm(String pid, String main, String node) {
             this.pid = pid;
             this.main = main;
             this.node = node;
