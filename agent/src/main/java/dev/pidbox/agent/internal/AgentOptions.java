@@ -222,6 +222,7 @@ public final class AgentOptions {
         }
     }
 
+    /** The value of a key, or {@code fallback} when it is unset or empty. */
     public String get(String key, String fallback) {
         String v = values.get(key);
         return v == null || v.isEmpty() ? fallback : v;
@@ -232,6 +233,7 @@ public final class AgentOptions {
         return values.get(key);
     }
 
+    /** Whether this is {@code command=stop} (the default is {@code start}). */
     public boolean isStop() {
         return get("command", "start").equals("stop");
     }
@@ -264,6 +266,11 @@ public final class AgentOptions {
         }
     }
 
+    /**
+     * Whether the node also receives calls by routed delivery; default false.
+     *
+     * @throws IllegalArgumentException when {@code routed} is neither true nor false
+     */
     public boolean routed() {
         String v = get("routed", "false");
         if (!v.equals("true") && !v.equals("false")) {
@@ -302,10 +309,12 @@ public final class AgentOptions {
         return out;
     }
 
+    /** The handler name globs to serve, from {@code allow=a;b}; empty for all. */
     public Set<String> allow() {
         return globs("allow");
     }
 
+    /** The handler name globs never to serve, from {@code deny=a;b}. */
     public Set<String> deny() {
         return globs("deny");
     }
@@ -336,14 +345,15 @@ public final class AgentOptions {
         return v == null ? Defaults.HANDLER_TIMEOUT : Duration.ofMillis((long) (Double.parseDouble(v) * 1000));
     }
 
+    /** The file a key names, or null when it is unset or empty. */
     public Path path(String key) {
         String f = values.get(key);
         return f == null || f.isEmpty() ? null : Paths.get(f);
     }
 
+    /** The agent's own log file, or null for java.util.logging. */
     public Path logFile() {
-        String f = values.get("log-file");
-        return f == null || f.isEmpty() ? null : Paths.get(f);
+        return path("log-file");
     }
 
     /** Options as a key to value function for handler providers (secrets left out). */
