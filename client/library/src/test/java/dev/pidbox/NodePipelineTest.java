@@ -44,6 +44,7 @@ class NodePipelineTest {
     private final List<String> observed = new CopyOnWriteArrayList<>();
     private final List<AuditEvent> audited = new CopyOnWriteArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch blocking = new CountDownLatch(1);
     private final List<Node> nodes = new ArrayList<>();
     private Mailbox mailbox = Mailbox.builder("jvm").errorSink((m, c) -> errors.add(m)).build();
     private int ticket;
@@ -78,6 +79,7 @@ class NodePipelineTest {
                     return "late";
                 }).build())
                 .handler(HandlerDefinition.builder("block").handler((ctx, args) -> {
+                    blocking.countDown();
                     release.await(10, TimeUnit.SECONDS);
                     return "released";
                 }).build())
@@ -251,6 +253,7 @@ class NodePipelineTest {
         Node node = start(builder().handlerThreads(1).queueCapacity(1));
 
         deliver(node, call("block", Map.of(), null)); // runs
+        assertThat(blocking.await(10, TimeUnit.SECONDS)).isTrue();
         deliver(node, call("block", Map.of(), null)); // waits in the queue
         deliver(node, call("ping", Map.of(), null)); // no room
 
@@ -413,6 +416,7 @@ class NodePipelineTest {
         assertThat(node.handleCall("limited", Map.of())).isEqualTo("ok");
         assertThat(error(node.handleCall("limited", Map.of()))).startsWith("RateLimited(");
         deliver(node, call("block", Map.of(), null)); // takes the one handler thread
+        assertThat(blocking.await(10, TimeUnit.SECONDS)).isTrue();
         deliver(node, call("block", Map.of(), null)); // takes the one queue slot
         Object busy = node.handleCall("ping", Map.of());
         release.countDown();

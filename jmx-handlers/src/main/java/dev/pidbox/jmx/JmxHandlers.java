@@ -1,5 +1,6 @@
 package dev.pidbox.jmx;
 
+import dev.pidbox.CallObserver;
 import dev.pidbox.HandlerDefinition;
 import dev.pidbox.HandlerProvider;
 import dev.pidbox.jmx.internal.BasicHandlers;
@@ -15,7 +16,7 @@ import dev.pidbox.jmx.internal.ReplyCap;
 import dev.pidbox.jmx.internal.RuntimeHandlers;
 import dev.pidbox.jmx.internal.ThreadHandlers;
 import dev.pidbox.MatchType;
-import dev.pidbox.internal.Matchers;
+import dev.pidbox.spi.NamePattern;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -73,8 +74,8 @@ public final class JmxHandlers implements HandlerProvider {
 
     /** The metrics observer, so that a node built from providers (the agent) counts its calls. */
     @Override
-    public Collection<dev.pidbox.CallObserver> observers() {
-        return java.util.Collections.singletonList(metrics);
+    public Collection<CallObserver> observers() {
+        return Collections.singletonList(metrics);
     }
 
     @Override
@@ -107,7 +108,7 @@ public final class JmxHandlers implements HandlerProvider {
 
     private static boolean isExcluded(String name, List<String> globs) {
         for (String g : globs) {
-            if (Matchers.matches(MatchType.GLOB, g, name)) {
+            if (NamePattern.compile(MatchType.GLOB, g).matches(name)) {
                 return true;
             }
         }

@@ -9,9 +9,12 @@ import dev.pidbox.Mailbox;
 import dev.pidbox.MatchType;
 import dev.pidbox.Node;
 import dev.pidbox.PidboxException;
-import dev.pidbox.internal.Matchers;
+import dev.pidbox.jmx.HostClassLoaders;
+import dev.pidbox.jmx.MBeanPolicy;
 import dev.pidbox.security.Policy;
 import dev.pidbox.security.TrustedKeys;
+import dev.pidbox.spi.JsonValues;
+import dev.pidbox.spi.NamePattern;
 import dev.pidbox.spi.Threads;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -209,13 +212,13 @@ public final class AgentRuntime {
                     HandlerDefinition d = f.definition;
                     if (n.handlers().containsKey(d.name())) {
                         sink.report("pidbox-agent: host handler '" + d.name() + "' from "
-                                + dev.pidbox.jmx.internal.HostLoaders.label(f.loader) + " ignored: a handler of that name"
+                                + HostClassLoaders.label(f.loader) + " ignored: a handler of that name"
                                 + " is already registered", null);
                     } else if (selected(d.name())) {
                         n.handler(d);
                         track(f);
                         log("registered host handler " + d.name() + " from "
-                                + dev.pidbox.jmx.internal.HostLoaders.label(f.loader));
+                                + HostClassLoaders.label(f.loader));
                     }
                 }
             } catch (RuntimeException | LinkageError e) {
@@ -270,7 +273,7 @@ public final class AgentRuntime {
             if (definition != null && n.handlers().get(e.getKey()) == definition) {
                 n.removeHandler(e.getKey());
                 sink.report("pidbox-agent: host handler '" + e.getKey() + "' removed: its application ("
-                        + (loader == null ? "a collected class loader" : dev.pidbox.jmx.internal.HostLoaders.label(loader))
+                        + (loader == null ? "a collected class loader" : HostClassLoaders.label(loader))
                         + ") stopped", null);
             }
         }
@@ -295,7 +298,7 @@ public final class AgentRuntime {
         List<ClassLoader> candidates = new ArrayList<>();
         candidates.add(AgentRuntime.class.getClassLoader());
         candidates.add(ClassLoader.getSystemClassLoader());
-        candidates.addAll(dev.pidbox.jmx.internal.HostLoaders.snapshot(java.util.Collections.<String>emptyList()).loaders);
+        candidates.addAll(HostClassLoaders.all());
         for (ClassLoader l : candidates) {
             if (l != null && !searched.containsKey(l)) {
                 searched.put(l, Boolean.TRUE);
@@ -355,7 +358,7 @@ public final class AgentRuntime {
         }
         List<String> problems = new ArrayList<>();
         try {
-            Policy p = Policy.load(file, problems);
+            Policy p = Policy.load(file, problems, new MBeanPolicy());
             for (String problem : problems) {
                 System.err.println("pidbox-agent: " + problem);
             }
@@ -395,7 +398,7 @@ public final class AgentRuntime {
         }
         return event -> {
             try {
-                Files.write(file, (dev.pidbox.internal.Json.encodeToString(event.toMap()) + "\n")
+                Files.write(file, (JsonValues.encodeToString(event.toMap()) + "\n")
                         .getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException e) {
                 sink.report("pidbox-agent: cannot write audit file " + file, e);
@@ -420,11 +423,11 @@ public final class AgentRuntime {
 
     /**
      * The handlers of every {@link HandlerProvider} visible from these loaders that this agent has not met before
-     * (see {@code HostLoaders.services}); a provider that fails is reported once and the others still load.
+     * (see {@link HostClassLoaders#services}); a provider that fails is reported once and the others still load.
      */
     private List<Found> providerHandlers(List<ClassLoader> loaders, boolean late) {
         List<Found> out = new ArrayList<>();
-        List<HandlerProvider> found = dev.pidbox.jmx.internal.HostLoaders.services(HandlerProvider.class, loaders, e -> {
+        List<HandlerProvider> found = HostClassLoaders.services(HandlerProvider.class, loaders, e -> {
             if (reportedProviderErrors.add(String.valueOf(e.getMessage()))) {
                 sink.report("pidbox-agent: a handler provider failed to load", e);
             }
@@ -456,7 +459,7 @@ public final class AgentRuntime {
 
     private boolean selected(String handler) {
         for (String g : options.deny()) {
-            if (Matchers.matches(MatchType.GLOB, g, handler)) {
+            if (NamePattern.compile(MatchType.GLOB, g).matches(handler)) {
                 return false;
             }
         }
@@ -464,7 +467,7 @@ public final class AgentRuntime {
             return true;
         }
         for (String g : options.allow()) {
-            if (Matchers.matches(MatchType.GLOB, g, handler)) {
+            if (NamePattern.compile(MatchType.GLOB, g).matches(handler)) {
                 return true;
             }
         }

@@ -1,7 +1,8 @@
 package dev.pidbox.cli;
 
+import dev.pidbox.BrokerBlockedException;
 import dev.pidbox.PidboxException;
-import dev.pidbox.internal.Json;
+import dev.pidbox.spi.JsonValues;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -38,8 +39,14 @@ abstract class Base implements Callable<Integer> {
         return Durations.parse(root().settings.timeout(sel == null ? null : sel.timeout));
     }
 
-    Fleet openFleet() {
-        return Fleet.open(root().settings, root().broker, err());
+    Session openSession() {
+        return Session.open(root().settings, root().broker, err());
+    }
+
+    /** Says that {@code --where} matched no node (nothing was sent) and returns its exit code, 3. */
+    int noTagMatch(Options.Selectors sel) {
+        err().println("pidbox: no node matches --where " + sel.where + " (kombu and Celery nodes have no tags)");
+        return Render.MISSING;
     }
 
     void printJson(Object document) {
@@ -52,7 +59,7 @@ abstract class Base implements Callable<Integer> {
     public final Integer call() throws Exception {
         try {
             return run();
-        } catch (dev.pidbox.BrokerBlockedException e) {
+        } catch (BrokerBlockedException e) {
             err().println("pidbox: " + e.getMessage());
             err().flush();
             return Render.BLOCKED;
@@ -71,6 +78,6 @@ abstract class Base implements Callable<Integer> {
     abstract int run() throws Exception;
 
     static String json(Object value) {
-        return Json.encodeToString(value);
+        return JsonValues.encodeToString(value);
     }
 }

@@ -1,24 +1,20 @@
 package dev.pidbox.cli;
 
 import dev.pidbox.CallResult;
-import dev.pidbox.Request;
 import dev.pidbox.Reply;
-import dev.pidbox.broker.EmbeddedBroker;
-import dev.pidbox.cli.demo.Demo;
-import java.nio.file.Path;
+import dev.pidbox.fleet.Gather;
+import dev.pidbox.fleet.Groups;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The subcommands. Each parses, calls the library through {@link Gather} or {@link Fleet}, and renders. */
+/** The subcommands. Each parses, calls the library through {@link GatherCommand} or the library's fleet operations, and renders. */
 final class Commands {
     private Commands() {
     }
@@ -26,7 +22,7 @@ final class Commands {
     // ------------------------------------------------------------------ generic
 
     @Command(name = "call", description = "Call METHOD on the selected nodes and gather their replies.")
-    static final class Call extends Gather {
+    static final class Call extends GatherCommand {
         @Parameters(index = "0", paramLabel = "METHOD")
         String method;
 
@@ -50,7 +46,7 @@ final class Commands {
     }
 
     @Command(name = "multi-call", description = "Broadcast METHOD and gather every reply until the deadline.")
-    static final class MultiCall extends Gather {
+    static final class MultiCall extends GatherCommand {
         @Parameters(index = "0", paramLabel = "METHOD")
         String method;
 
@@ -73,28 +69,22 @@ final class Commands {
 
         @Override
         int run() {
-            if (selectors.to.isEmpty() && selectors.glob == null && selectors.regex == null
-                    && selectors.where.isEmpty()) {
+            if (selectors.none()) {
                 throw new IllegalArgumentException("cast needs --to, --glob, --regex or --where (broadcast sends to every node)");
             }
             Duration timeout = timeout(selectors);
-            try (Fleet fleet = openFleet()) {
-                Request.Builder request = Fleet.select(method, arguments.toMap(), selectors, timeout);
-                List<String> names = null;
-                if (!selectors.where.isEmpty()) {
-                    names = fleet.matchingWhere(selectors, timeout);
-                    if (names.isEmpty()) {
-                        err().println("pidbox: no node matches --where " + selectors.where
-                                + " (kombu and Celery nodes have no tags)");
-                        return Render.MISSING;
-                    }
-                    request = Request.builder(method).arguments(arguments.toMap()).timeout(timeout).destination(names);
+            try (Session session = openSession()) {
+                Gather gather = session.fleet.gather(method).select(selectors.selector()).arguments(arguments.toMap())
+                        .timeout(timeout).prepare();
+                if (gather.selectsNobody()) {
+                    return noTagMatch(selectors);
                 }
-                fleet.mailbox.cast(request.reply(false).build());
-                String to = names != null ? String.join(", ", names) : !selectors.to.isEmpty()
-                        ? String.join(", ", selectors.to) : selectors.glob != null ? "glob " + selectors.glob
-                        : "regex " + selectors.regex;
-                sent(this, method, fleet.namespace, to);
+                // Mailbox.cast asks for no reply whatever the request says.
+                session.mailbox.cast(gather.request());
+                String to = !selectors.where.isEmpty() ? String.join(", ", gather.request().destination())
+                        : !selectors.to.isEmpty() ? String.join(", ", selectors.to)
+                        : selectors.glob != null ? "glob " + selectors.glob : "regex " + selectors.regex;
+                sent(this, method, session.namespace, to);
                 return Render.OK;
             }
         }
@@ -110,9 +100,9 @@ final class Commands {
 
         @Override
         int run() {
-            try (Fleet fleet = openFleet()) {
-                fleet.mailbox.abcast(method, arguments.toMap());
-                sent(this, method, fleet.namespace, "every node");
+            try (Session session = openSession()) {
+                session.mailbox.abcast(method, arguments.toMap());
+                sent(this, method, session.namespace, "every node");
                 return Render.OK;
             }
         }
@@ -138,7 +128,7 @@ final class Commands {
     // ------------------------------------------------------------------ fleet views
 
     @Command(name = "ping", description = "Ping every selected node and show its round-trip time.")
-    static final class Ping extends Gather {
+    static final class Ping extends GatherCommand {
         @Override
         String method() {
             return "ping";
@@ -158,7 +148,7 @@ final class Commands {
     }
 
     @Command(name = "nodes", description = "List the nodes with their JVM version, uptime and tags (the runtime command).")
-    static final class Nodes extends Gather {
+    static final class Nodes extends GatherCommand {
         @Override
         String method() {
             return "runtime";
@@ -172,9 +162,9 @@ final class Commands {
                     rows.add(List.of(r.node(), "-", "-", "-", r.isError() ? "error: " + r.error() : Render.cell(r.value())));
                     continue;
                 }
-                Object uptime = Render.path(r.value(), "uptime_ms");
-                Object tags = Render.path(r.value(), "tags");
-                rows.add(List.of(r.node(), String.valueOf(Render.path(r.value(), "java_version")),
+                Object uptime = Groups.valueAt(r.value(), "uptime_ms");
+                Object tags = Groups.valueAt(r.value(), "tags");
+                rows.add(List.of(r.node(), String.valueOf(Groups.valueAt(r.value(), "java_version")),
                         uptime instanceof Number ? Durations.human(Duration.ofMillis(((Number) uptime).longValue())) : "-",
                         tags instanceof Map ? tagText((Map<?, ?>) tags) : "-", ""));
             }
@@ -192,7 +182,7 @@ final class Commands {
     }
 
     @Command(name = "stats", description = "Celery worker statistics (the stats command), e.g. with --namespace celery.")
-    static final class Stats extends Gather {
+    static final class Stats extends GatherCommand {
         @Override
         String method() {
             return "stats";
@@ -202,7 +192,7 @@ final class Commands {
     // ------------------------------------------------------------------ shortcuts
 
     @Command(name = "threads", description = "Thread dump of NODE (or of the selected nodes).")
-    static final class Threads extends Gather {
+    static final class Threads extends GatherCommand {
         @Parameters(arity = "0..*", paramLabel = "NODE", description = "node names (same as --to)")
         List<String> nodes = new ArrayList<>();
 
@@ -237,7 +227,7 @@ final class Commands {
     }
 
     @Command(name = "memory", description = "Heap, non-heap, pools, GC and buffer usage of the selected nodes.")
-    static final class Memory extends Gather {
+    static final class Memory extends GatherCommand {
         @Override
         String method() {
             return "memory";
@@ -245,7 +235,7 @@ final class Commands {
     }
 
     @Command(name = "histogram", description = "Class histogram (biggest classes by bytes) of the selected nodes.")
-    static final class Histogram extends Gather {
+    static final class Histogram extends GatherCommand {
         @Option(names = "--top", paramLabel = "N", description = "rows to return")
         Integer top;
 
@@ -267,7 +257,7 @@ final class Commands {
     }
 
     @Command(name = "reload", description = "Reload configuration on the selected nodes; use --canary/--batch for a rollout.")
-    static final class Reload extends Gather {
+    static final class Reload extends GatherCommand {
         @Option(names = "--dry-run", description = "report what would change, change nothing")
         boolean dryRun;
 
@@ -295,7 +285,7 @@ final class Commands {
     }
 
     @Command(name = "loggers", description = "Loggers and their levels on the selected nodes.")
-    static final class Loggers extends Gather {
+    static final class Loggers extends GatherCommand {
         @Option(names = "--name", paramLabel = "GLOB", description = "only loggers matching")
         String name;
 
@@ -338,7 +328,7 @@ final class Commands {
     }
 
     @Command(name = "query", description = "ObjectNames matching PATTERN (default *:*).")
-    static final class MBeanQuery extends Gather {
+    static final class MBeanQuery extends GatherCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "PATTERN")
         String pattern;
 
@@ -356,7 +346,7 @@ final class Commands {
     }
 
     @Command(name = "info", description = "Attributes and operations of the MBean NAME.")
-    static final class MBeanInfo extends Gather {
+    static final class MBeanInfo extends GatherCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
@@ -374,7 +364,7 @@ final class Commands {
     }
 
     @Command(name = "get", description = "Attribute values of the MBean NAME (all readable ones, or ATTRIBUTE).")
-    static final class MBeanGet extends Gather {
+    static final class MBeanGet extends GatherCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
@@ -400,7 +390,7 @@ final class Commands {
     }
 
     @Command(name = "set", description = "Set ATTRIBUTE of the MBean NAME to VALUE (read as JSON when it parses).")
-    static final class MBeanSet extends Gather {
+    static final class MBeanSet extends GatherCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
@@ -434,7 +424,7 @@ final class Commands {
     }
 
     @Command(name = "invoke", description = "Invoke OPERATION of the MBean NAME with ARGS (each read as JSON when it parses).")
-    static final class MBeanInvoke extends Gather {
+    static final class MBeanInvoke extends GatherCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
@@ -478,95 +468,6 @@ final class Commands {
     static void put(Map<String, Object> args, String key, Object value) {
         if (value != null) {
             args.put(key, value);
-        }
-    }
-
-    // ------------------------------------------------------------------ broker, demo, completion
-
-    @Command(name = "broker", description = "Run an embedded single-host AMQP broker (for the quick start; not for fleets).")
-    static final class BrokerCommand extends Base {
-        @Option(names = "--bind", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "address to listen on (default 127.0.0.1)")
-        String bind;
-
-        @Option(names = "--port", paramLabel = "PORT", defaultValue = "5672", description = "port (default 5672)")
-        int port;
-
-        @Override
-        int run() {
-            EmbeddedBroker broker;
-            try {
-                broker = EmbeddedBroker.start(bind, port);
-            } catch (IllegalStateException e) {
-                err().println("pidbox: " + e.getMessage());
-                return Render.ERRORS;
-            }
-            CountDownLatch stopped = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                broker.close();
-                stopped.countDown();
-            }, "pidbox-broker-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            out().println("embedded broker listening at " + broker.uri());
-            out().println("use it from another shell:  export PIDBOX_BROKER='" + broker.uri() + "'");
-            out().println("then e.g.:                   pidbox ping");
-            out().println("press Ctrl-C to stop");
-            out().flush();
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                // stopped in-process (tests, embedding): close now instead of at JVM exit
-                Runtime.getRuntime().removeShutdownHook(hook);
-                broker.close();
-                out().println("embedded broker stopped");
-            }
-            return Render.OK;
-        }
-    }
-
-    @Command(name = "demo", description = "Start the embedded broker (unless PIDBOX_BROKER/--broker names one), a sample JVM with"
-            + " the agent attached, and show ping, threads, memory, a reload and a multi-call.")
-    static final class DemoCommand extends Base {
-        @Option(names = "--agent", paramLabel = "PATH", description = "the agent jar (default: found next to pidbox.jar)")
-        Path agent;
-
-        @Override
-        int run() {
-            String broker = root().settings.explicitBroker(root().broker.broker);
-            return Demo.run(out(), err(), broker, agent);
-        }
-    }
-
-    @Command(name = "keygen", description = "Write a key pair for signed commands: NAME.key (private) and NAME.pub.")
-    static final class Keygen extends Base {
-        @Option(names = "--name", paramLabel = "NAME", defaultValue = "pidbox", description = "file name (default pidbox)")
-        String name;
-
-        @Option(names = "--dir", paramLabel = "DIR", description = "where to write (default ~/.config/pidbox)")
-        java.nio.file.Path dir;
-
-        @Option(names = "--algorithm", paramLabel = "ec-p256|ed25519", defaultValue = "ec-p256",
-                description = "ec-p256 (default, any Java 11+) or ed25519 (Java 15+)")
-        String algorithm;
-
-        @Override
-        int run() throws Exception {
-            java.nio.file.Path target = dir != null ? dir : root().settings.keyDirectory();
-            java.security.KeyPair pair = dev.pidbox.security.Keys.writeKeyPair(target, name,
-                    dev.pidbox.security.Keys.Algorithm.parse(algorithm));
-            out().println("wrote " + target.resolve(name + ".key") + " (private, mode 600) and "
-                    + target.resolve(name + ".pub") + " (key id " + dev.pidbox.security.Keys.keyId(pair.getPublic()) + ")");
-            out().println("give nodes the .pub (agent option trusted-keys=FILE); sign with --key "
-                    + target.resolve(name + ".key"));
-            return Render.OK;
-        }
-    }
-
-    @Command(name = "completion", description = "Print a bash/zsh completion script: source <(pidbox completion)")
-    static final class Completion extends Base {
-        @Override
-        int run() {
-            out().print(AutoComplete.bash("pidbox", spec.root().commandLine()));
-            return Render.OK;
         }
     }
 }

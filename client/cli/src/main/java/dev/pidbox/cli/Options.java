@@ -1,6 +1,7 @@
 package dev.pidbox.cli;
 
-import dev.pidbox.internal.Json;
+import dev.pidbox.fleet.Selector;
+import dev.pidbox.spi.JsonValues;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -119,6 +120,19 @@ final class Options {
         @Option(names = "--expect", paramLabel = "N",
                 description = "return once N nodes answered; report the shortfall (exit 3) otherwise")
         Integer expect;
+
+        /** Whether no selector is given, so that the command would reach every node. */
+        boolean none() {
+            return to.isEmpty() && glob == null && regex == null && where.isEmpty();
+        }
+
+        /** The library's selector for {@code --to}, {@code --glob}, {@code --regex} and {@code --where}. */
+        Selector selector() {
+            if (glob != null && regex != null) {
+                throw new IllegalArgumentException("use either --glob or --regex, not both");
+            }
+            return Selector.all().names(to).glob(glob).regex(regex).where(where);
+        }
     }
 
     /** Keyword arguments of the command sent. */
@@ -135,7 +149,7 @@ final class Options {
             if (argsJson != null) {
                 Object parsed;
                 try {
-                    parsed = Json.decode(argsJson);
+                    parsed = JsonValues.decode(argsJson);
                 } catch (IOException e) {
                     throw new IllegalArgumentException("--args-json is not valid JSON: " + e.getMessage(), e);
                 }
@@ -159,7 +173,7 @@ final class Options {
                 return text;
             }
             try {
-                return Json.decode(t);
+                return JsonValues.decode(t);
             } catch (IOException | RuntimeException e) {
                 return text;
             }

@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
             Commands.Call.class, Commands.Cast.class, Commands.Broadcast.class, Commands.MultiCall.class,
             Commands.Ping.class, Commands.Nodes.class, Commands.Stats.class, Commands.Threads.class,
             Commands.Memory.class, Commands.Histogram.class, Commands.Reload.class, Commands.Loggers.class,
-            Commands.MBean.class, Commands.BrokerCommand.class, Commands.DemoCommand.class,
-            Commands.Keygen.class, Commands.Completion.class})
+            Commands.MBean.class, ToolCommands.BrokerCommand.class, ToolCommands.DemoCommand.class,
+            ToolCommands.Keygen.class, ToolCommands.Completion.class})
 public final class PidboxCli implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -1,22 +1,23 @@
 package dev.pidbox.cli;
 
+import dev.pidbox.fleet.GatherProgress;
 import dev.pidbox.spi.Threads;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
 
-/** A live "replies n/expected, elapsed" line on stderr, redrawn while a gather runs; off when not a terminal. */
+/**
+ * A live "replies n/expected, elapsed" line on stderr, drawn from a gather's {@link GatherProgress} and redrawn
+ * while it runs; off when not a terminal.
+ */
 final class Progress implements AutoCloseable {
     private final PrintWriter err;
-    private final String expected;
-    private final long start = System.nanoTime();
-    private final AtomicInteger replies = new AtomicInteger();
+    private final GatherProgress progress;
     private final Thread thread;
     private volatile boolean done;
 
-    private Progress(PrintWriter err, int expected, boolean enabled) {
+    private Progress(PrintWriter err, GatherProgress progress, boolean enabled) {
         this.err = err;
-        this.expected = expected < 0 ? "?" : Integer.toString(expected);
+        this.progress = progress;
         if (enabled) {
             thread = Threads.start("pidbox-progress", this::loop);
         } else {
@@ -24,17 +25,24 @@ final class Progress implements AutoCloseable {
         }
     }
 
+    /** Draws {@code progress} (when {@code enabled}) until closed. */
+    static Progress start(PrintWriter err, GatherProgress progress, boolean enabled) {
+        return new Progress(err, progress, enabled);
+    }
+
+    /** Draws a progress of its own against {@code expected} (-1: unknown), counted with {@link #reply()}. */
     static Progress start(PrintWriter err, int expected, boolean enabled) {
-        return new Progress(err, expected, enabled);
+        return start(err, new GatherProgress(expected), enabled);
     }
 
     void reply() {
-        replies.incrementAndGet();
+        progress.reply();
     }
 
     String line() {
-        return String.format(Locale.ROOT, "replies %d/%s, elapsed %.1fs", replies.get(), expected,
-                (System.nanoTime() - start) / 1e9);
+        int expected = progress.expected();
+        return String.format(Locale.ROOT, "replies %d/%s, elapsed %.1fs", progress.replies(),
+                expected < 0 ? "?" : Integer.toString(expected), progress.elapsed().toNanos() / 1e9);
     }
 
     private void loop() {

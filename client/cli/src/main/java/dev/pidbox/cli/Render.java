@@ -2,13 +2,13 @@ package dev.pidbox.cli;
 
 import dev.pidbox.CallResult;
 import dev.pidbox.Reply;
-import dev.pidbox.internal.Json;
+import dev.pidbox.fleet.Groups;
+import dev.pidbox.spi.JsonValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /** Turns results into tables, JSON documents and ndjson lines, and into exit codes. Pure functions. */
 final class Render {
@@ -74,7 +74,7 @@ final class Render {
 
     /** A value in one cell: strings as they are, anything else as compact JSON, cut at 100 characters. */
     static String cell(Object value) {
-        String s = value instanceof String ? (String) value : Json.encodeToString(value);
+        String s = value instanceof String ? (String) value : JsonValues.encodeToString(value);
         return s.length() <= CELL_MAX ? s : s.substring(0, CELL_MAX - 3) + "...";
     }
 
@@ -103,8 +103,8 @@ final class Render {
 
     static String pretty(Object value) {
         try {
-            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value);
-        } catch (Exception e) {
+            return JsonValues.pretty(value);
+        } catch (RuntimeException e) {
             return String.valueOf(value);
         }
     }
@@ -129,36 +129,6 @@ final class Render {
         }
         sb.append(" in ").append(result.elapsed().toMillis()).append(" ms");
         return sb.toString();
-    }
-
-    /** The value at a dot path ({@code a.b.0.c}) of a reply value; null when the path does not exist. */
-    static Object path(Object value, String path) {
-        Object cur = value;
-        if (path == null || path.isEmpty()) {
-            return cur;
-        }
-        for (String part : path.split("\\.")) {
-            if (cur instanceof Map) {
-                cur = ((Map<?, ?>) cur).get(part);
-            } else if (cur instanceof List && part.matches("\\d+")) {
-                List<?> list = (List<?>) cur;
-                int i = Integer.parseInt(part);
-                cur = i < list.size() ? list.get(i) : null;
-            } else {
-                return null;
-            }
-        }
-        return cur;
-    }
-
-    /** Folds replies whose value at {@code path} is equal: value -> nodes, in order of first appearance. */
-    static Map<Object, List<String>> groupBy(List<Reply> replies, String path) {
-        Map<Object, List<String>> out = new LinkedHashMap<>();
-        for (Reply r : replies) {
-            Object key = path(r.value(), path);
-            out.computeIfAbsent(key, k -> new ArrayList<>()).add(r.node());
-        }
-        return out;
     }
 
     static String groupTable(Map<Object, List<String>> groups) {
@@ -187,7 +157,7 @@ final class Render {
         m.put("value", r.value());
         m.put("elapsed_ms", r.elapsed().toMillis());
         m.put("error", r.isError());
-        return Json.encodeToString(m);
+        return JsonValues.encodeToString(m);
     }
 
     /**
@@ -229,24 +199,8 @@ final class Render {
         }
         if (groupBy != null) {
             doc.put("group_by", groupBy);
-            doc.put("groups", groupsJson(groupBy(result.replies(), groupBy)));
+            doc.put("groups", groupsJson(Groups.byValueAt(result.replies(), groupBy)));
         }
         return doc;
-    }
-
-    /** Whether a {@code runtime} reply's {@code tags} hold every {@code key=value} of {@code where}. */
-    static boolean tagsMatch(Object runtimeReply, Map<String, String> where) {
-        Object tags = path(runtimeReply, "tags");
-        if (!(tags instanceof Map)) {
-            return where.isEmpty();
-        }
-        Map<?, ?> t = (Map<?, ?>) tags;
-        for (Map.Entry<String, String> e : where.entrySet()) {
-            Object v = t.get(e.getKey());
-            if (v == null || !Objects.equals(v.toString(), e.getValue())) {
-                return false;
-            }
-        }
-        return true;
     }
 }

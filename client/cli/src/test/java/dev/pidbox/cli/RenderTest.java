@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pidbox.CallResult;
 import dev.pidbox.Reply;
-import dev.pidbox.internal.Json;
+import dev.pidbox.fleet.Groups;
+import dev.pidbox.spi.JsonValues;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Tables, JSON documents, ndjson lines, --group-by folding and exit codes, from results made by hand. */
+/**
+ * Tables, JSON documents, ndjson lines, --group-by tables and exit codes, from results made by hand (the folding
+ * itself and tag matching are the library's: dev.pidbox.fleet.GroupsTest and SelectorTest).
+ */
 class RenderTest {
     private static Reply reply(String node, Object value, long ms) {
         return new Reply(node, value, Duration.ofMillis(ms));
@@ -44,30 +48,8 @@ class RenderTest {
     }
 
     @Test
-    void groupByFoldsEqualValuesIntoValueToNodes() {
-        List<Reply> replies = List.of(reply("a", Map.of("java_version", "17.0.9"), 1),
-                reply("b", Map.of("java_version", "25"), 1), reply("c", Map.of("java_version", "17.0.9"), 1),
-                reply("d", Map.of("error", "KeyError('runtime')"), 1));
-
-        Map<Object, List<String>> groups = Render.groupBy(replies, "java_version");
-
-        assertThat(groups.keySet()).containsExactly("17.0.9", "25", null);
-        assertThat(groups.get("17.0.9")).containsExactly("a", "c");
-        assertThat(groups.get("25")).containsExactly("b");
-        assertThat(groups.get(null)).as("replies without the path").containsExactly("d");
-    }
-
-    @Test
-    void groupByFollowsDotPathsIntoMapsAndLists() {
-        Map<String, Object> value = Map.of("heap", Map.of("pools", List.of(Map.of("name", "eden"))));
-
-        assertThat(Render.path(value, "heap.pools.0.name")).isEqualTo("eden");
-        assertThat(Render.path(value, "heap.nothing.here")).isNull();
-    }
-
-    @Test
     void theGroupTableShowsValueCountAndNodes() {
-        String table = Render.groupTable(Render.groupBy(List.of(reply("a", Map.of("v", "17"), 1),
+        String table = Render.groupTable(Groups.byValueAt(List.of(reply("a", Map.of("v", "17"), 1),
                 reply("b", Map.of("v", "17"), 1), reply("c", Map.of(), 1)), "v"));
 
         assertThat(table).isEqualTo("VALUE   COUNT  NODES\n"
@@ -106,7 +88,7 @@ class RenderTest {
         String line = Render.ndjsonLine(reply("a@h", Map.of("ok", "pong"), 7));
 
         assertThat(line).doesNotContain("\n");
-        assertThat(Json.decode(line)).isEqualTo(Map.of("node", "a@h", "value", Map.of("ok", "pong"), "elapsed_ms", 7,
+        assertThat(JsonValues.decode(line)).isEqualTo(Map.of("node", "a@h", "value", Map.of("ok", "pong"), "elapsed_ms", 7,
                 "error", false));
     }
 
@@ -116,7 +98,7 @@ class RenderTest {
 
         Map<String, Object> doc = Render.document("runtime", "jvm", r, "v");
 
-        Object parsed = Json.decode(Json.encodeToString(doc));
+        Object parsed = JsonValues.decode(JsonValues.encodeToString(doc));
         assertThat(parsed).isInstanceOf(Map.class);
         assertThat(doc).containsEntry("method", "runtime").containsEntry("namespace", "jvm")
                 .containsEntry("replies", Map.of("a", Map.of("v", "17"), "b", Map.of("error", "x")))
@@ -128,15 +110,5 @@ class RenderTest {
         assertThat(groups).hasSize(2);
         assertThat(groups.get(0)).containsEntry("value", "17").containsEntry("nodes", List.of("a"));
         assertThat(groups.get(1)).containsEntry("value", null).containsEntry("nodes", List.of("b"));
-    }
-
-    @Test
-    void tagsMatchWhenEveryWhereEntryIsATagOfTheNode() {
-        Map<String, Object> runtime = Map.of("tags", Map.of("env", "prod", "zone", "a"));
-
-        assertThat(Render.tagsMatch(runtime, Map.of("env", "prod"))).isTrue();
-        assertThat(Render.tagsMatch(runtime, Map.of("env", "prod", "zone", "a"))).isTrue();
-        assertThat(Render.tagsMatch(runtime, Map.of("env", "dev"))).isFalse();
-        assertThat(Render.tagsMatch(Map.of("pid", 1), Map.of("env", "prod"))).as("a node without tags").isFalse();
     }
 }

@@ -14,13 +14,12 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import javax.management.MalformedObjectNameException;
-import javax.management.ObjectName;
 
 /**
  * What a node lets callers run. Without a file, and when its file is missing or unreadable, it fails
@@ -38,8 +37,10 @@ import javax.management.ObjectName;
  * key.ops.tiers = read, mutate, dangerous    # what a signing key (name or id) may use
  * key.default.tiers = read                   # keys without a line of their own
  * </pre>
- * {@code mbean.allow} and {@code mbean.deny} take {@code ObjectName-pattern#attribute-or-operation-glob}
- * and apply to the {@code mbean.*} handlers. Key rules apply when the node checks signatures.
+ * Key rules apply when the node checks signatures. Other modules add keys of their own through
+ * {@link PolicyExtension}s given to {@link #parse} or {@link #load}: the {@code mbean.allow} and {@code mbean.deny}
+ * lines above ({@code ObjectName-pattern#attribute-or-operation-glob}, for the {@code mbean.*} handlers) are read by
+ * {@code dev.pidbox.jmx.MBeanPolicy} of pidbox-jmx-handlers, and are unknown keys without it.
  */
 public final class Policy {
     /** The outcome for one request. */
@@ -52,6 +53,24 @@ public final class Policy {
             this.reason = reason;
         }
 
+        /** Allowed. */
+        public static Decision allow() {
+            return ALLOW;
+        }
+
+        /**
+         * Refused, and why: the text the caller sees after {@code forbidden: }.
+         *
+         * @throws IllegalArgumentException when {@code reason} is null or empty
+         */
+        public static Decision deny(String reason) {
+            if (reason == null || reason.isEmpty()) {
+                throw new IllegalArgumentException("a refusal needs a reason");
+            }
+            return new Decision(false, reason);
+        }
+
+        /** Whether the request may run. */
         public boolean allowed() {
             return allowed;
         }
@@ -67,18 +86,16 @@ public final class Policy {
     private final Map<Tier, Boolean> tiers;
     private final List<String> allow;
     private final List<String> deny;
-    private final List<String[]> mbeanAllow;
-    private final List<String[]> mbeanDeny;
+    private final List<PolicyExtension.Rule> rules;
     private final Map<String, Set<Tier>> keyTiers;
     private final String source;
 
-    private Policy(Map<Tier, Boolean> tiers, List<String> allow, List<String> deny, List<String[]> mbeanAllow,
-            List<String[]> mbeanDeny, Map<String, Set<Tier>> keyTiers, String source) {
+    private Policy(Map<Tier, Boolean> tiers, List<String> allow, List<String> deny, List<PolicyExtension.Rule> rules,
+            Map<String, Set<Tier>> keyTiers, String source) {
         this.tiers = tiers;
         this.allow = allow;
         this.deny = deny;
-        this.mbeanAllow = mbeanAllow;
-        this.mbeanDeny = mbeanDeny;
+        this.rules = rules;
         this.keyTiers = keyTiers;
         this.source = source;
     }
@@ -92,7 +109,7 @@ public final class Policy {
         Map<String, Set<Tier>> keys = new LinkedHashMap<>();
         keys.put("default", EnumSet.of(Tier.READ));
         return new Policy(t, Collections.<String>emptyList(), Collections.<String>emptyList(),
-                Collections.<String[]>emptyList(), Collections.<String[]>emptyList(), keys, "defaults");
+                Collections.<PolicyExtension.Rule>emptyList(), keys, "defaults");
     }
 
     /** Everything allowed: kombu's behaviour, for nodes embedded in trusted code. */
@@ -104,16 +121,17 @@ public final class Policy {
         Map<String, Set<Tier>> keys = new LinkedHashMap<>();
         keys.put("default", EnumSet.allOf(Tier.class));
         return new Policy(t, Collections.<String>emptyList(), Collections.<String>emptyList(),
-                Collections.<String[]>emptyList(), Collections.<String[]>emptyList(), keys, "allow-all");
+                Collections.<PolicyExtension.Rule>emptyList(), keys, "allow-all");
     }
 
     /**
      * Loads a policy file. A missing or unreadable file gives {@link #defaults()} (fail closed) and the
      * problem is returned through {@code problems}; a malformed one throws.
      *
+     * @param extensions the modules' rules whose keys the file may use (see {@link PolicyExtension})
      * @throws IllegalArgumentException for a line that cannot be understood
      */
-    public static Policy load(Path file, List<String> problems) {
+    public static Policy load(Path file, List<String> problems, PolicyExtension... extensions) {
         String text;
         try {
             text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
@@ -121,10 +139,17 @@ public final class Policy {
             problems.add("policy file " + file + " cannot be read (" + e + "); refusing mutate and dangerous");
             return defaults();
         }
-        return parse(new StringReader(text), file.toString());
+        return parse(new StringReader(text), file.toString(), extensions);
     }
 
-    public static Policy parse(Reader reader, String source) {
+    /**
+     * Reads a policy file's text.
+     *
+     * @param source where the text came from, for messages and {@link #source()}
+     * @param extensions the modules' rules whose keys the text may use (see {@link PolicyExtension})
+     * @throws IllegalArgumentException for a line that cannot be understood, or extensions whose keys clash
+     */
+    public static Policy parse(Reader reader, String source, PolicyExtension... extensions) {
         Properties p = new Properties();
         try {
             p.load(reader);
@@ -136,8 +161,7 @@ public final class Policy {
         Map<String, Set<Tier>> keys = new LinkedHashMap<>(base.keyTiers);
         List<String> allow = new ArrayList<>();
         List<String> deny = new ArrayList<>();
-        List<String[]> mbeanAllow = new ArrayList<>();
-        List<String[]> mbeanDeny = new ArrayList<>();
+        Set<String> extensionKeys = extensionKeys(extensions);
         for (String key : p.stringPropertyNames()) {
             String value = stripComment(p.getProperty(key));
             if (key.startsWith("tier.")) {
@@ -147,10 +171,8 @@ public final class Policy {
                 allow.addAll(list(value));
             } else if (key.equals("deny")) {
                 deny.addAll(list(value));
-            } else if (key.equals("mbean.allow")) {
-                mbeanAllow.addAll(mbeanRules(value, source));
-            } else if (key.equals("mbean.deny")) {
-                mbeanDeny.addAll(mbeanRules(value, source));
+            } else if (extensionKeys.contains(key)) {
+                continue; // read by its extension, below
             } else if (key.startsWith("key.") && key.endsWith(".tiers")) {
                 Set<Tier> set = EnumSet.noneOf(Tier.class);
                 for (String t : list(value)) {
@@ -159,10 +181,49 @@ public final class Policy {
                 keys.put(key.substring(4, key.length() - 6), set);
             } else {
                 throw new IllegalArgumentException("policy " + source + ": unknown key '" + key
-                        + "' (known: tier.<tier>, allow, deny, mbean.allow, mbean.deny, key.<name>.tiers)");
+                        + "' (known: tier.<tier>, allow, deny, " + knownExtensionKeys(extensions)
+                        + "key.<name>.tiers)");
             }
         }
-        return new Policy(tiers, allow, deny, mbeanAllow, mbeanDeny, keys, source);
+        List<PolicyExtension.Rule> rules = new ArrayList<>();
+        for (PolicyExtension extension : extensions) {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String key : extension.keys()) {
+                if (p.getProperty(key) != null) {
+                    values.put(key, stripComment(p.getProperty(key)));
+                }
+            }
+            rules.add(extension.rule(values, source));
+        }
+        return new Policy(tiers, allow, deny, rules, keys, source);
+    }
+
+    /** The extensions' keys, none of which may be the policy's own or another extension's. */
+    private static Set<String> extensionKeys(PolicyExtension[] extensions) {
+        Set<String> out = new LinkedHashSet<>();
+        for (PolicyExtension extension : extensions) {
+            for (String key : extension.keys()) {
+                if (isOwnKey(key) || !out.add(key)) {
+                    throw new IllegalArgumentException("policy key '" + key + "' of " + extension.getClass().getName()
+                            + " is already the policy's or another extension's");
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean isOwnKey(String key) {
+        return key.startsWith("tier.") || key.equals("allow") || key.equals("deny") || key.startsWith("key.");
+    }
+
+    private static String knownExtensionKeys(PolicyExtension[] extensions) {
+        StringBuilder out = new StringBuilder();
+        for (PolicyExtension extension : extensions) {
+            for (String key : extension.keys()) {
+                out.append(key).append(", ");
+            }
+        }
+        return out.toString();
     }
 
     private static String stripComment(String v) {
@@ -191,27 +252,6 @@ public final class Policy {
         return out;
     }
 
-    private static List<String[]> mbeanRules(String value, String source) {
-        List<String[]> out = new ArrayList<>();
-        for (String rule : value.split(";")) {
-            rule = rule.trim();
-            if (rule.isEmpty()) {
-                continue;
-            }
-            int hash = rule.lastIndexOf('#');
-            String name = hash < 0 ? rule : rule.substring(0, hash);
-            String member = hash < 0 ? "*" : rule.substring(hash + 1);
-            try {
-                new ObjectName(name);
-            } catch (MalformedObjectNameException e) {
-                throw new IllegalArgumentException("policy " + source + ": bad ObjectName pattern '" + name + "': "
-                        + e.getMessage());
-            }
-            out.add(new String[] {name, member});
-        }
-        return out;
-    }
-
     /** Where this policy came from (a file, or {@code defaults}). */
     public String source() {
         return source;
@@ -222,10 +262,10 @@ public final class Policy {
      *
      * @param method the handler name
      * @param tier the handler's tier
-     * @param arguments the request's arguments (for {@code mbean.*}: {@code name}, {@code attribute},
-     *     {@code operation})
+     * @param arguments the request's arguments, which {@link PolicyExtension} rules may look at
      * @param keyName the signing key's name and id ({@code name}, {@code id}), or null for an unsigned
      *     request on a node that does not check signatures
+     * @return allowed, or refused with the reason
      */
     public Decision decide(String method, Tier tier, Map<String, Object> arguments, String keyName, String keyId) {
         for (String g : deny) {
@@ -246,21 +286,10 @@ public final class Policy {
             }
         }
         boolean tierAllowed = tiers.getOrDefault(tier, false);
-        if (method.startsWith("mbean.") && arguments != null) {
-            String target = mbeanTarget(arguments);
-            Object name = arguments.get("name");
-            if (name instanceof String) {
-                for (String[] rule : mbeanDeny) {
-                    if (mbeanMatches(rule, (String) name, target)) {
-                        return new Decision(false, "MBean " + name + (target == null ? "" : "#" + target)
-                                + " is denied by policy");
-                    }
-                }
-                for (String[] rule : mbeanAllow) {
-                    if (mbeanMatches(rule, (String) name, target)) {
-                        return ALLOW;
-                    }
-                }
+        for (PolicyExtension.Rule rule : rules) {
+            Decision said = rule.decide(method, tier, arguments);
+            if (said != null) {
+                return said;
             }
         }
         for (String g : allow) {
@@ -273,26 +302,5 @@ public final class Policy {
                     + " and the policy (" + source + ") does not allow " + tier.wireName() + " handlers");
         }
         return ALLOW;
-    }
-
-    private static String mbeanTarget(Map<String, Object> arguments) {
-        Object op = arguments.get("operation");
-        if (op instanceof String) {
-            return (String) op;
-        }
-        Object attr = arguments.get("attribute");
-        return attr instanceof String ? (String) attr : null;
-    }
-
-    private static boolean mbeanMatches(String[] rule, String name, String target) {
-        try {
-            ObjectName pattern = new ObjectName(rule[0]);
-            if (!pattern.apply(new ObjectName(name))) {
-                return false;
-            }
-        } catch (MalformedObjectNameException e) {
-            return false;
-        }
-        return rule[1].equals("*") || target != null && Matchers.matches(MatchType.GLOB, rule[1], target);
     }
 }

@@ -57,22 +57,6 @@ class PolicyTest {
     }
 
     @Test
-    void mbeanRulesMatchObjectNamePatternsAndMembers() {
-        Policy p = parse("mbean.allow = java.lang:type=Memory#gc; com.acme:type=Cache,*#clear*\n"
-                + "mbean.deny = java.lang:type=Runtime#*\n");
-
-        assertThat(p.decide("mbean.invoke", Tier.DANGEROUS, Map.of("name", "java.lang:type=Memory", "operation", "gc"),
-                null, null).allowed()).isTrue();
-        assertThat(p.decide("mbean.invoke", Tier.DANGEROUS, Map.of("name", "java.lang:type=Memory",
-                "operation", "setVerbose"), null, null).allowed()).isFalse();
-        assertThat(p.decide("mbean.invoke", Tier.DANGEROUS, Map.of("name", "com.acme:type=Cache,region=eu",
-                "operation", "clearAll"), null, null).allowed()).isTrue();
-        assertThat(p.decide("mbean.get", Tier.READ, Map.of("name", "java.lang:type=Runtime", "attribute", "InputArguments"),
-                null, null).reason()).isEqualTo("MBean java.lang:type=Runtime#InputArguments is denied by policy");
-        assertThat(p.decide("mbean.get", Tier.READ, Map.of("name", "java.lang:type=Threading"), null, null).allowed()).isTrue();
-    }
-
-    @Test
     void keysMayUseOnlyTheirTiers() {
         Policy p = parse("tier.mutate = allow\ntier.dangerous = allow\nkey.ops.tiers = read, mutate\n"
                 + "key.default.tiers = read\n");
@@ -89,6 +73,100 @@ class PolicyTest {
     void aMalformedFileIsAClearError() {
         assertThatThrownBy(() -> parse("tier.mutate = maybe\n")).hasMessageContaining("must be allow or deny");
         assertThatThrownBy(() -> parse("alow = reload\n")).hasMessageContaining("unknown key 'alow'");
-        assertThatThrownBy(() -> parse("mbean.allow = not an object name#x\n")).hasMessageContaining("bad ObjectName");
+    }
+
+    /** A toy extension: {@code color.deny} lists colors whose {@code paint} requests it refuses. */
+    private static final PolicyExtension COLORS = new PolicyExtension() {
+        @Override
+        public List<String> keys() {
+            return List.of("color.deny", "color.allow");
+        }
+
+        @Override
+        public PolicyExtension.Rule rule(Map<String, String> values, String source) {
+            String denied = values.getOrDefault("color.deny", "");
+            String allowed = values.getOrDefault("color.allow", "");
+            return (method, tier, arguments) -> {
+                Object color = arguments == null ? null : arguments.get("color");
+                if (!method.equals("paint") || !(color instanceof String)) {
+                    return null;
+                }
+                if (denied.contains((String) color)) {
+                    return Policy.Decision.deny("color " + color + " is denied by policy");
+                }
+                return allowed.contains((String) color) ? Policy.Decision.allow() : null;
+            };
+        }
+    };
+
+    private static Policy parseWithColors(String text) {
+        return Policy.parse(new StringReader(text), "test", COLORS);
+    }
+
+    @Test
+    void anExtensionRefusesWithItsOwnReason() {
+        Policy p = parseWithColors("tier.mutate = allow\ncolor.deny = red # no red\n");
+
+        assertThat(p.decide("paint", Tier.MUTATE, Map.of("color", "red"), null, null).reason())
+                .isEqualTo("color red is denied by policy");
+        assertThat(p.decide("paint", Tier.MUTATE, Map.of("color", "blue"), null, null).allowed()).isTrue();
+    }
+
+    @Test
+    void anExtensionCanAllowWhatTheTierRefuses() {
+        Policy p = parseWithColors("color.allow = blue\n");
+
+        assertThat(p.decide("paint", Tier.MUTATE, Map.of("color", "blue"), null, null).allowed()).isTrue();
+        assertThat(p.decide("paint", Tier.MUTATE, Map.of("color", "green"), null, null).reason())
+                .isEqualTo("handler 'paint' is mutate and the policy (test) does not allow mutate handlers");
+    }
+
+    @Test
+    void theDenyGlobsAndAKeysTiersComeBeforeAnExtension() {
+        Policy p = parseWithColors("deny = paint\ncolor.allow = blue\n");
+        Policy keyed = parseWithColors("color.allow = blue\nkey.guest.tiers = read\n");
+
+        assertThat(p.decide("paint", Tier.READ, Map.of("color", "blue"), null, null).reason())
+                .isEqualTo("handler 'paint' is denied by policy");
+        assertThat(keyed.decide("paint", Tier.MUTATE, Map.of("color", "blue"), "guest", "8899aabbccddeeff").reason())
+                .isEqualTo("key guest may not use mutate handlers");
+    }
+
+    @Test
+    void anExtensionsKeysAreUnknownKeysWithoutIt() {
+        assertThatThrownBy(() -> parse("color.deny = red\n"))
+                .hasMessage("policy test: unknown key 'color.deny' (known: tier.<tier>, allow, deny, key.<name>.tiers)");
+    }
+
+    @Test
+    void theUnknownKeyMessageListsTheExtensionsKeys() {
+        assertThatThrownBy(() -> parseWithColors("colour.deny = red\n")).hasMessage("policy test: unknown key "
+                + "'colour.deny' (known: tier.<tier>, allow, deny, color.deny, color.allow, key.<name>.tiers)");
+    }
+
+    @Test
+    void anExtensionMayNotClaimThePolicysOwnKeysOrAnotherExtensions() {
+        PolicyExtension claimsDeny = new PolicyExtension() {
+            @Override
+            public List<String> keys() {
+                return List.of("deny");
+            }
+
+            @Override
+            public PolicyExtension.Rule rule(Map<String, String> values, String source) {
+                return (method, tier, arguments) -> null;
+            }
+        };
+
+        assertThatThrownBy(() -> Policy.parse(new StringReader(""), "test", claimsDeny))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("policy key 'deny'");
+        assertThatThrownBy(() -> Policy.parse(new StringReader(""), "test", COLORS, COLORS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("policy key 'color.deny'");
+    }
+
+    @Test
+    void aRefusalAlwaysHasAReason() {
+        assertThatThrownBy(() -> Policy.Decision.deny("")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Policy.Decision.allow().reason()).isNull();
     }
 }

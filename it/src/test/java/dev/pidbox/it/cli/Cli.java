@@ -2,8 +2,8 @@ package dev.pidbox.it.cli;
 
 import dev.pidbox.cli.PidboxCli;
 import dev.pidbox.cli.Settings;
-import dev.pidbox.internal.Json;
 import dev.pidbox.it.support.RabbitMQ;
+import dev.pidbox.spi.JsonValues;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -54,7 +54,7 @@ public final class Cli {
     @SuppressWarnings("unchecked")
     public Map<String, Object> json() {
         try {
-            return (Map<String, Object>) Json.decode(out);
+            return (Map<String, Object>) JsonValues.decode(out);
         } catch (IOException e) {
             throw new AssertionError("stdout is not one JSON document: " + this, e);
         }
@@ -69,7 +69,7 @@ public final class Cli {
                 continue;
             }
             try {
-                lines.add((Map<String, Object>) Json.decode(line));
+                lines.add((Map<String, Object>) JsonValues.decode(line));
             } catch (IOException | ClassCastException e) {
                 throw new AssertionError("ndjson line is not a JSON object: '" + line + "'\n" + this, e);
             }

@@ -3,9 +3,9 @@ package dev.pidbox.it.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pidbox.Brokers;
-import dev.pidbox.internal.Json;
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.it.support.TargetJvm;
+import dev.pidbox.spi.JsonValues;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +94,7 @@ class PidboxJarTest {
         List<String> lines = r.out.lines().filter(l -> !l.isEmpty()).collect(Collectors.toList());
         assertThat(lines).hasSize(1);
         @SuppressWarnings("unchecked")
-        Map<String, Object> line = (Map<String, Object>) Json.decode(lines.get(0));
+        Map<String, Object> line = (Map<String, Object>) JsonValues.decode(lines.get(0));
         assertThat(line).containsEntry("node", PROD).containsEntry("error", false);
         assertThat(line.get("value").toString()).contains("heap=");
     }

@@ -9,10 +9,10 @@ import com.rabbitmq.client.Connection;
 import dev.pidbox.CallResult;
 import dev.pidbox.Mailbox;
 import dev.pidbox.Node;
-import dev.pidbox.internal.Json;
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.it.support.ReplyQueue;
 import dev.pidbox.it.support.TestNodes;
+import dev.pidbox.spi.JsonValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -224,7 +224,7 @@ class NodeBadInputTest {
         body.put("method", "ping");
         body.put("ticket", "t");
         body.put("reply_to", Map.of("exchange", "amq.direct", "routing_key", replies.name()));
-        publish("application/json", Json.encode(body));
+        publish("application/json", JsonValues.encode(body));
 
         awaitReport("refused to reply to exchange 'amq.direct'");
         assertNoReplyAndStillAnswersPing();
@@ -237,7 +237,7 @@ class NodeBadInputTest {
         body.put("method", "ping");
         body.put("ticket", "t");
         body.put("reply_to", Map.of("exchange", mailbox.namespace() + ".fanout-trap", "routing_key", "x"));
-        publish("application/json", Json.encode(body));
+        publish("application/json", JsonValues.encode(body));
 
         awaitReport("could not reply to exchange");
         CallResult ping = mailbox.call(List.of("target@host"), "ping", Map.of(), Duration.ofSeconds(5));

@@ -12,9 +12,9 @@ import dev.pidbox.HandlerDefinition;
 import dev.pidbox.Mailbox;
 import dev.pidbox.Node;
 import dev.pidbox.Tier;
-import dev.pidbox.internal.Json;
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.security.Policy;
+import dev.pidbox.spi.JsonValues;
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,7 +115,7 @@ class NodeLimitsAndAuditTest {
             if (r == null) {
                 Thread.sleep(20);
             } else {
-                published.add((Map<String, Object>) Json.decode(r.getBody()));
+                published.add((Map<String, Object>) JsonValues.decode(r.getBody()));
             }
         }
         assertThat(published).extracting(m -> m.get("method") + "/" + m.get("outcome"))

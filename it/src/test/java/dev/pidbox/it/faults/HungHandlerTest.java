@@ -9,6 +9,7 @@ import dev.pidbox.Mailbox;
 import dev.pidbox.Node;
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.it.support.TestNodes;
+import dev.pidbox.jmx.JmxHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.Test;
 class HungHandlerTest {
     private static final String NODE = "hung@it";
     private static final int HANDLER_THREADS = 2;
+    /** jmx-handlers' basic group: ping, clock, hello and describe. */
+    private static final List<String> BASIC = List.of("ping", "clock", "hello", "describe");
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger entered = new AtomicInteger();
     private final java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newCachedThreadPool();
@@ -60,8 +63,10 @@ class HungHandlerTest {
         namespace = RabbitMQ.uniqueNamespace("hung");
         connection = RabbitMQ.connect("pidbox-it-hung");
         mailbox = Mailbox.builder(namespace).build().bind(connection);
-        // The built-in ping, as the agent ships it (jmx-handlers' BasicHandlers), plus a plain pooled handler (echo).
-        node = mailbox.node(NODE).handlers(new dev.pidbox.jmx.internal.BasicHandlers().handlers(k -> null))
+        // The built-in ping, as the agent ships it (jmx-handlers' basic group), plus a plain pooled handler (echo).
+        List<HandlerDefinition> basic = new JmxHandlers().handlers(k -> null).stream()
+                .filter(d -> BASIC.contains(d.name())).toList();
+        node = mailbox.node(NODE).handlers(basic)
                 .handler(TestNodes.echo()).handler(hang())
                 .handlerThreads(HANDLER_THREADS).handlerTimeout(Duration.ofSeconds(2)).build().listen();
     }

@@ -2,9 +2,9 @@ package dev.pidbox.it.realapps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pidbox.internal.Json;
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.it.support.TargetJvm;
+import dev.pidbox.spi.JsonValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -87,7 +87,7 @@ final class Shipped {
         cmd.addAll(List.of(args));
         TargetJvm.Result r = TargetJvm.run(Duration.ofSeconds(90), cmd);
         try {
-            return Calls.map(Json.decode(r.out));
+            return Calls.map(JsonValues.decode(r.out));
         } catch (IOException | RuntimeException e) {
             throw new AssertionError("pidbox printed no JSON document: " + r, e);
         }
@@ -119,7 +119,7 @@ final class Shipped {
         for (int i = 0; i < keyValues.length; i += 2) {
             args.put((String) keyValues[i], keyValues[i + 1]);
         }
-        return new String[] {"call", method, "--to", node, "--timeout", "30s", "--args-json", Json.encodeToString(args)};
+        return new String[] {"call", method, "--to", node, "--timeout", "30s", "--args-json", JsonValues.encodeToString(args)};
     }
 
     private static String java() {

@@ -1,5 +1,6 @@
 package dev.pidbox.it.realapps;
 
+import dev.pidbox.spi.JsonValues;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.pidbox.internal.Json;
 
 /**
  * A Spring Boot 3.5 web service (module {@code it/apps/spring-boot-app}: starters web and actuator, Logback through
@@ -188,7 +188,7 @@ public final class SpringBootApp implements AutoCloseable {
         }
         Object decoded;
         try {
-            decoded = Json.decode(r.body);
+            decoded = JsonValues.decode(r.body);
         } catch (IOException e) {
             throw new AssertionError("not JSON from /actuator/loggers/" + logger + ": " + r.body, e);
         }

@@ -11,11 +11,11 @@ import dev.pidbox.Brokers;
 import dev.pidbox.CallResult;
 import dev.pidbox.Mailbox;
 import dev.pidbox.Request;
-import dev.pidbox.internal.Json;
 import dev.pidbox.it.faults.Ctl;
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.it.support.TargetJvm;
 import dev.pidbox.security.ReplyUsers;
+import dev.pidbox.spi.JsonValues;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +89,7 @@ class ForgedReplyTest {
             @Override
             public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
                 try {
-                    Map<?, ?> request = (Map<?, ?>) Json.decode(new String(body, StandardCharsets.UTF_8));
+                    Map<?, ?> request = (Map<?, ?>) JsonValues.decode(new String(body, StandardCharsets.UTF_8));
                     Map<?, ?> replyTo = (Map<?, ?>) request.get("reply_to");
                     Object ticket = request.get("ticket");
                     if (replyTo == null || ticket == null) {

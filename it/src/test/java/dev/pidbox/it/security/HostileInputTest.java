@@ -10,10 +10,10 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import dev.pidbox.CallResult;
 import dev.pidbox.Mailbox;
-import dev.pidbox.internal.Json;
 import dev.pidbox.it.faults.Ctl;
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.it.support.TargetJvm;
+import dev.pidbox.spi.JsonValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,7 +89,7 @@ class HostileInputTest {
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body)
                         throws java.io.IOException {
                     replies.incrementAndGet();
-                    Object value = ((Map<String, Object>) Json.decode(body)).get(NODE);
+                    Object value = ((Map<String, Object>) JsonValues.decode(body)).get(NODE);
                     if (value instanceof Map && ((Map<String, Object>) value).get("error") instanceof String) {
                         String err = (String) ((Map<String, Object>) value).get("error");
                         errorKinds.merge(err.substring(0, Math.max(0, err.indexOf('('))), 1, Integer::sum);
@@ -176,7 +176,7 @@ class HostileInputTest {
             for (String ct : List.of("application/json\u0000", "application/json\u0001", "\u0000application/json",
                     "application/json\u001f")) {
                 long before = node.stats().get("dispatched");
-                ch.basicPublish("", node.getQueue().name(), props(ct, Map.of("clock", 1)), Json.encode(body));
+                ch.basicPublish("", node.getQueue().name(), props(ct, Map.of("clock", 1)), JsonValues.encode(body));
                 // FIFO: a proper ping after it is answered only once it was handled.
                 assertThat(mailbox.call(List.of("ctype@it"), "ping", Map.of(), Duration.ofSeconds(5)).byNode())
                         .containsKey("ctype@it");
@@ -325,7 +325,7 @@ class HostileInputTest {
     }
 
     private Bad bad(String kind, AMQP.BasicProperties props, Object body) {
-        return new Bad(kind, props, body instanceof byte[] ? (byte[]) body : Json.encode(body));
+        return new Bad(kind, props, body instanceof byte[] ? (byte[]) body : JsonValues.encode(body));
     }
 
     private byte[] randomBytes(int max) {
@@ -369,7 +369,7 @@ class HostileInputTest {
                 byte[] pickle = concat(new byte[] {(byte) 0x80, 0x04, (byte) 0x95}, junk, new byte[] {0x2e});
                 String ct = (String) pick(random, "application/x-python-serialize", "application/x-python-serialize",
                         "application/python-pickle");
-                return bad(kind, props(ct, Map.of("clock", 1)), random.nextBoolean() ? pickle : Json.encode(unknownRequest()));
+                return bad(kind, props(ct, Map.of("clock", 1)), random.nextBoolean() ? pickle : JsonValues.encode(unknownRequest()));
             }
             case "wrong-content-type": {
                 String ct = (String) pick(random, "application/x-yaml", "application/x-msgpack", "text/plain", null,
@@ -384,12 +384,12 @@ class HostileInputTest {
                 return bad(kind, props(ct, Map.of("clock", 1)), b);
             }
             case "truncated": {
-                byte[] full = Json.encode(unknownRequest());
+                byte[] full = JsonValues.encode(unknownRequest());
                 return bad(kind, json(), Arrays.copyOf(full, 1 + random.nextInt(full.length - 1)));
             }
             case "oversized": {
                 if (i % (KINDS.size() * 25) != 4) { // about 20 oversized bodies of ~1.1 MiB; the rest are 1-byte-short cuts
-                    byte[] full = Json.encode(unknownRequest());
+                    byte[] full = JsonValues.encode(unknownRequest());
                     return bad(kind, json(), Arrays.copyOf(full, full.length - 1));
                 }
                 b = unknownRequest();

@@ -7,18 +7,18 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.pidbox.Mailbox;
-import dev.pidbox.internal.Json;
-import dev.pidbox.internal.Wire;
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.it.support.ReplyQueue;
 import dev.pidbox.it.support.TargetJvm;
 import dev.pidbox.security.Keys;
 import dev.pidbox.security.Signer;
+import dev.pidbox.spi.JsonValues;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -78,8 +78,8 @@ class PolicyMatrixTest {
         }
         connection = RabbitMQ.connect("pidbox-it-matrix");
         channel = connection.createChannel();
-        channel.exchangeDeclare(Wire.exchangeName(namespace), "fanout", false, false, false, Map.of());
-        replies = ReplyQueue.declare(channel, Wire.replyExchangeName(namespace));
+        channel.exchangeDeclare(namespace + ".pidbox", "fanout", false, false, false, Map.of());
+        replies = ReplyQueue.declare(channel, replyExchange());
         Mailbox signed = Mailbox.builder(namespace).signer(ops).build().bind(connection);
         for (String node : List.of(ALLOWING, DENYING)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> !signed.call(List.of(node), "ping", Map.of(),
@@ -109,6 +109,25 @@ class PolicyMatrixTest {
         }
     }
 
+    /** {@code reply.NS.pidbox}, kombu's reply exchange. */
+    private static String replyExchange() {
+        return "reply." + namespace + ".pidbox";
+    }
+
+    /** A kombu request body for one node, as a peer writes it (docs/protocol.md). */
+    private static Map<String, Object> requestBody(String method, Map<String, Object> arguments, String node,
+            String ticket) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("method", method);
+        body.put("arguments", arguments);
+        body.put("destination", List.of(node));
+        body.put("pattern", null);
+        body.put("matcher", null);
+        body.put("ticket", ticket);
+        body.put("reply_to", Map.of("exchange", replyExchange(), "routing_key", replies.routingKey()));
+        return body;
+    }
+
     static Stream<Arguments> cells() {
         List<Arguments> out = new ArrayList<>();
         for (String tier : List.of("read", "mutate", "dangerous")) {
@@ -128,8 +147,8 @@ class PolicyMatrixTest {
         Map<String, Object> cmd = command(tier);
         String ticket = UUID.randomUUID().toString();
         @SuppressWarnings("unchecked")
-        byte[] body = Json.encode(Wire.requestBody((String) cmd.get("method"), (Map<String, Object>) cmd.get("arguments"),
-                List.of(node), null, null, ticket, Wire.replyExchangeName(namespace), replies.routingKey()));
+        byte[] body = JsonValues.encode(requestBody((String) cmd.get("method"), (Map<String, Object>) cmd.get("arguments"),
+                node, ticket));
         long now = System.currentTimeMillis();
         Map<String, Object> headers = new HashMap<>();
         headers.put("clock", 1);
@@ -151,11 +170,11 @@ class PolicyMatrixTest {
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json")
                 .contentEncoding("utf-8").deliveryMode(2).headers(headers).build();
 
-        channel.basicPublish(Wire.exchangeName(namespace), "", props, body);
+        channel.basicPublish(namespace + ".pidbox", "", props, body);
         Object first = replyFor(ticket, node);
         Object outcome = first;
         if (auth == Auth.REPLAYED) {
-            channel.basicPublish(Wire.exchangeName(namespace), "", props, body);
+            channel.basicPublish(namespace + ".pidbox", "", props, body);
             outcome = replyFor(ticket, node);
         }
 

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.Connection;
 import dev.pidbox.CallResult;
 import dev.pidbox.Mailbox;
-import dev.pidbox.internal.Json;
 import dev.pidbox.it.faults.Ctl;
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.it.support.TargetJvm;
 import dev.pidbox.jmx.Redactor;
+import dev.pidbox.spi.JsonValues;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -111,8 +111,8 @@ class RedactionGoldenTest {
 
             CallResult sysprops = mailbox.call(List.of(node), "sysprops", Map.of(), Duration.ofSeconds(10));
             CallResult runtime = mailbox.call(List.of(node), "runtime", Map.of(), Duration.ofSeconds(10));
-            String sysJson = new String(Json.encode(sysprops.byNode()), StandardCharsets.UTF_8);
-            String rtJson = new String(Json.encode(runtime.byNode()), StandardCharsets.UTF_8);
+            String sysJson = new String(JsonValues.encode(sysprops.byNode()), StandardCharsets.UTF_8);
+            String rtJson = new String(JsonValues.encode(runtime.byNode()), StandardCharsets.UTF_8);
             Map<String, Object> props = (Map<String, Object>) ((Map<String, Object>) sysprops.byNode().get(node))
                     .get("properties");
             Map<String, Object> rt = (Map<String, Object>) runtime.byNode().get(node);

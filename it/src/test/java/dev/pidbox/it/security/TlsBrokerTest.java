@@ -10,11 +10,11 @@ import dev.pidbox.Mailbox;
 import dev.pidbox.Node;
 import dev.pidbox.PidboxException;
 import dev.pidbox.Tls;
-import dev.pidbox.internal.Json;
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.it.support.TargetJvm;
 import dev.pidbox.it.support.TestNodes;
 import dev.pidbox.it.support.TlsBroker;
+import dev.pidbox.spi.JsonValues;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,7 +173,7 @@ class TlsBrokerTest {
                             "tls-agent@it", "--timeout", "10s");
                     assertThat(sysprops.exitCode).as(sysprops.toString()).isZero();
                     @SuppressWarnings("unchecked")
-                    Map<String, Object> doc = (Map<String, Object>) Json.decode(sysprops.out);
+                    Map<String, Object> doc = (Map<String, Object>) JsonValues.decode(sysprops.out);
                     String props = String.valueOf(((Map<?, ?>) doc.get("replies")).get("tls-agent@it"));
                     assertThat(props).contains("java.version").doesNotContain("javax.net.ssl");
                 } finally {

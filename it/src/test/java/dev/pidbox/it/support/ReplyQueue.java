@@ -2,7 +2,7 @@ package dev.pidbox.it.support;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
-import dev.pidbox.internal.Json;
+import dev.pidbox.spi.JsonValues;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -55,7 +55,7 @@ public final class ReplyQueue {
                 continue;
             }
             if (ticket.equals(String.valueOf(r.getProps().getHeaders().get("ticket")))) {
-                return ((Map<?, ?>) Json.decode(r.getBody())).get(node);
+                return ((Map<?, ?>) JsonValues.decode(r.getBody())).get(node);
             }
         }
         throw new AssertionError("no reply for ticket " + ticket + " from " + node + " within " + timeout);

@@ -2,7 +2,7 @@ package dev.pidbox.jmx.internal;
 
 import dev.pidbox.ArgumentException;
 import dev.pidbox.MatchType;
-import dev.pidbox.internal.Matchers;
+import dev.pidbox.spi.NamePattern;
 
 /** Glob filters for handler arguments ({@code *}, {@code ?}, {@code [..]}, as kombu's glob matcher). */
 final class Globs {
@@ -11,7 +11,7 @@ final class Globs {
 
     static boolean matches(String glob, String text) {
         try {
-            return Matchers.compile(MatchType.GLOB, glob).matcher(text).matches();
+            return NamePattern.compile(MatchType.GLOB, glob).matches(text);
         } catch (IllegalArgumentException e) {
             throw new ArgumentException("bad glob '" + glob + "': " + e.getMessage());
         }

@@ -1,26 +1,32 @@
 package dev.pidbox.jmx.internal;
 
-import dev.pidbox.internal.PyRepr;
+import dev.pidbox.spi.ErrorText;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.logging.LogManager;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.SAXParserFactory;
 import org.xml.sax.InputSource;
+import org.xml.sax.SAXParseException;
 import org.xml.sax.helpers.DefaultHandler;
 
 /**
@@ -60,7 +66,7 @@ final class LoggingReload {
                 }
             } catch (Exception | LinkageError e) {
                 step.put("outcome", "error");
-                step.put("error", PyRepr.error(e));
+                step.put("error", ErrorText.of(e));
             }
             out.add(step);
         }
@@ -98,12 +104,12 @@ final class LoggingReload {
         Object configurator = configuratorType.getConstructor().newInstance();
         configuratorType.getMethod("setContext", contextType).invoke(configurator, c.target);
         Object safe = recallSafe(configurator);
-        java.util.Set<Object> before = statuses(c.target);
+        Set<Object> before = statuses(c.target);
         synchronized (RELOAD_LOCK) {
             HostLoggers.call(c.target, "reset");
             try {
                 configuratorType.getMethod("doConfigure", URL.class).invoke(configurator, url);
-            } catch (java.lang.reflect.InvocationTargetException e) {
+            } catch (InvocationTargetException e) {
                 // Joran records its failures in the status manager, read below.
             }
         }
@@ -141,7 +147,7 @@ final class LoggingReload {
         try {
             Object configurator = configuratorType.getConstructor().newInstance();
             configuratorType.getMethod("setContext", contextType).invoke(configurator, c.target);
-            java.util.Set<Object> before = statuses(c.target);
+            Set<Object> before = statuses(c.target);
             synchronized (RELOAD_LOCK) {
                 HostLoggers.call(c.target, "reset");
                 for (Method m : configuratorType.getMethods()) {
@@ -181,14 +187,14 @@ final class LoggingReload {
     }
 
     /** The statuses a Logback context holds now (to tell the ones a configuration run adds). */
-    private static java.util.Set<Object> statuses(Object context) throws Exception {
-        java.util.Set<Object> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private static Set<Object> statuses(Object context) throws Exception {
+        Set<Object> out = Collections.newSetFromMap(new IdentityHashMap<>());
         out.addAll((List<?>) HostLoggers.call(HostLoggers.call(context, "getStatusManager"), "getCopyOfStatusList"));
         return out;
     }
 
     /** The messages of the error statuses added since {@code before} (compared by identity, not by clock). */
-    private static List<String> logbackErrors(Object context, java.util.Set<Object> before) throws Exception {
+    private static List<String> logbackErrors(Object context, Set<Object> before) throws Exception {
         List<String> out = new ArrayList<>();
         for (Object status : statuses(context)) {
             int level = ((Number) HostLoggers.call(status, "getLevel")).intValue();
@@ -275,7 +281,7 @@ final class LoggingReload {
         }
         try {
             return Paths.get(url.toURI()).toUri().toURL();
-        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+        } catch (URISyntaxException | IllegalArgumentException e) {
             return new URL(url.toExternalForm());
         }
     }
@@ -297,7 +303,7 @@ final class LoggingReload {
             trySet(f, "http://xml.org/sax/features/external-parameter-entities", false);
             f.newSAXParser().parse(new InputSource(new ByteArrayInputStream(content)), new DefaultHandler());
             return null;
-        } catch (org.xml.sax.SAXParseException e) {
+        } catch (SAXParseException e) {
             return "line " + e.getLineNumber() + ", column " + e.getColumnNumber() + ": " + e.getMessage();
         } catch (Exception e) {
             return String.valueOf(e.getMessage());

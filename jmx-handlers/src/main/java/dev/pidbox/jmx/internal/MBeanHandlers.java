@@ -6,6 +6,7 @@ import dev.pidbox.ArgumentSpec;
 import dev.pidbox.HandlerDefinition;
 import dev.pidbox.HandlerProvider;
 import dev.pidbox.Tier;
+import dev.pidbox.spi.ErrorText;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -205,7 +206,7 @@ public final class MBeanHandlers implements HandlerProvider {
             out.put("attribute", attribute);
             if (path != null) {
                 out.put("path", path);
-                value = navigate(value, path);
+                value = JsonPath.navigate(value, path);
             }
             out.put("value", value);
             return out;
@@ -237,59 +238,13 @@ public final class MBeanHandlers implements HandlerProvider {
                 try {
                     values.put(n, JmxJson.toJson(jmx(name, () -> server.getAttribute(name, n))));
                 } catch (Exception e) {
-                    errors.put(n, dev.pidbox.internal.PyRepr.error(e));
+                    errors.put(n, ErrorText.of(e));
                 }
             }
         }
         out.put("values", values);
         if (!errors.isEmpty()) {
             out.put("errors", errors);
-        }
-        return out;
-    }
-
-    /** Follows a '/'-separated path of object keys and list indexes into a JSON value. */
-    static Object navigate(Object value, String path) {
-        Object cur = value;
-        StringBuilder walked = new StringBuilder();
-        for (String segment : path.split("/")) {
-            if (segment.isEmpty()) {
-                continue;
-            }
-            if (cur instanceof Map) {
-                Map<?, ?> m = (Map<?, ?>) cur;
-                if (!m.containsKey(segment)) {
-                    throw new ArgumentException("path '" + path + "': no key '" + segment + "' at '" + walked
-                            + "' (keys: " + new TreeSet<>(stringKeys(m)) + ")");
-                }
-                cur = m.get(segment);
-            } else if (cur instanceof List) {
-                List<?> l = (List<?>) cur;
-                int i;
-                try {
-                    i = Integer.parseInt(segment);
-                } catch (NumberFormatException e) {
-                    throw new ArgumentException("path '" + path + "': '" + segment + "' is not an index into the list at '"
-                            + walked + "'");
-                }
-                if (i < 0 || i >= l.size()) {
-                    throw new ArgumentException("path '" + path + "': index " + i + " is out of range 0.." + (l.size() - 1)
-                            + " at '" + walked + "'");
-                }
-                cur = l.get(i);
-            } else {
-                throw new ArgumentException("path '" + path + "': '" + walked + "' is a " + ArgType.jsonTypeOf(cur)
-                        + ", nothing to go into");
-            }
-            walked.append(walked.length() == 0 ? "" : "/").append(segment);
-        }
-        return cur;
-    }
-
-    private static List<String> stringKeys(Map<?, ?> m) {
-        List<String> out = new ArrayList<>();
-        for (Object k : m.keySet()) {
-            out.add(String.valueOf(k));
         }
         return out;
     }

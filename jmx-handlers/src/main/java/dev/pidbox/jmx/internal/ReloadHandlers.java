@@ -5,8 +5,8 @@ import dev.pidbox.ArgumentSpec;
 import dev.pidbox.HandlerDefinition;
 import dev.pidbox.HandlerProvider;
 import dev.pidbox.Tier;
-import dev.pidbox.internal.PyRepr;
 import dev.pidbox.jmx.ReloadHook;
+import dev.pidbox.spi.ErrorText;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.management.ManagementFactory;
@@ -116,7 +116,7 @@ public final class ReloadHandlers implements HandlerProvider {
             props.load(in);
         } catch (IOException | IllegalArgumentException e) {
             step.put("outcome", "error");
-            step.put("error", PyRepr.error(e));
+            step.put("error", ErrorText.of(e));
             return step;
         }
         synchronized (loaded) {
@@ -162,7 +162,7 @@ public final class ReloadHandlers implements HandlerProvider {
         List<ReloadHook> hooks = HostLoaders.services(ReloadHook.class, loaders(), e -> {
             Map<String, Object> step = step("hook");
             step.put("outcome", "error");
-            step.put("error", PyRepr.error(e));
+            step.put("error", ErrorText.of(e));
             out.add(step);
         });
         for (ReloadHook hook : hooks) {
@@ -183,7 +183,7 @@ public final class ReloadHandlers implements HandlerProvider {
                     step.put("outcome", "ok");
                 } catch (Exception | LinkageError e) {
                     step.put("outcome", "error");
-                    step.put("error", PyRepr.error(e));
+                    step.put("error", ErrorText.of(e));
                 }
             }
             out.add(step);
@@ -225,7 +225,7 @@ public final class ReloadHandlers implements HandlerProvider {
             step.put("outcome", "ok");
         } catch (Exception e) {
             step.put("outcome", "error");
-            step.put("error", PyRepr.error(e));
+            step.put("error", ErrorText.of(e));
         }
         return step;
     }

@@ -2,7 +2,7 @@ package dev.pidbox.jmx.internal;
 
 import dev.pidbox.Handler;
 import dev.pidbox.HandlerDefinition;
-import dev.pidbox.internal.Json;
+import dev.pidbox.spi.JsonValues;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -42,8 +42,8 @@ public final class ReplyCap {
 
     /** The value itself when it fits, else a truncated copy carrying the truncation marker. */
     public Object apply(Object value) {
-        Object plain = Json.toPlain(value);
-        int size = Json.encode(plain).length;
+        Object plain = JsonValues.toPlain(value);
+        int size = JsonValues.encode(plain).length;
         if (size <= maxBytes) {
             return value;
         }
@@ -60,7 +60,7 @@ public final class ReplyCap {
             Notes notes = new Notes();
             Object copy = bound(plain, listLimit, stringLimit, "", notes, true);
             Map<String, Object> marked = mark(copy, original, notes);
-            int newSize = Json.encode(marked).length;
+            int newSize = JsonValues.encode(marked).length;
             if (newSize <= maxBytes) {
                 return marked;
             }

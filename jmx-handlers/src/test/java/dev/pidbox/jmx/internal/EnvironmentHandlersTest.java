@@ -3,8 +3,8 @@ package dev.pidbox.jmx.internal;
 import static dev.pidbox.jmx.internal.Calls.args;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pidbox.internal.Json;
 import dev.pidbox.jmx.Redactor;
+import dev.pidbox.spi.JsonValues;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ class EnvironmentHandlersTest {
                 "pidbox.test.db.password", Redactor.MASK,
                 "pidbox.test.plain", "visible"));
         assertThat(reply.get("masked")).isEqualTo(2);
-        assertThat(Json.encodeToString(reply)).doesNotContain("hunter2").doesNotContain("s3cret");
+        assertThat(JsonValues.encodeToString(reply)).doesNotContain("hunter2").doesNotContain("s3cret");
     }
 
     @Test
@@ -100,7 +100,7 @@ class EnvironmentHandlersTest {
         }
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isEqualTo(0);
-        Map<String, Object> reply = Calls.asMap(Json.decode(out.substring(out.indexOf('{'))));
+        Map<String, Object> reply = Calls.asMap(JsonValues.decode(out.substring(out.indexOf('{'))));
         Map<String, Object> env = Calls.asMap(Calls.asMap(reply.get("env")).get("variables"));
         assertThat(env).containsEntry("PIDBOX_TEST_SECRET", Redactor.MASK)
                 .containsEntry("PIDBOX_TEST_URL", "https://alice:******@example.org/");
@@ -122,7 +122,7 @@ class EnvironmentHandlersTest {
             out.put("env", env.call("env", args("name", "PIDBOX_TEST_*")));
             out.put("runtime", Calls.of(new RuntimeHandlers()).call("runtime"));
             out.put("sysprops", env.call("sysprops", args("name", "app.*")));
-            System.out.println(Json.encodeToString(out));
+            System.out.println(JsonValues.encodeToString(out));
         }
     }
 

@@ -2,7 +2,7 @@ package dev.pidbox.jmx.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pidbox.internal.Json;
+import dev.pidbox.spi.JsonValues;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ class JulReloadTest {
         String out = new String(Files.readAllBytes(stdout), StandardCharsets.UTF_8);
         int at = out.lastIndexOf(LoggingHost.REPLY);
         assertThat(at).as(out).isNotNegative();
-        reply = Calls.asMap(Json.decode(out.substring(at + LoggingHost.REPLY.length()).trim()));
+        reply = Calls.asMap(JsonValues.decode(out.substring(at + LoggingHost.REPLY.length()).trim()));
         log = new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8);
     }
 

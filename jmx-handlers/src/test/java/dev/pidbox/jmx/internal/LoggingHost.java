@@ -1,6 +1,6 @@
 package dev.pidbox.jmx.internal;
 
-import dev.pidbox.internal.Json;
+import dev.pidbox.spi.JsonValues;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -120,7 +120,7 @@ final class LoggingHost {
         if (p.exitValue() != 0 || at < 0) {
             throw new AssertionError(mainClass + " exited " + p.exitValue() + "\nstdout:\n" + out + "\nstderr:\n" + stderr);
         }
-        Map<String, Object> reply = Calls.asMap(Json.decode(out.substring(at + REPLY.length()).trim()));
+        Map<String, Object> reply = Calls.asMap(JsonValues.decode(out.substring(at + REPLY.length()).trim()));
         List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : new ArrayList<>();
         return new Run(reply, lines);
     }
@@ -138,7 +138,7 @@ final class LoggingHost {
 
     /** In the host: prints the reply for the test to read. */
     static void print(Map<String, Object> reply) throws IOException {
-        System.out.println(REPLY + Json.encodeToString(reply));
+        System.out.println(REPLY + JsonValues.encodeToString(reply));
         System.out.flush();
     }
 }

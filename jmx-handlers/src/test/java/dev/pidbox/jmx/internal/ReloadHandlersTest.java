@@ -3,7 +3,7 @@ package dev.pidbox.jmx.internal;
 import static dev.pidbox.jmx.internal.Calls.args;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pidbox.internal.Json;
+import dev.pidbox.spi.JsonValues;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,7 +80,7 @@ class ReloadHandlersTest {
         assertThat(System.getProperty("rl.added")).isEqualTo("hello");
         assertThat(System.getProperty("rl.secret.password")).isEqualTo("hunter3");
         assertThat(System.getProperty("rl.removed")).isNull();
-        assertThat(Json.encodeToString(reply)).doesNotContain("hunter").doesNotContain("hello").doesNotContain("\"new\"");
+        assertThat(JsonValues.encodeToString(reply)).doesNotContain("hunter").doesNotContain("hello").doesNotContain("\"new\"");
         assertThat(reply.get("ok")).isEqualTo(true);
     }
 

@@ -3,8 +3,8 @@ package dev.pidbox.jmx.internal;
 import static dev.pidbox.jmx.internal.Calls.args;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pidbox.internal.Json;
 import dev.pidbox.jmx.JmxHandlers;
+import dev.pidbox.spi.JsonValues;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,7 +17,7 @@ class ReplyCapTest {
     void aReplyOverTheCapIsCutAndMarkedTruncatedWithCounts() throws Exception {
         Calls calls = Calls.of(new JmxHandlers(), Collections.singletonMap("reply.max_bytes", "2048"));
         Map<String, Object> reply = calls.map("sysprops");
-        assertThat(Json.encode(reply).length).isLessThanOrEqualTo(2048);
+        assertThat(JsonValues.encode(reply).length).isLessThanOrEqualTo(2048);
         assertThat(reply.get("truncated")).isEqualTo(true);
         Map<String, Object> truncation = Calls.asMap(reply.get("truncation"));
         assertThat(truncation.get("max_bytes")).isEqualTo(2048);
@@ -52,7 +52,7 @@ class ReplyCapTest {
         }
         value.put("numbers", many);
         Map<String, Object> out = Calls.asMap(new ReplyCap(1024).apply(value));
-        assertThat(Json.encode(out).length).isLessThanOrEqualTo(1024);
+        assertThat(JsonValues.encode(out).length).isLessThanOrEqualTo(1024);
         assertThat((String) out.get("text")).startsWith("xxx").contains("more chars]");
         assertThat(out.get("truncated")).isEqualTo(true);
         assertThat(Calls.asMap(out.get("truncation")).get("strings_cut")).isEqualTo(1);

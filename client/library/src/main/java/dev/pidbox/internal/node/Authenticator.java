@@ -27,19 +27,19 @@ public final class Authenticator {
     }
 
     /**
-     * The caller of a request whose body is {@code body} and whose AMQP headers are {@code headers}.
+     * The principal of a request whose body is {@code body} and whose AMQP headers are {@code headers}.
      *
      * @throws Refused {@code unauthorized}, naming what is wrong with the signature
      */
-    public Caller authenticate(byte[] body, Map<String, Object> headers) throws Refused {
+    public Principal authenticate(byte[] body, Map<String, Object> headers) throws Refused {
         if (keys == null) {
-            return Caller.ANONYMOUS;
+            return Principal.ANONYMOUS;
         }
         TrustedKeys.Verdict verdict = keys.verify(namespace, body == null ? new byte[0] : body, headers,
                 now.getAsLong());
         if (!verdict.accepted()) {
             throw new Refused(CallObserver.UNAUTHORIZED, "unauthorized: " + verdict.refusal());
         }
-        return new Caller(verdict.key().id, verdict.key().name);
+        return new Principal(verdict.key().id, verdict.key().name);
     }
 }

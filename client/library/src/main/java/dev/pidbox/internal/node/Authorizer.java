@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
-/** May this caller run this handler now: the node's policy (tiers, names, keys), then the handler's rate limit. */
+/** May this principal run this handler now: the node's policy (tiers, names, keys), then the handler's rate limit. */
 public final class Authorizer {
     private final Policy policy;
     private final LongSupplier now;
@@ -22,10 +22,11 @@ public final class Authorizer {
     /**
      * @throws Refused {@code forbidden} with the policy's reason, or {@code rate_limited} saying when to try again
      */
-    public void authorize(String method, HandlerDefinition def, Object rawArguments, Caller caller) throws Refused {
+    public void authorize(String method, HandlerDefinition def, Object rawArguments, Principal principal)
+            throws Refused {
         @SuppressWarnings("unchecked")
         Map<String, Object> args = rawArguments instanceof Map ? (Map<String, Object>) rawArguments : null;
-        Policy.Decision decision = policy.decide(method, def.tier(), args, caller.keyName(), caller.keyId());
+        Policy.Decision decision = policy.decide(method, def.tier(), args, principal.keyName(), principal.keyId());
         if (!decision.allowed()) {
             throw new Refused(CallObserver.FORBIDDEN, "forbidden: " + decision.reason());
         }

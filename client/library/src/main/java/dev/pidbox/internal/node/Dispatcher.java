@@ -115,13 +115,13 @@ public final class Dispatcher {
             return unreadable(in, problem);
         }
         String method = (String) in.method();
-        Caller caller = Caller.ANONYMOUS;
+        Principal principal = Principal.ANONYMOUS;
         try {
-            caller = authenticator.authenticate(body, headers);
+            principal = authenticator.authenticate(body, headers);
             HandlerDefinition def = invoker.find(method);
-            authorizer.authorize(method, def, in.arguments(), caller);
+            authorizer.authorize(method, def, in.arguments(), principal);
             Arguments args = invoker.arguments(def, in.arguments());
-            Finish finish = new Finish(in, caller);
+            Finish finish = new Finish(in, principal);
             runner.execute(method, def.quick(), def.timeout() != null ? def.timeout() : defaultTimeLimit,
                     () -> invoker.run(def, args, in.ticket()), finish::accept);
             return finish.future;
@@ -129,7 +129,7 @@ public final class Dispatcher {
             Outcome o = r.outcome();
             counters.count(o.word());
             answer(in, o);
-            reporter.report(in, caller, o);
+            reporter.report(in, principal, o);
             return CompletableFuture.completedFuture(o);
         }
     }
@@ -151,22 +151,22 @@ public final class Dispatcher {
     /** The end of an accepted request: the caller first, observers and audit after, so they never delay a reply. */
     private final class Finish {
         final IncomingRequest in;
-        final Caller caller;
+        final Principal principal;
         final CompletableFuture<Outcome> future = new CompletableFuture<>();
 
-        Finish(IncomingRequest in, Caller caller) {
+        Finish(IncomingRequest in, Principal principal) {
             this.in = in;
-            this.caller = caller;
+            this.principal = principal;
         }
 
         void accept(Outcome o) {
             if (CallObserver.TIMEOUT.equals(o.word())) {
                 counters.count(o.word());
-                reporter.report(in, caller, o);
+                reporter.report(in, principal, o);
                 answer(in, o);
             } else {
                 answer(in, o);
-                reporter.report(in, caller, o);
+                reporter.report(in, principal, o);
             }
             future.complete(o);
         }

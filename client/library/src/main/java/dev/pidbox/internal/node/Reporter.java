@@ -42,9 +42,9 @@ public final class Reporter {
     }
 
     /** Reports one finished or refused request to the observers, then to the audit trail. */
-    public void report(IncomingRequest in, Caller caller, Outcome outcome) {
+    public void report(IncomingRequest in, Principal principal, Outcome outcome) {
         observe(in.method(), outcome.word(), outcome.nanos());
-        audit(in, caller, outcome.word(), outcome.detail());
+        audit(in, principal, outcome.word(), outcome.detail());
     }
 
     private void observe(Object method, String word, long nanos) {
@@ -61,12 +61,12 @@ public final class Reporter {
         }
     }
 
-    private void audit(IncomingRequest in, Caller caller, String word, String detail) {
+    private void audit(IncomingRequest in, Principal principal, String word, String detail) {
         if (audit == null && auditExchange == null) {
             return;
         }
-        AuditEvent event = new AuditEvent(Instant.now(), hostname, String.valueOf(in.method()), caller.keyId(),
-                caller.keyName(), AddressFilter.selectorOf(in), in.ticket(), word, detail);
+        AuditEvent event = new AuditEvent(Instant.now(), hostname, String.valueOf(in.method()), principal.keyId(),
+                principal.keyName(), AddressFilter.selectorOf(in), in.ticket(), word, detail);
         if (audit != null) {
             try {
                 audit.record(event);

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 
 /**
  * The execute step's threads: a small bounded pool of daemon threads per node (created on first use, ended by
- * {@link #close()}), a quick lane that runs on the caller's thread, and a time limit per job. A job answers once:
+ * {@link #close()}), a quick lane that runs on the principal's thread, and a time limit per job. A job answers once:
  * with its own outcome, or with a timeout when it runs past its limit (it is then interrupted, and the pool grows
  * by one thread, up to 8, so that a stuck handler does not starve the others).
  */
@@ -43,7 +43,7 @@ public final class Runner {
 
     /**
      * Runs {@code work} and hands its outcome, or a timeout outcome after {@code limit}, to {@code done}, exactly
-     * once. Quick jobs run here, on the caller's thread, without a time limit.
+     * once. Quick jobs run here, on the principal's thread, without a time limit.
      *
      * @throws Refused {@code busy} when every thread is taken and the queue is full, or the node is closed
      */

@@ -1,7 +1,13 @@
 package dev.pidbox.cli;
 
 import dev.pidbox.CallResult;
-import dev.pidbox.Request;
+import dev.pidbox.Mailbox;
+import dev.pidbox.fleet.Gather;
+import dev.pidbox.fleet.Groups;
+import dev.pidbox.fleet.NodeOutcome;
+import dev.pidbox.fleet.Rollout;
+import dev.pidbox.fleet.RolloutResult;
+import dev.pidbox.fleet.Selector;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -13,7 +19,7 @@ import picocli.CommandLine.Mixin;
  * A command that sends one method to the selected nodes and gathers their replies (or, with rollout
  * options, sends it step by step). Subclasses name the method and its fixed arguments.
  */
-abstract class Gather extends Base {
+abstract class GatherCommand extends Base {
     @Mixin
     Options.Selectors selectors;
 
@@ -49,8 +55,7 @@ abstract class Gather extends Base {
         if (format == Options.Format.NDJSON && groupBy() != null) {
             throw new IllegalArgumentException("--group-by does not apply to -o ndjson (it folds a whole gather)");
         }
-        if (needsSelector() && selectors.to.isEmpty() && selectors.glob == null && selectors.regex == null
-                && selectors.where.isEmpty()) {
+        if (needsSelector() && selectors.none()) {
             throw new IllegalArgumentException(spec.name() + " needs --to, --glob, --regex or --where"
                     + " (multi-call asks every node)");
         }
@@ -60,30 +65,19 @@ abstract class Gather extends Base {
         if (rollout != null && rollout.active()) {
             rollout.validate();
         }
-        try (Fleet fleet = openFleet()) {
+        try (Session session = openSession()) {
             if (rollout != null && rollout.active()) {
-                return rollout(fleet, args, timeout, rollout);
+                return rollout(session, args, timeout, rollout);
             }
-            Request.Builder request = Fleet.select(method(), args, selectors, timeout)
-                    .limit(selectors.limit).expect(selectors.expect);
-            int expected = selectors.to.isEmpty() ? (selectors.expect == null ? -1 : selectors.expect)
-                    : selectors.to.size();
-            if (!selectors.where.isEmpty()) {
-                List<String> names = fleet.matchingWhere(selectors, timeout);
-                if (names.isEmpty()) {
-                    err().println("pidbox: no node matches --where " + selectors.where
-                            + " (kombu and Celery nodes have no tags)");
-                    return Render.MISSING;
-                }
-                request = Request.builder(method()).arguments(args).timeout(timeout).limit(selectors.limit)
-                        .destination(names);
-                expected = names.size();
+            Gather gather = session.fleet.gather(method()).select(selectors.selector()).arguments(args)
+                    .timeout(timeout).limit(selectors.limit).expect(selectors.expect).prepare();
+            if (gather.selectsNobody()) {
+                return noTagMatch(selectors);
             }
             CallResult result;
             PrintWriter out = out();
-            try (Progress progress = Progress.start(err(), expected, root().terminal.getAsBoolean())) {
-                result = fleet.mailbox.call(request.build(), reply -> {
-                    progress.reply();
+            try (Progress progress = Progress.start(err(), gather.progress(), root().terminal.getAsBoolean())) {
+                result = gather.run((reply, counted) -> {
                     if (format == Options.Format.NDJSON) {
                         synchronized (out) {
                             out.println(Render.ndjsonLine(reply));
@@ -92,19 +86,19 @@ abstract class Gather extends Base {
                     }
                 });
             }
-            render(fleet, result);
+            render(session, result);
             return Render.exitCode(result);
         }
     }
 
-    void render(Fleet fleet, CallResult result) {
+    void render(Session session, CallResult result) {
         PrintWriter out = out();
-        for (dev.pidbox.CallResult.Forgery f : result.forgeries()) {
+        for (CallResult.Forgery f : result.forgeries()) {
             err().println("pidbox: FORGED reply claiming to be " + f.node() + " ignored: " + f.reason());
         }
         if (result.brokerBlocked() != null) {
             // Whatever the format, the operator learns why nodes may look silent: the request may never have left.
-            err().println("pidbox: " + dev.pidbox.Mailbox.blockedMessage(result.brokerBlocked())
+            err().println("pidbox: " + Mailbox.blockedMessage(result.brokerBlocked())
                     + "; the nodes were not necessarily asked");
             err().flush();
         }
@@ -115,18 +109,18 @@ abstract class Gather extends Base {
                 }
                 return;
             case JSON:
-                printJson(Render.document(method(), fleet.namespace, result, groupBy()));
+                printJson(Render.document(method(), session.namespace, result, groupBy()));
                 return;
             default:
                 break;
         }
         if (groupBy() != null) {
-            out.print(Render.groupTable(Render.groupBy(result.replies(), groupBy())));
+            out.print(Render.groupTable(Groups.byValueAt(result.replies(), groupBy())));
         } else if (result.replies().isEmpty() && result.missing().isEmpty() && result.brokerBlocked() != null) {
-            out.println("no reply to " + method() + " in namespace '" + fleet.namespace + "': the broker is blocking"
+            out.println("no reply to " + method() + " in namespace '" + session.namespace + "': the broker is blocking"
                     + " publishes (" + result.brokerBlocked() + ")");
         } else if (result.replies().isEmpty() && result.missing().isEmpty()) {
-            out.println("no node answered " + method() + " in namespace '" + fleet.namespace + "' within "
+            out.println("no node answered " + method() + " in namespace '" + session.namespace + "' within "
                     + Durations.human(timeout(selectors)));
         } else {
             out.print(table(result));
@@ -141,40 +135,42 @@ abstract class Gather extends Base {
         return Render.replyTable(result);
     }
 
-    int rollout(Fleet fleet, Map<String, Object> args, Duration timeout, Options.Rollout opts) {
-        List<String> nodes = fleet.discover(selectors, timeout);
+    int rollout(Session session, Map<String, Object> args, Duration timeout, Options.Rollout opts) {
+        // Named nodes without --where are taken as given, their patterns never looked at (so never refused).
+        Selector selector = selectors.where.isEmpty() && !selectors.to.isEmpty() ? Selector.all().names(selectors.to)
+                : selectors.selector();
+        List<String> nodes = session.fleet.discover(selector, timeout);
         if (nodes.isEmpty()) {
             err().println("pidbox: no node selected for the rollout of " + method() + " in namespace '"
-                    + fleet.namespace + "'");
+                    + session.namespace + "'");
             return Render.MISSING;
         }
         boolean terminal = root().terminal.getAsBoolean();
-        Rollout.Result result = Rollout.run(nodes, opts.canary, opts.batch, opts.maxFailures,
-                step -> fleet.mailbox.call(Request.builder(method()).arguments(args).destination(step)
-                        .timeout(timeout).build(), null),
+        RolloutResult result = Rollout.of(opts.canary, opts.batch, opts.maxFailures).run(nodes,
+                session.fleet.step(method(), args, timeout),
                 r -> {
                     if (terminal) {
-                        err().println("rollout: " + r.outcomes.size() + "/" + nodes.size() + " nodes done, "
-                                + r.failures + " failed");
+                        err().println("rollout: " + r.outcomes().size() + "/" + nodes.size() + " nodes done, "
+                                + r.failures() + " failed");
                     }
                 });
         PrintWriter out = out();
         switch (format()) {
             case NDJSON:
-                for (Rollout.Outcome o : result.outcomes) {
-                    out.println(json(o.toJson()));
+                for (NodeOutcome o : result.outcomes()) {
+                    out.println(json(RolloutView.toJson(o)));
                 }
                 break;
             case JSON:
-                printJson(Rollout.document(method(), result));
+                printJson(RolloutView.document(method(), result));
                 break;
             default:
-                out.print(Rollout.table(result));
-                out.println(Rollout.summary(result));
+                out.print(RolloutView.table(result));
+                out.println(RolloutView.summary(result));
         }
-        if (result.stopped && format() != Options.Format.TABLE) {
-            err().println("pidbox: " + result.reason);
+        if (result.stopped() && format() != Options.Format.TABLE) {
+            err().println("pidbox: " + RolloutView.reason(result));
         }
-        return Rollout.exitCode(result);
+        return RolloutView.exitCode(result);
     }
 }
