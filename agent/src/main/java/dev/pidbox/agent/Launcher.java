@@ -3,25 +3,29 @@ package dev.pidbox.agent;
 import dev.pidbox.agent.internal.AgentOptions;
 import dev.pidbox.agent.internal.AgentRuntime;
 import dev.pidbox.agent.internal.Attacher;
+import dev.pidbox.agent.internal.Jvms;
 import java.io.File;
 import java.io.PrintStream;
+import java.net.URISyntaxException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code java -jar pidbox-agent.jar attach|detach|status|list}: loads the agent into a running JVM,
- * stops it, or reports on it. Exit codes: 0 done, 1 the target refused or failed, 2 usage error.
+ * stops it, or reports on it. Exit codes: 0 done, 1 the target refused or failed, 2 usage error. The JVMs are
+ * reached through {@link Jvms}, so the launcher's decisions can be tested without attaching.
  */
 public final class Launcher {
     private Launcher() {
     }
 
+    /** Runs a command and exits with its code. */
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.out, System.err, Jvms.attaching(Launcher::agentJar)));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    static int run(String[] args, PrintStream out, PrintStream err, Jvms jvms) {
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
             usage(args.length == 0 ? err : out);
             return args.length == 0 ? 2 : 0;
@@ -30,13 +34,13 @@ public final class Launcher {
         try {
             switch (command) {
                 case "list":
-                    return list(out);
+                    return list(jvms, out);
                 case "attach":
-                    return attach(pid(args), Arrays.asList(args).subList(2, args.length), out, err);
+                    return attach(jvms, pid(args), Arrays.asList(args).subList(2, args.length), out, err);
                 case "detach":
-                    return detach(pid(args), out, err);
+                    return detach(jvms, pid(args), out, err);
                 case "status":
-                    return status(pid(args), out, err);
+                    return status(jvms, pid(args), out);
                 default:
                     err.println("pidbox-agent: unknown command '" + command + "'");
                     usage(err);
@@ -62,11 +66,12 @@ public final class Launcher {
         return pid;
     }
 
-    private static int attach(String pid, List<String> options, PrintStream out, PrintStream err) {
+    /** Checks the options here (without this shell's environment: the target reads its own), then loads the agent. */
+    private static int attach(Jvms jvms, String pid, List<String> options, PrintStream out, PrintStream err) {
         String joined = String.join(",", options);
         AgentOptions.parse(joined, key -> null);
-        Attacher.load(agentJar(), pid, joined);
-        Map<String, String> props = Attacher.awaitState(pid, 15_000, s -> s.equals("listening") || s.startsWith("failed")
+        jvms.load(pid, joined);
+        Map<String, String> props = jvms.awaitState(pid, 15_000, s -> s.equals("listening") || s.startsWith("failed")
                 || s.startsWith("waiting"));
         String state = props.get(AgentRuntime.PROP_STATE);
         if (state == null) {
@@ -86,9 +91,9 @@ public final class Launcher {
         return 1;
     }
 
-    private static int detach(String pid, PrintStream out, PrintStream err) {
-        Attacher.load(agentJar(), pid, "command=stop");
-        Map<String, String> props = Attacher.awaitState(pid, 10_000, s -> s.equals("stopped"));
+    private static int detach(Jvms jvms, String pid, PrintStream out, PrintStream err) {
+        jvms.load(pid, "command=stop");
+        Map<String, String> props = jvms.awaitState(pid, 10_000, s -> s.equals("stopped"));
         String state = props.get(AgentRuntime.PROP_STATE);
         if (state != null && !state.equals("stopped")) {
             err.println("pidbox-agent: asked " + pid + " to stop; its state is still: " + state);
@@ -98,8 +103,8 @@ public final class Launcher {
         return 0;
     }
 
-    private static int status(String pid, PrintStream out, PrintStream err) {
-        Map<String, String> props = Attacher.systemProperties(pid);
+    private static int status(Jvms jvms, String pid, PrintStream out) {
+        Map<String, String> props = jvms.systemProperties(pid);
         String state = props.get(AgentRuntime.PROP_STATE);
         if (state == null) {
             out.println(pid + ": no pidbox agent");
@@ -110,9 +115,9 @@ public final class Launcher {
         return 0;
     }
 
-    private static int list(PrintStream out) {
+    private static int list(Jvms jvms, PrintStream out) {
         out.printf("%-8s %-40s %s%n", "PID", "MAIN", "PIDBOX NODE");
-        for (Attacher.Jvm jvm : Attacher.list()) {
+        for (Attacher.Jvm jvm : jvms.list()) {
             out.printf("%-8s %-40s %s%n", jvm.pid, jvm.main.isEmpty() ? "?" : jvm.main, jvm.node);
         }
         return 0;
@@ -126,7 +131,7 @@ public final class Launcher {
                         + f);
             }
             return f;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalStateException("cannot locate pidbox-agent.jar", e);
         }
     }

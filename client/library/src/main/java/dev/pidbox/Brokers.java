@@ -4,16 +4,21 @@ import com.rabbitmq.client.Address;
 import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultSaslConfig;
+import com.rabbitmq.client.SocketConfigurators;
 import dev.pidbox.spi.Threads;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * Opens AMQP connections the way pidbox needs them: daemon threads only (a node never keeps its host
@@ -21,8 +26,8 @@ import java.util.concurrent.TimeoutException;
  * its password) and say what to do.
  */
 public final class Brokers {
-    /** The default broker, overridden by {@code PIDBOX_BROKER}. */
-    public static final String DEFAULT_URI = "amqp://guest:guest@localhost:5672/";
+    /** The default broker, overridden by {@code PIDBOX_BROKER}: {@link Defaults#BROKER}. */
+    public static final String DEFAULT_URI = Defaults.BROKER;
 
     private Brokers() {
     }
@@ -101,7 +106,7 @@ public final class Brokers {
             return;
         }
         factory.useSslProtocol(tls.sslContext());
-        com.rabbitmq.client.SocketConfigurators.Builder sockets = com.rabbitmq.client.SocketConfigurators.builder()
+        SocketConfigurators.Builder sockets = SocketConfigurators.builder()
                 .defaultConfigurator().add(Tls::restrictProtocols);
         if (tls.insecure()) {
             System.err.println("pidbox: WARNING tls-insecure=true: the certificate of " + redact(uri) + " is not"
@@ -111,7 +116,7 @@ public final class Brokers {
         }
         factory.setSocketConfigurator(sockets.build());
         if (tls.hasClientCertificate() && !hasPassword(uri)) {
-            factory.setSaslConfig(com.rabbitmq.client.DefaultSaslConfig.EXTERNAL);
+            factory.setSaslConfig(DefaultSaslConfig.EXTERNAL);
         }
     }
 
@@ -135,11 +140,7 @@ public final class Brokers {
         if (colon < 0) {
             return null;
         }
-        try {
-            return java.net.URLDecoder.decode(info.substring(0, colon).replace("+", "%2B"), "UTF-8");
-        } catch (java.io.UnsupportedEncodingException e) {
-            throw new IllegalStateException(e);
-        }
+        return URLDecoder.decode(info.substring(0, colon).replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** What went wrong in the TLS handshake, in words an operator can act on; null when it was not TLS. */
@@ -148,7 +149,7 @@ public final class Brokers {
         boolean ssl = false;
         for (Throwable t = e; t != null; t = t.getCause()) {
             chain.append(t.getMessage()).append(' ');
-            ssl |= t instanceof javax.net.ssl.SSLException;
+            ssl |= t instanceof SSLException;
         }
         String text = chain.toString();
         if (!ssl) {

@@ -19,8 +19,8 @@ import java.util.Objects;
  * ignored; otherwise a pattern with a matcher selects nodes by name; otherwise every node runs it.
  */
 public final class Request {
-    /** kombu's default gather time for multi_call and the Celery CLI's {@code -t}. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+    /** kombu's default gather time for multi_call and the Celery CLI's {@code -t}: {@link Defaults#TIMEOUT}. */
+    public static final Duration DEFAULT_TIMEOUT = Defaults.TIMEOUT;
 
     private final String method;
     private final Map<String, Object> arguments;

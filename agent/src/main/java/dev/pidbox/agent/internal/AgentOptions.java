@@ -1,31 +1,34 @@
 package dev.pidbox.agent.internal;
 
 import dev.pidbox.Brokers;
+import dev.pidbox.Defaults;
 import dev.pidbox.ExchangeType;
+import dev.pidbox.Tls;
+import dev.pidbox.spi.SettingLayers;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
  * The agent's options, from (highest first) the agent arguments {@code key=value,key=value}, the
- * properties file named by {@code config=}, {@code PIDBOX_*} environment variables, and defaults.
- * Secrets can be read from files ({@code broker-password-file=}) so that they never appear in
- * {@code ps}.
+ * properties file named by {@code config=}, {@code PIDBOX_*} environment variables, and defaults
+ * ({@link Defaults}), looked up through {@link SettingLayers}. A key given with an empty value in the arguments or
+ * the file hides the layers below it; an empty variable counts as unset. Secrets can be read from files
+ * ({@code broker-password-file=}) so that they never appear in {@code ps}.
  */
 public final class AgentOptions {
     /** Every key the agent knows, with a one-line description. */
@@ -34,10 +37,11 @@ public final class AgentOptions {
     static {
         Map<String, String> k = new LinkedHashMap<>();
         k.put("broker", "AMQP URI of the broker, or of several cluster nodes separated by ';' (default "
-                + Brokers.DEFAULT_URI + ")");
+                + Defaults.BROKER + ")");
         k.put("broker-password-file", "file holding the broker password, which replaces the URI's");
-        k.put("namespace", "mailbox namespace (default jvm)");
-        k.put("type", "mailbox exchange type: fanout (default) or direct");
+        k.put("namespace", "mailbox namespace (default " + Defaults.NAMESPACE + ")");
+        k.put("type", "mailbox exchange type: " + Defaults.TYPE.wireName() + " (default) or "
+                + (Defaults.TYPE == ExchangeType.FANOUT ? ExchangeType.DIRECT : ExchangeType.FANOUT).wireName());
         k.put("node", "the node's full name (default <name>.<pid>@<host>)");
         k.put("name", "the app part of the node name (default: the main class's simple name)");
         k.put("tags", "node tags, key=value pairs separated by ';'");
@@ -46,10 +50,11 @@ public final class AgentOptions {
         k.put("reload-file", "properties file that the reload handler re-reads into system properties");
         k.put("config", "properties file with any of these keys");
         k.put("log-file", "file for the agent's own log lines (default: java.util.logging, lazily)");
-        k.put("handler-threads", "threads that run handlers (default 2)");
+        k.put("handler-threads", "threads that run handlers (default " + Defaults.HANDLER_THREADS + ")");
         k.put("trusted-keys", "PEM file of public keys; when set, only requests signed by one of them run");
         k.put("policy", "policy file (default: read handlers allowed, mutate and dangerous refused)");
-        k.put("handler-timeout", "time limit of a handler in seconds (default 30)");
+        k.put("handler-timeout", "time limit of a handler in seconds (default " + Defaults.HANDLER_TIMEOUT.getSeconds()
+                + ")");
         k.put("audit-file", "file to append one JSON line per accepted or refused command");
         k.put("audit-exchange", "exchange to publish audit events to (fanout, declared non-durable)");
         k.put("routed", "true to also receive calls by routed delivery (NS.pidbox.routed); default false");
@@ -82,26 +87,12 @@ public final class AgentOptions {
      */
     public static AgentOptions parse(String agentArguments, Function<String, String> env) {
         Map<String, String> args = parseArguments(agentArguments);
-        Map<String, String> merged = new LinkedHashMap<>();
-        for (String key : KEYS.keySet()) {
-            String v = env.apply(envName(key));
-            if (v != null && !v.isEmpty()) {
-                merged.put(key, v);
-            }
-        }
-        String config = args.containsKey("config") ? args.get("config") : merged.get("config");
-        if (config != null) {
-            merged.putAll(readConfig(config));
-        }
-        merged.putAll(args);
-        AgentOptions options = new AgentOptions(merged);
+        Function<String, String> environment = SettingLayers.environment(env);
+        String config = SettingLayers.of(args::get, environment).get("config");
+        Map<String, String> file = config == null ? Collections.<String, String>emptyMap() : readConfig(config);
+        AgentOptions options = new AgentOptions(SettingLayers.of(args::get, file::get, environment).resolve(KEYS.keySet()));
         options.check();
         return options;
-    }
-
-    /** {@code PIDBOX_} and the key in upper case with '-' as '_'. */
-    public static String envName(String key) {
-        return "PIDBOX_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     static Map<String, String> parseArguments(String text) {
@@ -130,18 +121,19 @@ public final class AgentOptions {
         }
     }
 
+    /** The keys of the {@code config=} file, checked in sorted order, values trimmed; its own {@code config} ignored. */
     private static Map<String, String> readConfig(String file) {
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(Paths.get(file))) {
-            p.load(in);
+        Map<String, String> read;
+        try {
+            read = SettingLayers.readProperties(Paths.get(file));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read config file " + file + ": " + e);
         }
         Map<String, String> out = new LinkedHashMap<>();
-        for (String key : new TreeMap<>(p).keySet().stream().map(Object::toString).toArray(String[]::new)) {
-            requireKnown(key);
-            if (!key.equals("config")) {
-                out.put(key, p.getProperty(key).trim());
+        for (Map.Entry<String, String> e : read.entrySet()) {
+            requireKnown(e.getKey());
+            if (!e.getKey().equals("config")) {
+                out.put(e.getKey(), e.getValue().trim());
             }
         }
         return out;
@@ -172,12 +164,12 @@ public final class AgentOptions {
     }
 
     /** The TLS settings for the broker connection (validated when the options are parsed). */
-    public dev.pidbox.Tls tls() {
-        return dev.pidbox.Tls.fromConfig(this::get);
+    public Tls tls() {
+        return Tls.fromConfig(this::get);
     }
 
     private void check() {
-        dev.pidbox.Tls tls = tls();
+        Tls tls = tls();
         if (tls.configured() && !brokerUri().regionMatches(true, 0, "amqps://", 0, 8)) {
             throw new IllegalArgumentException("tls-* options need an amqps:// broker URI, got "
                     + Brokers.redact(brokerUri()));
@@ -196,7 +188,7 @@ public final class AgentOptions {
                 Brokers.factory(part.trim());
             }
         }
-        ExchangeType.fromWireName(get("type", "fanout"));
+        type();
         String threads = values.get("handler-threads");
         if (threads != null) {
             try {
@@ -208,7 +200,7 @@ public final class AgentOptions {
                 throw new IllegalArgumentException("handler-threads must be a number from 1 to 64, got '" + threads + "'");
             }
         }
-        String ns = get("namespace", "jvm");
+        String ns = namespace();
         if (ns.isEmpty() || ns.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
             throw new IllegalArgumentException("namespace must be printable ASCII without spaces, got '" + ns + "'");
         }
@@ -230,6 +222,7 @@ public final class AgentOptions {
         }
     }
 
+    /** The value of a key, or {@code fallback} when it is unset or empty. */
     public String get(String key, String fallback) {
         String v = values.get(key);
         return v == null || v.isEmpty() ? fallback : v;
@@ -240,13 +233,14 @@ public final class AgentOptions {
         return values.get(key);
     }
 
+    /** Whether this is {@code command=stop} (the default is {@code start}). */
     public boolean isStop() {
         return get("command", "start").equals("stop");
     }
 
     /** The broker URI with the password from {@code broker-password-file} filled in. */
     public String brokerUri() {
-        String uri = get("broker", Brokers.DEFAULT_URI);
+        String uri = brokerUriWithoutSecretFile();
         String file = values.get("broker-password-file");
         if (file == null) {
             return uri;
@@ -261,17 +255,22 @@ public final class AgentOptions {
             URI u = new URI(uri);
             String info = u.getRawUserInfo();
             String user = info == null ? "guest" : info.contains(":") ? info.substring(0, info.indexOf(':')) : info;
-            String encoded = java.net.URLEncoder.encode(password, "UTF-8").replace("+", "%20");
+            String encoded = URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20");
             String rest = uri.substring(uri.indexOf("://") + 3);
             if (info != null) {
                 rest = rest.substring(rest.indexOf('@') + 1);
             }
             return uri.substring(0, uri.indexOf("://") + 3) + user + ":" + encoded + "@" + rest;
-        } catch (URISyntaxException | java.io.UnsupportedEncodingException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("invalid broker URI '" + Brokers.redact(uri) + "'");
         }
     }
 
+    /**
+     * Whether the node also receives calls by routed delivery; default false.
+     *
+     * @throws IllegalArgumentException when {@code routed} is neither true nor false
+     */
     public boolean routed() {
         String v = get("routed", "false");
         if (!v.equals("true") && !v.equals("false")) {
@@ -280,12 +279,14 @@ public final class AgentOptions {
         return v.equals("true");
     }
 
+    /** The mailbox exchange type; default {@link Defaults#TYPE}. */
     public ExchangeType type() {
-        return ExchangeType.fromWireName(get("type", "fanout"));
+        return ExchangeType.fromWireName(get("type", Defaults.TYPE.wireName()));
     }
 
+    /** The mailbox namespace; default {@link Defaults#NAMESPACE}. */
     public String namespace() {
-        return get("namespace", "jvm");
+        return get("namespace", Defaults.NAMESPACE);
     }
 
     /** Tags from {@code tags=k=v;k2=v2}. */
@@ -308,10 +309,12 @@ public final class AgentOptions {
         return out;
     }
 
+    /** The handler name globs to serve, from {@code allow=a;b}; empty for all. */
     public Set<String> allow() {
         return globs("allow");
     }
 
+    /** The handler name globs never to serve, from {@code deny=a;b}. */
     public Set<String> deny() {
         return globs("deny");
     }
@@ -330,22 +333,27 @@ public final class AgentOptions {
         return out;
     }
 
+    /** The threads that run handlers; default {@link Defaults#HANDLER_THREADS}. */
     public int handlerThreads() {
-        return Integer.parseInt(get("handler-threads", "2"));
+        String v = get("handler-threads", null);
+        return v == null ? Defaults.HANDLER_THREADS : Integer.parseInt(v);
     }
 
-    public java.time.Duration handlerTimeout() {
-        return java.time.Duration.ofMillis((long) (Double.parseDouble(get("handler-timeout", "30")) * 1000));
+    /** The time limit of one handler; default {@link Defaults#HANDLER_TIMEOUT}. */
+    public Duration handlerTimeout() {
+        String v = get("handler-timeout", null);
+        return v == null ? Defaults.HANDLER_TIMEOUT : Duration.ofMillis((long) (Double.parseDouble(v) * 1000));
     }
 
+    /** The file a key names, or null when it is unset or empty. */
     public Path path(String key) {
         String f = values.get(key);
         return f == null || f.isEmpty() ? null : Paths.get(f);
     }
 
+    /** The agent's own log file, or null for java.util.logging. */
     public Path logFile() {
-        String f = values.get("log-file");
-        return f == null || f.isEmpty() ? null : Paths.get(f);
+        return path("log-file");
     }
 
     /** Options as a key to value function for handler providers (secrets left out). */
@@ -368,6 +376,6 @@ public final class AgentOptions {
     }
 
     private String brokerUriWithoutSecretFile() {
-        return get("broker", Brokers.DEFAULT_URI);
+        return get("broker", Defaults.BROKER);
     }
 }

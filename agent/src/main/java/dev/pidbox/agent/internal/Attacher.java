@@ -1,5 +1,8 @@
 package dev.pidbox.agent.internal;
 
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import com.sun.tools.attach.VirtualMachineDescriptor;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import net.bytebuddy.agent.ByteBuddyAgent;
 
 /**
@@ -26,7 +30,8 @@ public final class Attacher {
     public static final class AttachFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        AttachFailure(String message, Throwable cause) {
+        /** A failure whose message says why and what to do; {@code cause} may be null. */
+        public AttachFailure(String message, Throwable cause) {
             super(message, cause);
         }
     }
@@ -37,7 +42,8 @@ public final class Attacher {
         public final String main;
         public final String node;
 
-        Jvm(String pid, String main, String node) {
+        /** A JVM with its pid, main class (empty when unknown) and node ({@code -} for none). */
+        public Jvm(String pid, String main, String node) {
             this.pid = pid;
             this.main = main;
             this.node = node;
@@ -261,7 +267,7 @@ public final class Attacher {
         }
         List<Jvm> out = new ArrayList<>();
         String self = Long.toString(ProcessHandle.current().pid());
-        try (java.util.stream.Stream<Path> procs = Files.list(Paths.get("/proc"))) {
+        try (Stream<Path> procs = Files.list(Paths.get("/proc"))) {
             for (Path p : (Iterable<Path>) procs::iterator) {
                 String pid = p.getFileName().toString();
                 if (!pid.matches("[0-9]+") || pid.equals(self) || !isJava(pid)) {
@@ -319,7 +325,7 @@ public final class Attacher {
         static Map<String, String> systemProperties(String pid) {
             Map<String, String> out = new LinkedHashMap<>();
             try {
-                com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(pid);
+                VirtualMachine vm = VirtualMachine.attach(pid);
                 try {
                     Properties p = vm.getSystemProperties();
                     for (String key : p.stringPropertyNames()) {
@@ -331,7 +337,7 @@ public final class Attacher {
                 } finally {
                     vm.detach();
                 }
-            } catch (com.sun.tools.attach.AttachNotSupportedException | IOException e) {
+            } catch (AttachNotSupportedException | IOException e) {
                 throw new AttachFailure(explain(pid, e), e);
             }
             return out;
@@ -340,7 +346,7 @@ public final class Attacher {
         static List<Jvm> list() {
             List<Jvm> out = new ArrayList<>();
             String self = Long.toString(ProcessHandle.current().pid());
-            for (com.sun.tools.attach.VirtualMachineDescriptor d : com.sun.tools.attach.VirtualMachine.list()) {
+            for (VirtualMachineDescriptor d : VirtualMachine.list()) {
                 if (d.id().equals(self)) {
                     continue;
                 }

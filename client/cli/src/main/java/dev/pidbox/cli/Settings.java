@@ -1,32 +1,40 @@
 package dev.pidbox.cli;
 
-import dev.pidbox.Brokers;
+import static dev.pidbox.spi.SettingLayers.environment;
+import static dev.pidbox.spi.SettingLayers.trimmed;
+
+import dev.pidbox.Defaults;
+import dev.pidbox.Tls;
+import dev.pidbox.spi.SettingLayers;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Function;
 
 /**
  * Where the CLI's settings come from, first match wins: the flag, then a {@code PIDBOX_*} environment
- * variable, then {@code ~/.config/pidbox/config.properties}, then the default. The environment and the home
- * directory are injected, so tests do not depend on the machine.
+ * variable, then {@code ~/.config/pidbox/config.properties}, then the default ({@link Defaults}). Blank values
+ * count as unset and values are trimmed. The environment and the home directory are injected, so tests do not depend
+ * on the machine.
  */
 public final class Settings {
-    public static final String DEFAULT_NAMESPACE = "jvm";
-    public static final String DEFAULT_TYPE = "fanout";
-    public static final String DEFAULT_TIMEOUT = "1s";
-
-    private final Function<String, String> env;
+    private final Function<String, String> environment;
+    private final Function<String, String> fileLayer = trimmed(key -> file().get(key));
     private final Path home;
-    private Properties file;
+    private Map<String, String> file;
 
+    /**
+     * @param env the environment ({@code System::getenv} in production)
+     * @param home the directory that holds {@code .config/pidbox}
+     */
     public Settings(Function<String, String> env, Path home) {
-        this.env = env;
+        this.environment = trimmed(environment(env));
         this.home = home;
     }
 
@@ -40,30 +48,39 @@ public final class Settings {
         return home.resolve(".config").resolve("pidbox").resolve("config.properties");
     }
 
+    /** The broker URI (PIDBOX_BROKER, config key {@code broker}); default {@link Defaults#BROKER}. */
     public String broker(String flag) {
-        return resolve(flag, "PIDBOX_BROKER", "broker", Brokers.DEFAULT_URI);
+        return resolve(flag, "broker", Defaults.BROKER);
     }
 
+    /** The mailbox namespace (PIDBOX_NAMESPACE, config key {@code namespace}); default {@link Defaults#NAMESPACE}. */
     public String namespace(String flag) {
-        return resolve(flag, "PIDBOX_NAMESPACE", "namespace", DEFAULT_NAMESPACE);
+        return resolve(flag, "namespace", Defaults.NAMESPACE);
     }
 
+    /** The mailbox exchange type (PIDBOX_TYPE, config key {@code type}); default {@link Defaults#TYPE}. */
     public String type(String flag) {
-        return resolve(flag, "PIDBOX_TYPE", "type", DEFAULT_TYPE);
+        return resolve(flag, "type", Defaults.TYPE.wireName());
     }
 
+    /** The total deadline of a call, as the CLI writes durations (PIDBOX_TIMEOUT, config key {@code timeout}). */
     public String timeout(String flag) {
-        return resolve(flag, "PIDBOX_TIMEOUT", "timeout", DEFAULT_TIMEOUT);
+        return resolve(flag, "timeout", text(Defaults.TIMEOUT));
+    }
+
+    /** A duration as {@link Durations#parse(String)} reads it: whole seconds as {@code 1s}, else milliseconds. */
+    private static String text(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.getSeconds() + "s" : d.toMillis() + "ms";
     }
 
     /** The private key that signs requests (PIDBOX_KEY, config key {@code key}); null for unsigned. */
     public String key(String flag) {
-        return resolve(flag, "PIDBOX_KEY", "key", null);
+        return resolve(flag, "key", null);
     }
 
     /** Whether calls use routed delivery (PIDBOX_ROUTED, config key {@code routed}); default false. */
     public boolean routed(boolean flag) {
-        String v = resolve(flag ? "true" : null, "PIDBOX_ROUTED", "routed", "false");
+        String v = resolve(flag ? "true" : null, "routed", "false");
         if (!v.equals("true") && !v.equals("false")) {
             throw new IllegalArgumentException("routed must be true or false, got '" + v + "'");
         }
@@ -72,19 +89,18 @@ public final class Settings {
 
     /** The reply users file (PIDBOX_REPLY_USERS, config key {@code reply-users}); null when replies are not checked. */
     public String replyUsers(String flag) {
-        return resolve(flag, "PIDBOX_REPLY_USERS", "reply-users", null);
+        return resolve(flag, "reply-users", null);
     }
 
     /** TLS for amqps:// brokers: each key from its flag, {@code PIDBOX_TLS_*}, or the config file's {@code tls-*}. */
-    public dev.pidbox.Tls tls(String ca, String cert, String key, String keyPasswordFile, boolean insecure) {
-        Map<String, String> flags = new java.util.HashMap<>();
-        flags.put(dev.pidbox.Tls.CA, ca);
-        flags.put(dev.pidbox.Tls.CERT, cert);
-        flags.put(dev.pidbox.Tls.KEY, key);
-        flags.put(dev.pidbox.Tls.KEY_PASSWORD_FILE, keyPasswordFile);
-        flags.put(dev.pidbox.Tls.INSECURE, insecure ? "true" : null);
-        return dev.pidbox.Tls.fromConfig(k -> resolve(flags.get(k), "PIDBOX_" + k.toUpperCase(java.util.Locale.ROOT)
-                .replace('-', '_'), k, null));
+    public Tls tls(String ca, String cert, String key, String keyPasswordFile, boolean insecure) {
+        Map<String, String> flags = new HashMap<>();
+        flags.put(Tls.CA, ca);
+        flags.put(Tls.CERT, cert);
+        flags.put(Tls.KEY, key);
+        flags.put(Tls.KEY_PASSWORD_FILE, keyPasswordFile);
+        flags.put(Tls.INSECURE, insecure ? "true" : null);
+        return Tls.fromConfig(layers(trimmed(flags::get))::get);
     }
 
     /** The directory {@code keygen} writes to by default: ~/.config/pidbox. */
@@ -92,43 +108,35 @@ public final class Settings {
         return home.resolve(".config").resolve("pidbox");
     }
 
-    /** The broker given by flag or environment only (null when neither), for commands with a fallback. */
+    /**
+     * The broker given by flag, environment or config file (null when none of them names one), for commands with a
+     * fallback of their own.
+     */
     public String explicitBroker(String flag) {
-        String v = resolve(flag, "PIDBOX_BROKER", "broker", null);
-        return v;
+        return resolve(flag, "broker", null);
     }
 
-    private String resolve(String flag, String variable, String key, String fallback) {
-        if (present(flag)) {
-            return flag.trim();
-        }
-        String fromEnv = env.apply(variable);
-        if (present(fromEnv)) {
-            return fromEnv.trim();
-        }
-        String fromFile = file().getProperty(key);
-        if (present(fromFile)) {
-            return fromFile.trim();
-        }
-        return fallback;
+    private String resolve(String flag, String key, String fallback) {
+        return layers(trimmed(k -> flag)).get(key, fallback);
     }
 
-    private static boolean present(String s) {
-        return s != null && !s.trim().isEmpty();
+    /** The flags' layer, then the environment, then the config file. */
+    private SettingLayers layers(Function<String, String> flags) {
+        return SettingLayers.of(flags, environment, fileLayer);
     }
 
-    private synchronized Properties file() {
+    private synchronized Map<String, String> file() {
         if (file == null) {
-            Properties p = new Properties();
             Path path = configFile();
             if (Files.isRegularFile(path)) {
-                try (InputStream in = Files.newInputStream(path)) {
-                    p.load(in);
+                try {
+                    file = SettingLayers.readProperties(path);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
                 }
+            } else {
+                file = Collections.emptyMap();
             }
-            file = p;
         }
         return file;
     }
