@@ -347,7 +347,7 @@ public final class Mailbox implements AutoCloseable {
     /** Builds an unbound {@link Mailbox}; {@link Mailbox#bind(Connection)} binds it. */
     public static final class Builder {
         private final String namespace;
-        private ExchangeType type = ExchangeType.FANOUT;
+        private ExchangeType type = Defaults.TYPE;
         private Duration queueTtl = Duration.ofSeconds(300);
         private Duration queueExpires = Duration.ofSeconds(10);
         private Duration replyQueueTtl = Duration.ofSeconds(300);

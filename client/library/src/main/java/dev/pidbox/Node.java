@@ -254,12 +254,12 @@ public final class Node implements AutoCloseable {
         private Map<String, Object> state = new ConcurrentHashMap<>();
         private final Map<String, String> tags = new LinkedHashMap<>();
         private ErrorSink errorSink;
-        private int handlerThreads = 2;
+        private int handlerThreads = Defaults.HANDLER_THREADS;
         private int queueCapacity = 64;
         private final List<CallObserver> observers = new ArrayList<>();
         private TrustedKeys trustedKeys;
         private Policy policy = Policy.allowAll();
-        private Duration handlerTimeout = Duration.ofSeconds(30);
+        private Duration handlerTimeout = Defaults.HANDLER_TIMEOUT;
         private AuditSink audit;
         private String auditExchange;
         private String replyUserId;

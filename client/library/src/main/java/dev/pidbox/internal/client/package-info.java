@@ -6,6 +6,6 @@
  * {@link ReplyRouter#register(Gather)} -> {@link Publisher#call} -> {@link Gather#await()}, while replies go
  * {@link ReplyQueue} -> {@link ReplyRouter#onReply} -> {@link Gather#offer}.
  *
- * <p>Intended solely for use within pidbox-client; it may change without notice.
+ * <p>These classes are intended solely for use within pidbox-client; they may change without notice.
  */
 package dev.pidbox.internal.client;
