@@ -1,5 +1,6 @@
 package dev.pidbox;
 
+import dev.pidbox.internal.Wire;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -183,10 +184,7 @@ public final class HandlerDefinition {
 
         /** A time limit for this handler (default: the node's, 30 s); the caller then gets a TimeoutError. */
         public Builder timeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-            }
-            this.timeout = timeout;
+            this.timeout = Wire.requirePositive("timeout", timeout);
             return this;
         }
 

@@ -347,10 +347,7 @@ public final class Node implements AutoCloseable {
 
         /** The time limit of handlers that set none (default 30 s). */
         public Builder handlerTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("handlerTimeout must be positive, got " + timeout);
-            }
-            this.handlerTimeout = timeout;
+            this.handlerTimeout = Wire.requirePositive("handlerTimeout", timeout);
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.pidbox;
 
 import dev.pidbox.internal.Matchers;
+import dev.pidbox.internal.Wire;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -165,10 +166,7 @@ public final class Request {
 
         /** The total deadline for the gather (default 1 s). */
         public Builder timeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-            }
-            this.timeout = timeout;
+            this.timeout = Wire.requirePositive("timeout", timeout);
             return this;
         }
 

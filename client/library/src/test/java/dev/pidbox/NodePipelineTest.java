@@ -61,7 +61,7 @@ class NodePipelineTest {
         return HandlerDefinition.builder("ping").handler((ctx, args) -> Map.of("ok", "pong")).build();
     }
 
-    private HandlerDefinition handlers(String name, Tier tier) {
+    private static HandlerDefinition tiered(String name, Tier tier) {
         return HandlerDefinition.builder(name).tier(tier).handler((ctx, args) -> "ran " + name).build();
     }
 
@@ -86,8 +86,8 @@ class NodePipelineTest {
                 .handler(HandlerDefinition.builder("big").handler((ctx, args) -> "x".repeat(5000)).build())
                 .handler(HandlerDefinition.builder("limited").rateLimit(1, Duration.ofMinutes(1))
                         .handler((ctx, args) -> "ok").build())
-                .handler(handlers("reload", Tier.MUTATE))
-                .handler(handlers("secrets", Tier.READ));
+                .handler(tiered("reload", Tier.MUTATE))
+                .handler(tiered("secrets", Tier.READ));
     }
 
     private Node start(Node.Builder b) {

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.LongString;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,6 +53,18 @@ public final class Wire {
             throw new IllegalArgumentException("node name '" + hostname + "' is too long: its queue name would exceed"
                     + " 255 bytes");
         }
+    }
+
+    /**
+     * {@code value} when it is a positive duration.
+     *
+     * @throws IllegalArgumentException "{@code what} must be positive, got ..." otherwise
+     */
+    public static Duration requirePositive(String what, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, got " + value);
+        }
+        return value;
     }
 
     public static boolean fitsShortString(String s) {

@@ -63,7 +63,7 @@ public final class Dispatcher {
     public void onDelivery(AMQP.BasicProperties props, byte[] body) {
         counters.increment(Counter.RECEIVED);
         accept(IncomingRequest.parse(props, body, maxMessageSize), body, props == null ? null : props.getHeaders(),
-                true);
+                true, null);
     }
 
     /**
@@ -75,8 +75,8 @@ public final class Dispatcher {
      * @return the outcome, or null when the request is not addressed to this node
      */
     public Outcome dispatch(IncomingRequest in, byte[] body, Map<String, Object> headers, boolean addressed) {
-        CompletableFuture<Outcome> done = accept(in, body, headers, addressed);
-        return done == null ? null : done.join();
+        CompletableFuture<Outcome> done = new CompletableFuture<>();
+        return accept(in, body, headers, addressed, done) ? done.join() : null;
     }
 
     /** A call made in-process (kombu's {@code dispatch}, {@code handle_call}, ...): unsigned, for every node. */
@@ -94,25 +94,30 @@ public final class Dispatcher {
                 addressed);
     }
 
-    /** The outcome of {@code in}, when it comes; null when the request is not addressed to this node. */
-    private CompletableFuture<Outcome> accept(IncomingRequest in, byte[] body, Map<String, Object> headers,
-            boolean addressed) {
+    /**
+     * Runs {@code in} through the steps; its outcome goes to {@code done} when it comes (an in-process caller waits
+     * on it; a delivery passes null, and nothing is kept for it).
+     *
+     * @return false when the request is not addressed to this node (nothing more happens)
+     */
+    private boolean accept(IncomingRequest in, byte[] body, Map<String, Object> headers, boolean addressed,
+            CompletableFuture<Outcome> done) {
         if (in.problem() != null) {
             // Undecodable: nothing is dispatched; answer when reply_to could be read despite the problem.
             errorSink.report("node " + hostname + ": " + in.problem(), in.cause());
-            return unreadable(in, in.problem());
+            return unreadable(in, in.problem(), done);
         }
         if (in.fromPeer()) {
             clock.adjust(in.clock());
         }
         if (addressed && !filter.selects(in)) {
-            return null;
+            return false;
         }
         counters.increment(Counter.SELECTED);
         if (!(in.method() instanceof String) || ((String) in.method()).isEmpty()) {
             String problem = in.method() == null ? "request has no method" : "request method is not a string";
             errorSink.report("node " + hostname + ": " + problem, null);
-            return unreadable(in, problem);
+            return unreadable(in, problem, done);
         }
         String method = (String) in.method();
         Principal principal = Principal.ANONYMOUS;
@@ -121,25 +126,33 @@ public final class Dispatcher {
             HandlerDefinition def = invoker.find(method);
             authorizer.authorize(method, def, in.arguments(), principal);
             Arguments args = invoker.arguments(def, in.arguments());
-            Finish finish = new Finish(in, principal);
+            Finish finish = new Finish(in, principal, done);
             runner.execute(method, def.quick(), def.timeout() != null ? def.timeout() : defaultTimeLimit,
                     () -> invoker.run(def, args, in.ticket()), finish::accept);
-            return finish.future;
+            return true;
         } catch (Refused r) {
             Outcome o = r.outcome();
             counters.count(o.word());
             answer(in, o);
             reporter.report(in, principal, o);
-            return CompletableFuture.completedFuture(o);
+            complete(done, o);
+            return true;
         }
     }
 
     /** A request that cannot be read as one: rejected with a {@code ValueError}, answered when possible. */
-    private CompletableFuture<Outcome> unreadable(IncomingRequest in, String problem) {
+    private boolean unreadable(IncomingRequest in, String problem, CompletableFuture<Outcome> done) {
         counters.increment(Counter.REJECTED);
         Outcome o = Outcome.failed(CallObserver.REJECTED, PyRepr.error("ValueError", problem), null, 0);
         answer(in, o);
-        return CompletableFuture.completedFuture(o);
+        complete(done, o);
+        return true;
+    }
+
+    private static void complete(CompletableFuture<Outcome> done, Outcome o) {
+        if (done != null) {
+            done.complete(o);
+        }
     }
 
     private void answer(IncomingRequest in, Outcome o) {
@@ -152,11 +165,12 @@ public final class Dispatcher {
     private final class Finish {
         final IncomingRequest in;
         final Principal principal;
-        final CompletableFuture<Outcome> future = new CompletableFuture<>();
+        final CompletableFuture<Outcome> done;
 
-        Finish(IncomingRequest in, Principal principal) {
+        Finish(IncomingRequest in, Principal principal, CompletableFuture<Outcome> done) {
             this.in = in;
             this.principal = principal;
+            this.done = done;
         }
 
         void accept(Outcome o) {
@@ -168,7 +182,7 @@ public final class Dispatcher {
                 answer(in, o);
                 reporter.report(in, principal, o);
             }
-            future.complete(o);
+            complete(done, o);
         }
     }
 
