@@ -35,6 +35,11 @@ abstract class Base implements Callable<Integer> {
         return root().output.groupBy;
     }
 
+    /** Colours for stdout: only on a terminal, never with NO_COLOR set. */
+    Style style() {
+        return Style.of(root().terminal.getAsBoolean(), root().settings.noColor());
+    }
+
     Duration timeout(Options.Selectors sel) {
         return Durations.parse(root().settings.timeout(sel == null ? null : sel.timeout));
     }

@@ -47,7 +47,7 @@ final class Render {
         }
         for (List<String> row : rows) {
             for (int i = 0; i < row.size() && i < width.length; i++) {
-                width[i] = Math.max(width[i], row.get(i).length());
+                width[i] = Math.max(width[i], Style.width(row.get(i)));
             }
         }
         StringBuilder sb = new StringBuilder();
@@ -64,7 +64,7 @@ final class Render {
             String c = cells.get(i);
             line.append(c);
             if (i < cells.size() - 1) {
-                for (int pad = c.length(); pad < width[i] + 2; pad++) {
+                for (int pad = Style.width(c); pad < width[i] + 2; pad++) {
                     line.append(' ');
                 }
             }

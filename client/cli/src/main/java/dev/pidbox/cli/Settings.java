@@ -25,6 +25,7 @@ import java.util.function.Function;
  */
 public final class Settings {
     private final Function<String, String> environment;
+    private final Function<String, String> rawEnvironment;
     private final Function<String, String> fileLayer = trimmed(key -> file().get(key));
     private final Path home;
     private Map<String, String> file;
@@ -35,6 +36,7 @@ public final class Settings {
      */
     public Settings(Function<String, String> env, Path home) {
         this.environment = trimmed(environment(env));
+        this.rawEnvironment = env;
         this.home = home;
     }
 
@@ -101,6 +103,15 @@ public final class Settings {
         flags.put(Tls.KEY_PASSWORD_FILE, keyPasswordFile);
         flags.put(Tls.INSECURE, insecure ? "true" : null);
         return Tls.fromConfig(layers(trimmed(flags::get))::get);
+    }
+
+    /**
+     * Whether colour is off by the user's choice: {@code NO_COLOR} set to anything but the empty string
+     * (https://no-color.org), or {@code TERM=dumb}.
+     */
+    public boolean noColor() {
+        String noColor = rawEnvironment.apply("NO_COLOR");
+        return noColor != null && !noColor.isEmpty() || "dumb".equals(rawEnvironment.apply("TERM"));
     }
 
     /** The directory {@code keygen} writes to by default: ~/.config/pidbox. */
