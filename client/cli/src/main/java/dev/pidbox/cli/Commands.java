@@ -135,15 +135,8 @@ final class Commands {
         }
 
         @Override
-        String table(CallResult result) {
-            List<List<String>> rows = new ArrayList<>();
-            for (Reply r : result.replies()) {
-                rows.add(List.of(r.node(), Render.ms(r.elapsed()), r.isError() ? "error: " + r.error() : Render.cell(r.value())));
-            }
-            for (String m : result.missing()) {
-                rows.add(List.of(m, "-", "missing"));
-            }
-            return Render.table(List.of("NODE", "RTT_MS", "REPLY"), rows);
+        String table(CallResult result, Style style) {
+            return NodesView.ping(result, style);
         }
     }
 
@@ -155,29 +148,8 @@ final class Commands {
         }
 
         @Override
-        String table(CallResult result) {
-            List<List<String>> rows = new ArrayList<>();
-            for (Reply r : result.replies()) {
-                if (r.isError() || !(r.value() instanceof Map)) {
-                    rows.add(List.of(r.node(), "-", "-", "-", r.isError() ? "error: " + r.error() : Render.cell(r.value())));
-                    continue;
-                }
-                Object uptime = Groups.valueAt(r.value(), "uptime_ms");
-                Object tags = Groups.valueAt(r.value(), "tags");
-                rows.add(List.of(r.node(), String.valueOf(Groups.valueAt(r.value(), "java_version")),
-                        uptime instanceof Number ? Durations.human(Duration.ofMillis(((Number) uptime).longValue())) : "-",
-                        tags instanceof Map ? tagText((Map<?, ?>) tags) : "-", ""));
-            }
-            for (String m : result.missing()) {
-                rows.add(List.of(m, "-", "-", "-", "missing"));
-            }
-            return Render.table(List.of("NODE", "JAVA", "UPTIME", "TAGS", "NOTE"), rows);
-        }
-
-        private static String tagText(Map<?, ?> tags) {
-            List<String> parts = new ArrayList<>();
-            tags.forEach((k, v) -> parts.add(k + "=" + v));
-            return parts.isEmpty() ? "-" : String.join(",", parts);
+        String table(CallResult result, Style style) {
+            return NodesView.nodes(result, style);
         }
     }
 
@@ -228,9 +200,23 @@ final class Commands {
 
     @Command(name = "memory", description = "Heap, non-heap, pools, GC and buffer usage of the selected nodes.")
     static final class Memory extends GatherCommand {
+        @Mixin
+        Options.OneNode node;
+
         @Override
         String method() {
             return "memory";
+        }
+
+        @Override
+        Map<String, Object> fixedArguments() {
+            node.addTo(selectors);
+            return new LinkedHashMap<>();
+        }
+
+        @Override
+        String table(CallResult result, Style style) {
+            return MemoryView.render(result, style);
         }
     }
 
@@ -242,13 +228,22 @@ final class Commands {
         @Option(names = "--name", paramLabel = "GLOB", description = "only classes whose name matches")
         String name;
 
+        @Mixin
+        Options.OneNode node;
+
         @Override
         String method() {
             return "histogram";
         }
 
         @Override
+        String table(CallResult result, Style style) {
+            return HistogramView.render(result, top, style);
+        }
+
+        @Override
         Map<String, Object> fixedArguments() {
+            node.addTo(selectors);
             Map<String, Object> args = new LinkedHashMap<>();
             put(args, "top", top);
             put(args, "name", name);
@@ -299,13 +294,22 @@ final class Commands {
                 description = "only the logger trees whose id matches (e.g. 'logback:webapp:/shop')")
         String context;
 
+        @Mixin
+        Options.OneNode node;
+
         @Override
         String method() {
             return "loggers";
         }
 
         @Override
+        String table(CallResult result, Style style) {
+            return LoggersView.render(result, name != null || configured, style);
+        }
+
+        @Override
         Map<String, Object> fixedArguments() {
+            node.addTo(selectors);
             Map<String, Object> args = new LinkedHashMap<>();
             put(args, "name", name);
             put(args, "framework", framework);
@@ -374,13 +378,22 @@ final class Commands {
         @Option(names = "--path", paramLabel = "PATH", description = "a path inside a composite value")
         String path;
 
+        @Mixin
+        Options.OneNode node;
+
         @Override
         String method() {
             return "mbean.get";
         }
 
         @Override
+        String table(CallResult result, Style style) {
+            return MBeanView.render(result, style);
+        }
+
+        @Override
         Map<String, Object> fixedArguments() {
+            node.addTo(selectors);
             Map<String, Object> args = new LinkedHashMap<>();
             args.put("name", name);
             put(args, "attribute", attribute);

@@ -2,6 +2,7 @@ package dev.pidbox.cli;
 
 import dev.pidbox.CallResult;
 import dev.pidbox.Mailbox;
+import dev.pidbox.Reply;
 import dev.pidbox.fleet.Gather;
 import dev.pidbox.fleet.Groups;
 import dev.pidbox.fleet.NodeOutcome;
@@ -123,16 +124,24 @@ abstract class GatherCommand extends Base {
             out.println("no node answered " + method() + " in namespace '" + session.namespace + "' within "
                     + Durations.human(timeout(selectors)));
         } else {
-            out.print(table(result));
+            out.print(text(result, style()));
+            return;
         }
         out.println(Render.summary(result));
     }
 
-    String table(CallResult result) {
+    /** The table-mode output for a result: the command's view, then the summary line. */
+    String text(CallResult result, Style style) {
+        return table(result, style) + Render.summary(result) + "\n";
+    }
+
+    /** The command's view of a result in table mode: by default one reply in full, else the generic reply table. */
+    String table(CallResult result, Style style) {
         if (result.replies().size() == 1 && result.missing().isEmpty()) {
-            return Render.single(result.replies().get(0));
+            Reply only = result.replies().get(0);
+            return only.isError() ? Render.errorBlock(only, style) : Render.single(only);
         }
-        return Render.replyTable(result);
+        return Render.replyTable(result, style);
     }
 
     int rollout(Session session, Map<String, Object> args, Duration timeout, Options.Rollout opts) {

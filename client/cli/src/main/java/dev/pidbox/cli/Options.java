@@ -135,6 +135,19 @@ final class Options {
         }
     }
 
+    /** {@code --node NODE}: the details of one node (the same as {@code --to NODE}). */
+    static final class OneNode {
+        @Option(names = "--node", paramLabel = "NODE", description = "show the details of this node (same as --to NODE)")
+        String node;
+
+        /** Adds the node to {@code --to}, once. */
+        void addTo(Selectors selectors) {
+            if (node != null && !selectors.to.contains(node)) {
+                selectors.to.add(node);
+            }
+        }
+    }
+
     /** Keyword arguments of the command sent. */
     static final class Arguments {
         @Option(names = "--arg", paramLabel = "KEY=VALUE",

@@ -41,6 +41,14 @@ final class Render {
 
     /** A left-aligned table with a header row; cells are padded to the widest in their column. */
     static String table(List<String> headers, List<List<String>> rows) {
+        return table(headers, rows, "");
+    }
+
+    /**
+     * A table whose columns are aligned as {@code align} says, one letter per column: {@code R} right (numbers),
+     * anything else or nothing left. Widths count visible characters, so coloured cells line up.
+     */
+    static String table(List<String> headers, List<List<String>> rows, String align) {
         int[] width = new int[headers.size()];
         for (int i = 0; i < headers.size(); i++) {
             width[i] = headers.get(i).length();
@@ -51,25 +59,65 @@ final class Render {
             }
         }
         StringBuilder sb = new StringBuilder();
-        appendRow(sb, headers, width);
+        appendRow(sb, headers, width, align);
         for (List<String> row : rows) {
-            appendRow(sb, row, width);
+            appendRow(sb, row, width, align);
         }
         return sb.toString();
     }
 
-    private static void appendRow(StringBuilder sb, List<String> cells, int[] width) {
+    private static void appendRow(StringBuilder sb, List<String> cells, int[] width, String align) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             String c = cells.get(i);
+            int w = i < width.length ? width[i] : Style.width(c);
+            boolean right = i < align.length() && align.charAt(i) == 'R';
+            if (right) {
+                line.append(" ".repeat(Math.max(0, w - Style.width(c))));
+            }
             line.append(c);
             if (i < cells.size() - 1) {
-                for (int pad = Style.width(c); pad < width[i] + 2; pad++) {
-                    line.append(' ');
-                }
+                line.append(" ".repeat(Math.max(0, (right ? 0 : w - Style.width(c)) + 2)));
             }
         }
         sb.append(line.toString().replaceAll("\\s+$", "")).append('\n');
+    }
+
+    /** Whether the result is one node's answer and nobody is missing: the case for a detailed view. */
+    static boolean oneNode(CallResult result) {
+        return result.replies().size() == 1 && result.missingCount() == 0;
+    }
+
+    /** The first line of a detailed view: {@code node (12 ms)}. */
+    static String heading(Reply r, Style style) {
+        return style.bold(r.node()) + " (" + r.elapsed().toMillis() + " ms)\n";
+    }
+
+    /** An error reply's text for a table cell, in red. */
+    static String error(Reply r, Style style) {
+        return style.red("error: " + r.error());
+    }
+
+    /** The mark of a node that did not answer, in yellow. */
+    static String missing(Style style) {
+        return style.yellow("missing");
+    }
+
+    /** A NODE/NOTE table of the nodes that answered with an error or not at all; empty when there are none. */
+    static String problems(CallResult result, Style style) {
+        List<List<String>> rows = new ArrayList<>();
+        for (Reply r : result.errors()) {
+            rows.add(List.of(r.node(), error(r, style)));
+        }
+        for (String m : result.missing()) {
+            rows.add(List.of(m, missing(style)));
+        }
+        return rows.isEmpty() ? "" : table(List.of("NODE", "NOTE"), rows);
+    }
+
+    /** One error reply in full, for a single node. */
+    static String errorBlock(Reply r, Style style) {
+        return heading(r, style) + error(r, style) + "\n";
     }
 
     /** A value in one cell: strings as they are, anything else as compact JSON, cut at 100 characters. */
@@ -84,13 +132,17 @@ final class Render {
 
     /** The generic reply table: NODE, MS, STATUS, VALUE; then a row per missing node. */
     static String replyTable(CallResult result) {
+        return replyTable(result, Style.PLAIN);
+    }
+
+    static String replyTable(CallResult result, Style style) {
         List<List<String>> rows = new ArrayList<>();
         for (Reply r : result.replies()) {
-            rows.add(List.of(r.node(), ms(r.elapsed()), r.isError() ? "error" : "ok",
+            rows.add(List.of(r.node(), ms(r.elapsed()), r.isError() ? style.red("error") : "ok",
                     r.isError() ? r.error() : cell(r.value())));
         }
         for (String m : result.missing()) {
-            rows.add(List.of(m, "-", "missing", "no reply within the deadline"));
+            rows.add(List.of(m, "-", missing(style), "no reply within the deadline"));
         }
         return table(List.of("NODE", "MS", "STATUS", "VALUE"), rows);
     }
