@@ -31,20 +31,31 @@ import java.util.function.Function;
  */
 public final class ThreadHandlers implements HandlerProvider {
     static final int MAX_INTERVAL_MS = 10_000;
+    /** Threads whose stacks are walked in one safepoint; a dump of more takes several short stops. */
+    static final int SLICE = 64;
+    static final String OWN_PREFIX = "pidbox-";
 
     @Override
     public Collection<HandlerDefinition> handlers(Function<String, String> config) {
         int defaultDepth = new Config(config).getInt("threads.max_depth", 32, 0, 1024);
         HandlerDefinition threads = HandlerDefinition.builder("threads")
-                .description("A structured thread dump: state, CPU time, locks, frames; filter by state and name glob,"
-                        + " or top=N busiest threads by CPU over interval_ms")
+                .description("A structured thread dump: state, CPU time, locks, frames, counts per state and deadlocked"
+                        + " ids; filter by state and name glob, top=N busiest threads by CPU over interval_ms, or"
+                        + " summary=true for the counts alone")
                 .tier(Tier.READ)
                 .strictArguments(true)
                 .argument(ArgumentSpec.optional("state", ArgType.ANY, null,
                         "only threads in this state or list of states (RUNNABLE, BLOCKED, WAITING, TIMED_WAITING, NEW, TERMINATED)"))
                 .argument(ArgumentSpec.optional("name", ArgType.STRING, null, "only threads whose name matches this glob"))
                 .argument(ArgumentSpec.optional("max_depth", ArgType.INTEGER, defaultDepth, "frames per thread, 0 for none"))
-                .argument(ArgumentSpec.optional("locks", ArgType.BOOLEAN, true, "include locked monitors and synchronizers"))
+                .argument(ArgumentSpec.optional("locks", ArgType.BOOLEAN, true, "include the monitors each thread holds"))
+                .argument(ArgumentSpec.optional("synchronizers", ArgType.BOOLEAN, false,
+                        "include locked ownable synchronizers (java.util.concurrent locks); HotSpot finds them by walking"
+                                + " the whole heap while the JVM is stopped, so this costs the host a pause"))
+                .argument(ArgumentSpec.optional("summary", ArgType.BOOLEAN, false,
+                        "counts per state and deadlocked ids only, no stacks (no safepoint for the dump)"))
+                .argument(ArgumentSpec.optional("own", ArgType.BOOLEAN, false,
+                        "include pidbox's own threads (pidbox-*), which are otherwise counted in own_threads and left out"))
                 .argument(ArgumentSpec.optional("top", ArgType.INTEGER, null, "only the N threads that used most CPU over interval_ms"))
                 .argument(ArgumentSpec.optional("interval_ms", ArgType.INTEGER, 500, "sampling interval for top, 10..10000"))
                 .handler((ctx, args) -> {
@@ -62,7 +73,17 @@ public final class ThreadHandlers implements HandlerProvider {
                         throw new ArgumentException("threads() argument 'interval_ms' must be in 10.." + MAX_INTERVAL_MS
                                 + ", got " + interval);
                     }
-                    return threads(states, args.getString("name"), maxDepth, args.getBoolean("locks", true), top, interval);
+                    Request request = new Request();
+                    request.states = states;
+                    request.glob = args.getString("name");
+                    request.maxDepth = maxDepth;
+                    request.locks = args.getBoolean("locks", true);
+                    request.synchronizers = args.getBoolean("synchronizers", false);
+                    request.top = top;
+                    request.intervalMs = interval;
+                    request.summary = args.getBoolean("summary", false);
+                    request.own = args.getBoolean("own", false);
+                    return threads(request);
                 })
                 .build();
         HandlerDefinition deadlocks = HandlerDefinition.builder("deadlocks")
@@ -108,78 +129,160 @@ public final class ThreadHandlers implements HandlerProvider {
         return out;
     }
 
-    static Map<String, Object> threads(Set<Thread.State> states, String glob, int maxDepth, boolean locks, Integer top,
-            int intervalMs) throws InterruptedException {
+    /**
+     * The reply of {@code threads}. It costs the host only what was asked for: the names and states of every thread
+     * are read without stopping the JVM ({@code getThreadInfo(ids, 0)}); CPU times come in one batch; stacks are
+     * walked only for the threads that will be listed ({@code top} walks N), a slice of {@link #SLICE} threads per
+     * safepoint, so a JVM with thousands of threads never stops for the whole dump at once; ownable synchronizers,
+     * which HotSpot finds by walking the whole heap at a safepoint, only when asked for. A {@code summary} walks no
+     * stack at all. pidbox's own threads ({@code pidbox-*}) are counted but left out unless {@code own}.
+     */
+    static Map<String, Object> threads(Request request) throws InterruptedException {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        Map<Long, Long> cpuDelta = null;
-        if (top != null) {
-            if (!mx.isThreadCpuTimeSupported() || !mx.isThreadCpuTimeEnabled()) {
-                throw new IllegalStateException("this JVM does not measure per-thread CPU time, so top is not available");
-            }
-            cpuDelta = sampleCpu(mx, intervalMs);
+        boolean cpuTimes = mx.isThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled();
+        if (request.top != null && !cpuTimes) {
+            throw new IllegalStateException("this JVM does not measure per-thread CPU time, so top is not available");
         }
-        ThreadInfo[] infos = mx.dumpAllThreads(locks && mx.isObjectMonitorUsageSupported(),
-                locks && mx.isSynchronizerUsageSupported(), maxDepth);
+        long[] all = mx.getAllThreadIds();
+        long[] before = request.top == null ? null : CpuTimes.of(all, mx::getThreadCpuTime);
+        long sampledAt = System.nanoTime();
+        if (request.top != null) {
+            Thread.sleep(request.intervalMs);
+        }
+        // Names and states only: with a depth of 0 HotSpot reads them without a safepoint.
+        ThreadInfo[] basic = mx.getThreadInfo(all, 0);
+        int own = 0;
         List<ThreadInfo> selected = new ArrayList<>();
-        for (ThreadInfo ti : infos) {
+        Map<String, Object> stateCounts = new LinkedHashMap<>();
+        for (ThreadInfo ti : basic) {
             if (ti == null) {
                 continue;
             }
-            if (states != null && !states.contains(ti.getThreadState())) {
-                continue;
+            if (isOwn(ti.getThreadName())) {
+                own++;
+                if (!request.own) {
+                    continue;
+                }
             }
-            if (glob != null && !Globs.matches(glob, ti.getThreadName())) {
+            if (request.states != null && !request.states.contains(ti.getThreadState())
+                    || request.glob != null && !Globs.matches(request.glob, ti.getThreadName())) {
                 continue;
             }
             selected.add(ti);
+            String state = ti.getThreadState().name();
+            stateCounts.put(state, ((Integer) stateCounts.getOrDefault(state, 0)) + 1);
         }
-        if (cpuDelta != null) {
-            final Map<Long, Long> d = cpuDelta;
-            selected.sort((a, b) -> Long.compare(d.getOrDefault(b.getThreadId(), -1L), d.getOrDefault(a.getThreadId(), -1L)));
-            if (selected.size() > top) {
-                selected = new ArrayList<>(selected.subList(0, top));
+        Map<Long, Double> cpuPercent = null;
+        Map<Long, Double> cpuDeltaMs = null;
+        if (request.top != null) {
+            long[] ids = ids(selected);
+            long[] after = CpuTimes.of(ids, mx::getThreadCpuTime);
+            Map<Long, Long> earlier = new HashMap<>();
+            for (int i = 0; i < all.length; i++) {
+                earlier.put(all[i], before[i]);
             }
-        }
-        List<Object> list = new ArrayList<>();
-        for (ThreadInfo ti : selected) {
-            Map<String, Object> m = describe(mx, ti);
-            if (cpuDelta != null) {
-                Long delta = cpuDelta.get(ti.getThreadId());
-                m.put("cpu_delta_ms", delta == null ? null : delta / 1_000_000.0);
-                m.put("cpu_percent", delta == null ? null : Math.round(delta / (intervalMs * 1_000_000.0) * 1000) / 10.0);
+            double wallNanos = Math.max(1, System.nanoTime() - sampledAt);
+            cpuPercent = new HashMap<>();
+            cpuDeltaMs = new HashMap<>();
+            for (int i = 0; i < ids.length; i++) {
+                if (after[i] < 0) {
+                    continue;
+                }
+                long delta = after[i] - Math.max(0, earlier.getOrDefault(ids[i], 0L));
+                cpuDeltaMs.put(ids[i], delta / 1_000_000.0);
+                cpuPercent.put(ids[i], Math.round(delta / wallNanos * 1000) / 10.0);
             }
-            list.add(m);
+            final Map<Long, Double> d = cpuDeltaMs;
+            selected.sort((a, b) -> Double.compare(d.getOrDefault(b.getThreadId(), -1.0),
+                    d.getOrDefault(a.getThreadId(), -1.0)));
+            if (selected.size() > request.top) {
+                selected = new ArrayList<>(selected.subList(0, request.top));
+            }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("thread_count", mx.getThreadCount());
         out.put("daemon_count", mx.getDaemonThreadCount());
         out.put("peak_count", mx.getPeakThreadCount());
+        out.put("states", stateCounts);
+        out.put("own_threads", own);
+        out.put("own_included", request.own);
+        out.put("deadlocked", deadlockedIds(mx));
+        if (request.summary) {
+            return out;
+        }
+        List<Object> list = new ArrayList<>();
+        for (ThreadInfo ti : stacks(mx, ids(selected), request)) {
+            Map<String, Object> m = describe(mx, ti);
+            if (cpuPercent != null) {
+                m.put("cpu_delta_ms", cpuDeltaMs.get(ti.getThreadId()));
+                m.put("cpu_percent", cpuPercent.get(ti.getThreadId()));
+            }
+            list.add(m);
+        }
         out.put("matched", list.size());
-        if (cpuDelta != null) {
-            out.put("interval_ms", intervalMs);
+        if (request.top != null) {
+            out.put("interval_ms", request.intervalMs);
         }
         out.put("threads", list);
         return out;
     }
 
-    private static Map<Long, Long> sampleCpu(ThreadMXBean mx, int intervalMs) throws InterruptedException {
-        long[] ids = mx.getAllThreadIds();
-        Map<Long, Long> before = new HashMap<>();
-        for (long id : ids) {
-            long t = mx.getThreadCpuTime(id);
-            if (t >= 0) {
-                before.put(id, t);
+    /** Whether a thread is pidbox's own: every thread pidbox starts is named {@code pidbox-*}. */
+    static boolean isOwn(String threadName) {
+        return threadName != null && threadName.startsWith(OWN_PREFIX);
+    }
+
+    /**
+     * Full thread infos for {@code ids}, in their order, threads that ended meanwhile left out. Without
+     * synchronizers, one safepoint per slice of {@link #SLICE} threads; with them, one call (each would walk the heap).
+     */
+    private static List<ThreadInfo> stacks(ThreadMXBean mx, long[] ids, Request request) {
+        boolean monitors = request.locks && mx.isObjectMonitorUsageSupported();
+        boolean synchronizers = request.synchronizers && mx.isSynchronizerUsageSupported();
+        int slice = synchronizers ? Math.max(1, ids.length) : SLICE;
+        List<ThreadInfo> out = new ArrayList<>(ids.length);
+        for (int from = 0; from < ids.length; from += slice) {
+            long[] part = Arrays.copyOfRange(ids, from, Math.min(ids.length, from + slice));
+            for (ThreadInfo ti : mx.getThreadInfo(part, monitors, synchronizers, request.maxDepth)) {
+                if (ti != null) {
+                    out.add(ti);
+                }
             }
         }
-        Thread.sleep(intervalMs);
-        Map<Long, Long> delta = new HashMap<>();
-        for (long id : mx.getAllThreadIds()) {
-            long t = mx.getThreadCpuTime(id);
-            if (t >= 0) {
-                delta.put(id, t - before.getOrDefault(id, 0L));
+        return out;
+    }
+
+    private static long[] ids(List<ThreadInfo> infos) {
+        long[] ids = new long[infos.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = infos.get(i).getThreadId();
+        }
+        return ids;
+    }
+
+    /** The ids of the threads in deadlock cycles, on monitors or ownable synchronizers; empty when none. */
+    static List<Object> deadlockedIds(ThreadMXBean mx) {
+        long[] ids = mx.isSynchronizerUsageSupported() ? mx.findDeadlockedThreads() : mx.findMonitorDeadlockedThreads();
+        List<Object> out = new ArrayList<>();
+        if (ids != null) {
+            for (long id : ids) {
+                out.add(id);
             }
         }
-        return delta;
+        return out;
+    }
+
+    /** The arguments of one {@code threads} call. */
+    static final class Request {
+        Set<Thread.State> states;
+        String glob;
+        int maxDepth;
+        boolean locks = true;
+        boolean synchronizers;
+        Integer top;
+        int intervalMs = 500;
+        boolean summary;
+        boolean own;
     }
 
     static Map<String, Object> describe(ThreadMXBean mx, ThreadInfo ti) {
