@@ -14,6 +14,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,6 +39,7 @@ public final class ThreadHandlers implements HandlerProvider {
     @Override
     public Collection<HandlerDefinition> handlers(Function<String, String> config) {
         int defaultDepth = new Config(config).getInt("threads.max_depth", 32, 0, 1024);
+        int maxBytes = new Config(config).getInt("reply.max_bytes", ReplyCap.DEFAULT_MAX_BYTES, 256, Integer.MAX_VALUE);
         HandlerDefinition threads = HandlerDefinition.builder("threads")
                 .description("A structured thread dump: state, CPU time, locks, frames, counts per state and deadlocked"
                         + " ids; filter by state and name glob, top=N busiest threads by CPU over interval_ms, or"
@@ -54,6 +56,8 @@ public final class ThreadHandlers implements HandlerProvider {
                                 + " the whole heap while the JVM is stopped, so this costs the host a pause"))
                 .argument(ArgumentSpec.optional("summary", ArgType.BOOLEAN, false,
                         "counts per state and deadlocked ids only, no stacks (no safepoint for the dump)"))
+                .argument(ArgumentSpec.optional("fold", ArgType.BOOLEAN, false,
+                        "list threads with the same state, stack and lock classes once, with count, names and ids"))
                 .argument(ArgumentSpec.optional("own", ArgType.BOOLEAN, false,
                         "include pidbox's own threads (pidbox-*), which are otherwise counted in own_threads and left out"))
                 .argument(ArgumentSpec.optional("top", ArgType.INTEGER, null, "only the N threads that used most CPU over interval_ms"))
@@ -83,6 +87,8 @@ public final class ThreadHandlers implements HandlerProvider {
                     request.intervalMs = interval;
                     request.summary = args.getBoolean("summary", false);
                     request.own = args.getBoolean("own", false);
+                    request.fold = args.getBoolean("fold", false);
+                    request.maxBytes = maxBytes;
                     return threads(request);
                 })
                 .build();
@@ -210,21 +216,105 @@ public final class ThreadHandlers implements HandlerProvider {
         if (request.summary) {
             return out;
         }
+        List<ThreadInfo> walked = stacks(mx, ids(selected), request);
+        List<List<ThreadInfo>> groups = request.fold && request.top == null ? fold(walked) : singletons(walked);
         List<Object> list = new ArrayList<>();
-        for (ThreadInfo ti : stacks(mx, ids(selected), request)) {
+        long size = 200;
+        int listed = 0;
+        for (List<ThreadInfo> group : groups) {
+            ThreadInfo ti = group.get(0);
             Map<String, Object> m = describe(mx, ti);
             if (cpuPercent != null) {
                 m.put("cpu_delta_ms", cpuDeltaMs.get(ti.getThreadId()));
                 m.put("cpu_percent", cpuPercent.get(ti.getThreadId()));
             }
+            if (request.fold) {
+                List<Object> names = new ArrayList<>();
+                List<Object> groupIds = new ArrayList<>();
+                for (ThreadInfo member : group) {
+                    names.add(member.getThreadName());
+                    groupIds.add(member.getThreadId());
+                }
+                m.put("count", group.size());
+                m.put("names", names);
+                m.put("ids", groupIds);
+            }
+            size += estimate(m);
+            if (size > request.maxBytes && !list.isEmpty()) {
+                break;
+            }
             list.add(m);
+            listed += group.size();
         }
-        out.put("matched", list.size());
+        out.put("matched", walked.size());
         if (request.top != null) {
             out.put("interval_ms", request.intervalMs);
         }
+        if (listed < walked.size()) {
+            // Cut here rather than by the reply cap: describing threads that cannot be sent is garbage the host
+            // collects while stopped, and every young pause scans each of its thread stacks.
+            Map<String, Object> cut = new LinkedHashMap<>();
+            cut.put("total", walked.size());
+            cut.put("kept", listed);
+            Map<String, Object> lists = new LinkedHashMap<>();
+            lists.put("threads", cut);
+            Map<String, Object> truncation = new LinkedHashMap<>();
+            truncation.put("max_bytes", request.maxBytes);
+            truncation.put("reason", "the threads that fit in the reply are listed; fold=true, max_depth, state or"
+                    + " name make a dump of many threads smaller");
+            truncation.put("lists", lists);
+            out.put("truncated", true);
+            out.put("truncation", truncation);
+        }
         out.put("threads", list);
         return out;
+    }
+
+    /** Each thread alone. */
+    private static List<List<ThreadInfo>> singletons(List<ThreadInfo> threads) {
+        List<List<ThreadInfo>> out = new ArrayList<>(threads.size());
+        for (ThreadInfo ti : threads) {
+            out.add(Collections.singletonList(ti));
+        }
+        return out;
+    }
+
+    /**
+     * Threads with the same state, frames, lock class and held monitor classes (at the same depths), in groups in
+     * the order of their first member. Identity hashes are not compared, so threads of one pool, each holding its
+     * own lock, fold into one group.
+     */
+    static List<List<ThreadInfo>> fold(List<ThreadInfo> threads) {
+        Map<List<Object>, List<ThreadInfo>> groups = new LinkedHashMap<>();
+        for (ThreadInfo ti : threads) {
+            List<Object> key = new ArrayList<>();
+            key.add(ti.getThreadState());
+            key.add(ti.getLockInfo() == null ? null : ti.getLockInfo().getClassName());
+            key.add(Arrays.asList(ti.getStackTrace()));
+            for (MonitorInfo mi : ti.getLockedMonitors()) {
+                key.add(mi.getClassName() + "@" + mi.getLockedStackDepth());
+            }
+            for (LockInfo li : ti.getLockedSynchronizers()) {
+                key.add(li.getClassName());
+            }
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(ti);
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    /** A generous estimate of a described thread's JSON size, without encoding it. */
+    private static long estimate(Map<String, Object> described) {
+        long size = 400;
+        for (Object v : described.values()) {
+            if (v instanceof List) {
+                for (Object e : (List<?>) v) {
+                    size += e instanceof String ? ((String) e).length() + 4 : 80;
+                }
+            } else if (v instanceof String) {
+                size += ((String) v).length();
+            }
+        }
+        return size;
     }
 
     /** Whether a thread is pidbox's own: every thread pidbox starts is named {@code pidbox-*}. */
@@ -283,6 +373,8 @@ public final class ThreadHandlers implements HandlerProvider {
         int intervalMs = 500;
         boolean summary;
         boolean own;
+        boolean fold;
+        long maxBytes = ReplyCap.DEFAULT_MAX_BYTES;
     }
 
     static Map<String, Object> describe(ThreadMXBean mx, ThreadInfo ti) {

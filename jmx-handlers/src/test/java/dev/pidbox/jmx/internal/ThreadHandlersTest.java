@@ -227,6 +227,75 @@ class ThreadHandlersTest {
     }
 
     @Test
+    void foldListsEachDistinctStackOnceWithEveryMembersName() throws Exception {
+        int n = 12;
+        CountDownLatch up = new CountDownLatch(n + 1);
+        for (int i = 0; i < n; i++) {
+            start("fixture-fold-" + i, () -> {
+                up.countDown();
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    // the test is over
+                }
+            });
+        }
+        Object held = new Object();
+        start("fixture-fold-waiter", () -> {
+            synchronized (held) {
+                up.countDown();
+                try {
+                    held.wait();
+                } catch (InterruptedException e) {
+                    // the test is over
+                }
+            }
+        });
+        up.await();
+        Thread.sleep(100);
+        Map<String, Object> reply = calls.map("threads", args("name", "fixture-fold-*", "fold", true));
+        List<Map<String, Object>> groups = Calls.rows(reply.get("threads"));
+        assertThat(groups).hasSize(2);
+        Map<String, Object> sleepers = groups.stream().filter(g -> g.get("count").equals(n)).findFirst().orElseThrow();
+        assertThat((List<Object>) sleepers.get("names")).hasSize(n).allMatch(name -> ((String) name)
+                .startsWith("fixture-fold-") && !name.equals("fixture-fold-waiter"));
+        assertThat((List<Object>) sleepers.get("ids")).hasSize(n).doesNotHaveDuplicates();
+        assertThat(reply.get("matched")).isEqualTo(n + 1);
+        assertThat(reply).doesNotContainKey("truncated");
+    }
+
+    @Test
+    void aDumpLargerThanTheReplyCapListsWhatFitsAndSaysSo() throws Exception {
+        Calls small = Calls.of(new ThreadHandlers(), Map.of("reply.max_bytes", "4000"));
+        int n = 30;
+        CountDownLatch up = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            start("fixture-cap-" + i, () -> {
+                up.countDown();
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    // the test is over
+                }
+            });
+        }
+        up.await();
+        Map<String, Object> reply = small.map("threads", args("name", "fixture-cap-*"));
+        int listed = Calls.rows(reply.get("threads")).size();
+        assertThat(listed).isBetween(1, n - 1);
+        assertThat(reply.get("truncated")).isEqualTo(true);
+        assertThat(reply.get("matched")).isEqualTo(n);
+        Map<String, Object> cut = Calls.asMap(Calls.asMap(Calls.asMap(reply.get("truncation")).get("lists"))
+                .get("threads"));
+        assertThat(cut).containsEntry("total", n).containsEntry("kept", listed);
+
+        Map<String, Object> folded = small.map("threads", args("name", "fixture-cap-*", "fold", true));
+        assertThat(folded).doesNotContainKey("truncated");
+        assertThat(Calls.rows(folded.get("threads"))).singleElement()
+                .satisfies(g -> assertThat(g.get("count")).isEqualTo(n));
+    }
+
+    @Test
     void anUnknownStateIsRefusedWithTheValidStates() {
         assertThatThrownBy(() -> calls.call("threads", args("state", "SLEEPY")))
                 .isInstanceOf(ArgumentException.class)
