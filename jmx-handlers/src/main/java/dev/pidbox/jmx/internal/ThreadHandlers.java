@@ -6,6 +6,7 @@ import dev.pidbox.ArgumentSpec;
 import dev.pidbox.HandlerDefinition;
 import dev.pidbox.HandlerProvider;
 import dev.pidbox.Tier;
+import dev.pidbox.spi.Threads;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
@@ -164,7 +165,7 @@ public final class ThreadHandlers implements HandlerProvider {
             if (ti == null) {
                 continue;
             }
-            if (isOwn(ti.getThreadName())) {
+            if (isOwn(ti.getThreadId(), ti.getThreadName())) {
                 own++;
                 if (!request.own) {
                     continue;
@@ -317,9 +318,12 @@ public final class ThreadHandlers implements HandlerProvider {
         return size;
     }
 
-    /** Whether a thread is pidbox's own: every thread pidbox starts is named {@code pidbox-*}. */
-    static boolean isOwn(String threadName) {
-        return threadName != null && threadName.startsWith(OWN_PREFIX);
+    /**
+     * Whether a thread is pidbox's own: started by {@link Threads} (its connection reader is renamed {@code AMQP
+     * Connection ...} by amqp-client), or named {@code pidbox-*} as everything pidbox starts is.
+     */
+    static boolean isOwn(long id, String threadName) {
+        return Threads.isOwn(id) || threadName != null && threadName.startsWith(OWN_PREFIX);
     }
 
     /**

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pidbox.ArgumentException;
+import dev.pidbox.spi.Threads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.assertj.core.data.Offset;
@@ -168,16 +170,27 @@ class ThreadHandlersTest {
                 }
             });
         }
+        CountDownLatch renamed = new CountDownLatch(1);
+        Thread reader = Threads.start("pidbox-amqp-fixture", () -> {
+            // amqp-client renames the connection reader it gets from pidbox's thread factory
+            Thread.currentThread().setName("AMQP Connection fixture:5672");
+            renamed.countDown();
+            LockSupport.park();
+        });
+        started.add(reader);
+        renamed.await();
         up.await();
         for (Map<String, Object> reply : List.of(calls.map("threads", args("max_depth", 0)),
                 calls.map("threads", args("top", 50, "interval_ms", 200, "max_depth", 0)))) {
             assertThat(Calls.rows(reply.get("threads"))).extracting(t -> (String) t.get("name"))
-                    .contains("fixture-host").noneMatch(n -> n.startsWith("pidbox-"));
+                    .contains("fixture-host").noneMatch(n -> n.startsWith("pidbox-"))
+                    .doesNotContain("AMQP Connection fixture:5672");
             assertThat(((Number) reply.get("own_threads")).intValue()).isGreaterThanOrEqualTo(1);
             assertThat(reply.get("own_included")).isEqualTo(false);
         }
         Map<String, Object> all = calls.map("threads", args("own", true, "max_depth", 0));
-        assertThat(Calls.rows(all.get("threads"))).extracting(t -> t.get("name")).contains("pidbox-fixture-own");
+        assertThat(Calls.rows(all.get("threads"))).extracting(t -> t.get("name"))
+                .contains("pidbox-fixture-own", "AMQP Connection fixture:5672");
         assertThat(all.get("own_included")).isEqualTo(true);
     }
 
