@@ -1,7 +1,9 @@
 package dev.pidbox.spi;
 
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code ForkJoinPool.commonPool()}).
  */
 public final class Threads {
+    /** The ids of the threads made here that have not ended (thread ids are never reused). */
+    private static final Set<Long> OWN = ConcurrentHashMap.newKeySet();
     private static final long TIMER_KEEP_ALIVE_SECONDS = 10;
     private static final long BACKGROUND_KEEP_ALIVE_SECONDS = 30;
 
@@ -88,9 +92,24 @@ public final class Threads {
         return t;
     }
 
+    /**
+     * Whether the thread with this id was started by pidbox. Names alone do not tell: amqp-client renames the thread
+     * that reads a connection to {@code AMQP Connection host:port}, as it does a host application's own.
+     */
+    public static boolean isOwn(long threadId) {
+        return OWN.contains(threadId);
+    }
+
     private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
+        Thread t = new Thread(() -> {
+            try {
+                r.run();
+            } finally {
+                OWN.remove(Thread.currentThread().getId());
+            }
+        }, name);
         t.setDaemon(true);
+        OWN.add(t.getId());
         return t;
     }
 }

@@ -6,6 +6,7 @@ import dev.pidbox.ArgumentSpec;
 import dev.pidbox.HandlerDefinition;
 import dev.pidbox.HandlerProvider;
 import dev.pidbox.Tier;
+import dev.pidbox.spi.Threads;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
@@ -14,6 +15,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,20 +33,34 @@ import java.util.function.Function;
  */
 public final class ThreadHandlers implements HandlerProvider {
     static final int MAX_INTERVAL_MS = 10_000;
+    /** Threads whose stacks are walked in one safepoint; a dump of more takes several short stops. */
+    static final int SLICE = 64;
+    static final String OWN_PREFIX = "pidbox-";
 
     @Override
     public Collection<HandlerDefinition> handlers(Function<String, String> config) {
         int defaultDepth = new Config(config).getInt("threads.max_depth", 32, 0, 1024);
+        int maxBytes = new Config(config).getInt("reply.max_bytes", ReplyCap.DEFAULT_MAX_BYTES, 256, Integer.MAX_VALUE);
         HandlerDefinition threads = HandlerDefinition.builder("threads")
-                .description("A structured thread dump: state, CPU time, locks, frames; filter by state and name glob,"
-                        + " or top=N busiest threads by CPU over interval_ms")
+                .description("A structured thread dump: state, CPU time, locks, frames, counts per state and deadlocked"
+                        + " ids; filter by state and name glob, top=N busiest threads by CPU over interval_ms, or"
+                        + " summary=true for the counts alone")
                 .tier(Tier.READ)
                 .strictArguments(true)
                 .argument(ArgumentSpec.optional("state", ArgType.ANY, null,
                         "only threads in this state or list of states (RUNNABLE, BLOCKED, WAITING, TIMED_WAITING, NEW, TERMINATED)"))
                 .argument(ArgumentSpec.optional("name", ArgType.STRING, null, "only threads whose name matches this glob"))
                 .argument(ArgumentSpec.optional("max_depth", ArgType.INTEGER, defaultDepth, "frames per thread, 0 for none"))
-                .argument(ArgumentSpec.optional("locks", ArgType.BOOLEAN, true, "include locked monitors and synchronizers"))
+                .argument(ArgumentSpec.optional("locks", ArgType.BOOLEAN, true, "include the monitors each thread holds"))
+                .argument(ArgumentSpec.optional("synchronizers", ArgType.BOOLEAN, false,
+                        "include locked ownable synchronizers (java.util.concurrent locks); HotSpot finds them by walking"
+                                + " the whole heap while the JVM is stopped, so this costs the host a pause"))
+                .argument(ArgumentSpec.optional("summary", ArgType.BOOLEAN, false,
+                        "counts per state and deadlocked ids only, no stacks (no safepoint for the dump)"))
+                .argument(ArgumentSpec.optional("fold", ArgType.BOOLEAN, false,
+                        "list threads with the same state, stack and lock classes once, with count, names and ids"))
+                .argument(ArgumentSpec.optional("own", ArgType.BOOLEAN, false,
+                        "include pidbox's own threads (pidbox-*), which are otherwise counted in own_threads and left out"))
                 .argument(ArgumentSpec.optional("top", ArgType.INTEGER, null, "only the N threads that used most CPU over interval_ms"))
                 .argument(ArgumentSpec.optional("interval_ms", ArgType.INTEGER, 500, "sampling interval for top, 10..10000"))
                 .handler((ctx, args) -> {
@@ -62,7 +78,19 @@ public final class ThreadHandlers implements HandlerProvider {
                         throw new ArgumentException("threads() argument 'interval_ms' must be in 10.." + MAX_INTERVAL_MS
                                 + ", got " + interval);
                     }
-                    return threads(states, args.getString("name"), maxDepth, args.getBoolean("locks", true), top, interval);
+                    Request request = new Request();
+                    request.states = states;
+                    request.glob = args.getString("name");
+                    request.maxDepth = maxDepth;
+                    request.locks = args.getBoolean("locks", true);
+                    request.synchronizers = args.getBoolean("synchronizers", false);
+                    request.top = top;
+                    request.intervalMs = interval;
+                    request.summary = args.getBoolean("summary", false);
+                    request.own = args.getBoolean("own", false);
+                    request.fold = args.getBoolean("fold", false);
+                    request.maxBytes = maxBytes;
+                    return threads(request);
                 })
                 .build();
         HandlerDefinition deadlocks = HandlerDefinition.builder("deadlocks")
@@ -108,78 +136,249 @@ public final class ThreadHandlers implements HandlerProvider {
         return out;
     }
 
-    static Map<String, Object> threads(Set<Thread.State> states, String glob, int maxDepth, boolean locks, Integer top,
-            int intervalMs) throws InterruptedException {
+    /**
+     * The reply of {@code threads}. It costs the host only what was asked for: the names and states of every thread
+     * are read without stopping the JVM ({@code getThreadInfo(ids, 0)}); CPU times come in one batch; stacks are
+     * walked only for the threads that will be listed ({@code top} walks N), a slice of {@link #SLICE} threads per
+     * safepoint, so a JVM with thousands of threads never stops for the whole dump at once; ownable synchronizers,
+     * which HotSpot finds by walking the whole heap at a safepoint, only when asked for. A {@code summary} walks no
+     * stack at all. pidbox's own threads ({@code pidbox-*}) are counted but left out unless {@code own}.
+     */
+    static Map<String, Object> threads(Request request) throws InterruptedException {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        Map<Long, Long> cpuDelta = null;
-        if (top != null) {
-            if (!mx.isThreadCpuTimeSupported() || !mx.isThreadCpuTimeEnabled()) {
-                throw new IllegalStateException("this JVM does not measure per-thread CPU time, so top is not available");
-            }
-            cpuDelta = sampleCpu(mx, intervalMs);
+        boolean cpuTimes = mx.isThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled();
+        if (request.top != null && !cpuTimes) {
+            throw new IllegalStateException("this JVM does not measure per-thread CPU time, so top is not available");
         }
-        ThreadInfo[] infos = mx.dumpAllThreads(locks && mx.isObjectMonitorUsageSupported(),
-                locks && mx.isSynchronizerUsageSupported(), maxDepth);
+        long[] all = mx.getAllThreadIds();
+        long[] before = request.top == null ? null : CpuTimes.of(all, mx::getThreadCpuTime);
+        long sampledAt = System.nanoTime();
+        if (request.top != null) {
+            Thread.sleep(request.intervalMs);
+        }
+        // Names and states only: with a depth of 0 HotSpot reads them without a safepoint.
+        ThreadInfo[] basic = mx.getThreadInfo(all, 0);
+        int own = 0;
         List<ThreadInfo> selected = new ArrayList<>();
-        for (ThreadInfo ti : infos) {
+        Map<String, Object> stateCounts = new LinkedHashMap<>();
+        for (ThreadInfo ti : basic) {
             if (ti == null) {
                 continue;
             }
-            if (states != null && !states.contains(ti.getThreadState())) {
-                continue;
+            if (isOwn(ti.getThreadId(), ti.getThreadName())) {
+                own++;
+                if (!request.own) {
+                    continue;
+                }
             }
-            if (glob != null && !Globs.matches(glob, ti.getThreadName())) {
+            if (request.states != null && !request.states.contains(ti.getThreadState())
+                    || request.glob != null && !Globs.matches(request.glob, ti.getThreadName())) {
                 continue;
             }
             selected.add(ti);
+            String state = ti.getThreadState().name();
+            stateCounts.put(state, ((Integer) stateCounts.getOrDefault(state, 0)) + 1);
         }
-        if (cpuDelta != null) {
-            final Map<Long, Long> d = cpuDelta;
-            selected.sort((a, b) -> Long.compare(d.getOrDefault(b.getThreadId(), -1L), d.getOrDefault(a.getThreadId(), -1L)));
-            if (selected.size() > top) {
-                selected = new ArrayList<>(selected.subList(0, top));
+        Map<Long, Double> cpuPercent = null;
+        Map<Long, Double> cpuDeltaMs = null;
+        if (request.top != null) {
+            long[] ids = ids(selected);
+            long[] after = CpuTimes.of(ids, mx::getThreadCpuTime);
+            Map<Long, Long> earlier = new HashMap<>();
+            for (int i = 0; i < all.length; i++) {
+                earlier.put(all[i], before[i]);
             }
-        }
-        List<Object> list = new ArrayList<>();
-        for (ThreadInfo ti : selected) {
-            Map<String, Object> m = describe(mx, ti);
-            if (cpuDelta != null) {
-                Long delta = cpuDelta.get(ti.getThreadId());
-                m.put("cpu_delta_ms", delta == null ? null : delta / 1_000_000.0);
-                m.put("cpu_percent", delta == null ? null : Math.round(delta / (intervalMs * 1_000_000.0) * 1000) / 10.0);
+            double wallNanos = Math.max(1, System.nanoTime() - sampledAt);
+            cpuPercent = new HashMap<>();
+            cpuDeltaMs = new HashMap<>();
+            for (int i = 0; i < ids.length; i++) {
+                if (after[i] < 0) {
+                    continue;
+                }
+                long delta = after[i] - Math.max(0, earlier.getOrDefault(ids[i], 0L));
+                cpuDeltaMs.put(ids[i], delta / 1_000_000.0);
+                cpuPercent.put(ids[i], Math.round(delta / wallNanos * 1000) / 10.0);
             }
-            list.add(m);
+            final Map<Long, Double> d = cpuDeltaMs;
+            selected.sort((a, b) -> Double.compare(d.getOrDefault(b.getThreadId(), -1.0),
+                    d.getOrDefault(a.getThreadId(), -1.0)));
+            if (selected.size() > request.top) {
+                selected = new ArrayList<>(selected.subList(0, request.top));
+            }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("thread_count", mx.getThreadCount());
         out.put("daemon_count", mx.getDaemonThreadCount());
         out.put("peak_count", mx.getPeakThreadCount());
-        out.put("matched", list.size());
-        if (cpuDelta != null) {
-            out.put("interval_ms", intervalMs);
+        out.put("states", stateCounts);
+        out.put("own_threads", own);
+        out.put("own_included", request.own);
+        out.put("deadlocked", deadlockedIds(mx));
+        if (request.summary) {
+            return out;
+        }
+        List<ThreadInfo> walked = stacks(mx, ids(selected), request);
+        List<List<ThreadInfo>> groups = request.fold && request.top == null ? fold(walked) : singletons(walked);
+        List<Object> list = new ArrayList<>();
+        long size = 200;
+        int listed = 0;
+        for (List<ThreadInfo> group : groups) {
+            ThreadInfo ti = group.get(0);
+            Map<String, Object> m = describe(mx, ti);
+            if (cpuPercent != null) {
+                m.put("cpu_delta_ms", cpuDeltaMs.get(ti.getThreadId()));
+                m.put("cpu_percent", cpuPercent.get(ti.getThreadId()));
+            }
+            if (request.fold) {
+                List<Object> names = new ArrayList<>();
+                List<Object> groupIds = new ArrayList<>();
+                for (ThreadInfo member : group) {
+                    names.add(member.getThreadName());
+                    groupIds.add(member.getThreadId());
+                }
+                m.put("count", group.size());
+                m.put("names", names);
+                m.put("ids", groupIds);
+            }
+            size += estimate(m);
+            if (size > request.maxBytes && !list.isEmpty()) {
+                break;
+            }
+            list.add(m);
+            listed += group.size();
+        }
+        out.put("matched", walked.size());
+        if (request.top != null) {
+            out.put("interval_ms", request.intervalMs);
+        }
+        if (listed < walked.size()) {
+            // Cut here rather than by the reply cap: describing threads that cannot be sent is garbage the host
+            // collects while stopped, and every young pause scans each of its thread stacks.
+            Map<String, Object> cut = new LinkedHashMap<>();
+            cut.put("total", walked.size());
+            cut.put("kept", listed);
+            Map<String, Object> lists = new LinkedHashMap<>();
+            lists.put("threads", cut);
+            Map<String, Object> truncation = new LinkedHashMap<>();
+            truncation.put("max_bytes", request.maxBytes);
+            truncation.put("reason", "the threads that fit in the reply are listed; fold=true, max_depth, state or"
+                    + " name make a dump of many threads smaller");
+            truncation.put("lists", lists);
+            out.put("truncated", true);
+            out.put("truncation", truncation);
         }
         out.put("threads", list);
         return out;
     }
 
-    private static Map<Long, Long> sampleCpu(ThreadMXBean mx, int intervalMs) throws InterruptedException {
-        long[] ids = mx.getAllThreadIds();
-        Map<Long, Long> before = new HashMap<>();
-        for (long id : ids) {
-            long t = mx.getThreadCpuTime(id);
-            if (t >= 0) {
-                before.put(id, t);
+    /** Each thread alone. */
+    private static List<List<ThreadInfo>> singletons(List<ThreadInfo> threads) {
+        List<List<ThreadInfo>> out = new ArrayList<>(threads.size());
+        for (ThreadInfo ti : threads) {
+            out.add(Collections.singletonList(ti));
+        }
+        return out;
+    }
+
+    /**
+     * Threads with the same state, frames, lock class and held monitor classes (at the same depths), in groups in
+     * the order of their first member. Identity hashes are not compared, so threads of one pool, each holding its
+     * own lock, fold into one group.
+     */
+    static List<List<ThreadInfo>> fold(List<ThreadInfo> threads) {
+        Map<List<Object>, List<ThreadInfo>> groups = new LinkedHashMap<>();
+        for (ThreadInfo ti : threads) {
+            List<Object> key = new ArrayList<>();
+            key.add(ti.getThreadState());
+            key.add(ti.getLockInfo() == null ? null : ti.getLockInfo().getClassName());
+            key.add(Arrays.asList(ti.getStackTrace()));
+            for (MonitorInfo mi : ti.getLockedMonitors()) {
+                key.add(mi.getClassName() + "@" + mi.getLockedStackDepth());
+            }
+            for (LockInfo li : ti.getLockedSynchronizers()) {
+                key.add(li.getClassName());
+            }
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(ti);
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    /** A generous estimate of a described thread's JSON size, without encoding it. */
+    private static long estimate(Map<String, Object> described) {
+        long size = 400;
+        for (Object v : described.values()) {
+            if (v instanceof List) {
+                for (Object e : (List<?>) v) {
+                    size += e instanceof String ? ((String) e).length() + 4 : 80;
+                }
+            } else if (v instanceof String) {
+                size += ((String) v).length();
             }
         }
-        Thread.sleep(intervalMs);
-        Map<Long, Long> delta = new HashMap<>();
-        for (long id : mx.getAllThreadIds()) {
-            long t = mx.getThreadCpuTime(id);
-            if (t >= 0) {
-                delta.put(id, t - before.getOrDefault(id, 0L));
+        return size;
+    }
+
+    /**
+     * Whether a thread is pidbox's own: started by {@link Threads} (its connection reader is renamed {@code AMQP
+     * Connection ...} by amqp-client), or named {@code pidbox-*} as everything pidbox starts is.
+     */
+    static boolean isOwn(long id, String threadName) {
+        return Threads.isOwn(id) || threadName != null && threadName.startsWith(OWN_PREFIX);
+    }
+
+    /**
+     * Full thread infos for {@code ids}, in their order, threads that ended meanwhile left out. Without
+     * synchronizers, one safepoint per slice of {@link #SLICE} threads; with them, one call (each would walk the heap).
+     */
+    private static List<ThreadInfo> stacks(ThreadMXBean mx, long[] ids, Request request) {
+        boolean monitors = request.locks && mx.isObjectMonitorUsageSupported();
+        boolean synchronizers = request.synchronizers && mx.isSynchronizerUsageSupported();
+        int slice = synchronizers ? Math.max(1, ids.length) : SLICE;
+        List<ThreadInfo> out = new ArrayList<>(ids.length);
+        for (int from = 0; from < ids.length; from += slice) {
+            long[] part = Arrays.copyOfRange(ids, from, Math.min(ids.length, from + slice));
+            for (ThreadInfo ti : mx.getThreadInfo(part, monitors, synchronizers, request.maxDepth)) {
+                if (ti != null) {
+                    out.add(ti);
+                }
             }
         }
-        return delta;
+        return out;
+    }
+
+    private static long[] ids(List<ThreadInfo> infos) {
+        long[] ids = new long[infos.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = infos.get(i).getThreadId();
+        }
+        return ids;
+    }
+
+    /** The ids of the threads in deadlock cycles, on monitors or ownable synchronizers; empty when none. */
+    static List<Object> deadlockedIds(ThreadMXBean mx) {
+        long[] ids = mx.isSynchronizerUsageSupported() ? mx.findDeadlockedThreads() : mx.findMonitorDeadlockedThreads();
+        List<Object> out = new ArrayList<>();
+        if (ids != null) {
+            for (long id : ids) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    /** The arguments of one {@code threads} call. */
+    static final class Request {
+        Set<Thread.State> states;
+        String glob;
+        int maxDepth;
+        boolean locks = true;
+        boolean synchronizers;
+        Integer top;
+        int intervalMs = 500;
+        boolean summary;
+        boolean own;
+        boolean fold;
+        long maxBytes = ReplyCap.DEFAULT_MAX_BYTES;
     }
 
     static Map<String, Object> describe(ThreadMXBean mx, ThreadInfo ti) {

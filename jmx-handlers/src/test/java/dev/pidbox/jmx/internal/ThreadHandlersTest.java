@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pidbox.ArgumentException;
+import dev.pidbox.spi.Threads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,8 +45,8 @@ class ThreadHandlersTest {
         ReentrantLock first = new ReentrantLock();
         ReentrantLock second = new ReentrantLock();
         CountDownLatch bothHoldOne = new CountDownLatch(2);
-        start("pidbox-deadlock-a", () -> lockBoth(first, second, bothHoldOne));
-        start("pidbox-deadlock-b", () -> lockBoth(second, first, bothHoldOne));
+        start("fixture-deadlock-a", () -> lockBoth(first, second, bothHoldOne));
+        start("fixture-deadlock-b", () -> lockBoth(second, first, bothHoldOne));
         assertThat(bothHoldOne.await(5, TimeUnit.SECONDS)).isTrue();
 
         Map<String, Object> reply = null;
@@ -58,12 +62,25 @@ class ThreadHandlersTest {
         assertThat(cycles).hasSize(1);
         List<Map<String, Object>> cycle = Calls.rows(cycles.get(0));
         assertThat(cycle).extracting(t -> t.get("name"))
-                .containsExactlyInAnyOrder("pidbox-deadlock-a", "pidbox-deadlock-b");
+                .containsExactlyInAnyOrder("fixture-deadlock-a", "fixture-deadlock-b");
         for (Map<String, Object> t : cycle) {
             assertThat(t.get("state")).isEqualTo("WAITING");
             assertThat((String) t.get("lock")).startsWith(ReentrantLock.class.getName());
-            assertThat(t.get("lock_owner_name")).isIn("pidbox-deadlock-a", "pidbox-deadlock-b").isNotEqualTo(t.get("name"));
+            assertThat(t.get("lock_owner_name")).isIn("fixture-deadlock-a", "fixture-deadlock-b").isNotEqualTo(t.get("name"));
             assertThat(Calls.rows(t.get("locked_synchronizers"))).hasSize(1);
+        }
+
+        Map<String, Object> summary = calls.map("threads", args("summary", true));
+        assertThat((List<Object>) summary.get("deadlocked")).containsExactlyInAnyOrderElementsOf(
+                started.stream().map(Thread::getId).collect(Collectors.toList()));
+        Map<String, Object> dump = calls.map("threads", args("name", "fixture-deadlock-*", "synchronizers", true));
+        for (Map<String, Object> t : Calls.rows(dump.get("threads"))) {
+            assertThat(Calls.rows(t.get("locked_synchronizers"))).as("asked for").hasSize(1);
+        }
+        Map<String, Object> plain = calls.map("threads", args("name", "fixture-deadlock-*"));
+        for (Map<String, Object> t : Calls.rows(plain.get("threads"))) {
+            assertThat(Calls.rows(t.get("locked_synchronizers"))).as("not asked for: no heap walk").isEmpty();
+            assertThat(t.get("lock_owner_name")).as("the owner is known without them").isNotNull();
         }
     }
 
@@ -93,7 +110,7 @@ class ThreadHandlersTest {
     @Test
     void threadsFiltersByStateAndNameAndBoundsFrames() throws Exception {
         CountDownLatch sleeping = new CountDownLatch(1);
-        start("pidbox-sleeper-1", () -> {
+        start("fixture-sleeper-1", () -> {
             sleeping.countDown();
             try {
                 Thread.sleep(60_000);
@@ -104,24 +121,24 @@ class ThreadHandlersTest {
         sleeping.await();
         Thread.sleep(100);
         Map<String, Object> reply = calls.map("threads",
-                args("name", "pidbox-sleeper-*", "state", "TIMED_WAITING", "max_depth", 3));
+                args("name", "fixture-sleeper-*", "state", "TIMED_WAITING", "max_depth", 3));
         List<Map<String, Object>> threads = Calls.rows(reply.get("threads"));
         assertThat(threads).hasSize(1);
         Map<String, Object> t = threads.get(0);
-        assertThat(t.get("name")).isEqualTo("pidbox-sleeper-1");
+        assertThat(t.get("name")).isEqualTo("fixture-sleeper-1");
         assertThat(t.get("state")).isEqualTo("TIMED_WAITING");
         assertThat(t.get("daemon")).isEqualTo(true);
         assertThat((List<Object>) t.get("frames")).hasSizeLessThanOrEqualTo(3).first().asString().contains("sleep");
         assertThat(reply.get("matched")).isEqualTo(1);
         assertThat(((Number) reply.get("thread_count")).intValue()).isGreaterThan(1);
 
-        Map<String, Object> none = calls.map("threads", args("name", "pidbox-sleeper-*", "state", "RUNNABLE"));
+        Map<String, Object> none = calls.map("threads", args("name", "fixture-sleeper-*", "state", "RUNNABLE"));
         assertThat((List<?>) none.get("threads")).isEmpty();
     }
 
     @Test
     void topNamesTheThreadThatBurnedCpu() throws Exception {
-        start("pidbox-spinner", () -> {
+        start("fixture-spinner", () -> {
             long x = 0;
             while (!Thread.currentThread().isInterrupted()) {
                 x += System.nanoTime() % 7;
@@ -132,10 +149,163 @@ class ThreadHandlersTest {
         });
         Map<String, Object> reply = calls.map("threads", args("top", 3, "interval_ms", 400, "max_depth", 0));
         List<Map<String, Object>> threads = Calls.rows(reply.get("threads"));
-        assertThat(threads).hasSizeLessThanOrEqualTo(3).extracting(t -> t.get("name")).contains("pidbox-spinner");
-        Map<String, Object> spinner = threads.stream().filter(t -> t.get("name").equals("pidbox-spinner")).findFirst().get();
+        assertThat(threads).hasSizeLessThanOrEqualTo(3).extracting(t -> t.get("name")).contains("fixture-spinner");
+        Map<String, Object> spinner = threads.stream().filter(t -> t.get("name").equals("fixture-spinner")).findFirst().get();
         assertThat(((Number) spinner.get("cpu_percent")).doubleValue()).isGreaterThan(20.0);
         assertThat(reply.get("interval_ms")).isEqualTo(400);
+    }
+
+    @Test
+    void pidboxOwnThreadsAreCountedButLeftOutUnlessAskedFor() throws Exception {
+        CountDownLatch up = new CountDownLatch(2);
+        for (String name : new String[] {"pidbox-fixture-own", "fixture-host"}) {
+            start(name, () -> {
+                up.countDown();
+                long x = 0;
+                while (!Thread.currentThread().isInterrupted()) {
+                    x += System.nanoTime() % 7;
+                }
+                if (x == 42) {
+                    System.out.print("");
+                }
+            });
+        }
+        CountDownLatch renamed = new CountDownLatch(1);
+        Thread reader = Threads.start("pidbox-amqp-fixture", () -> {
+            // amqp-client renames the connection reader it gets from pidbox's thread factory
+            Thread.currentThread().setName("AMQP Connection fixture:5672");
+            renamed.countDown();
+            LockSupport.park();
+        });
+        started.add(reader);
+        renamed.await();
+        up.await();
+        for (Map<String, Object> reply : List.of(calls.map("threads", args("max_depth", 0)),
+                calls.map("threads", args("top", 50, "interval_ms", 200, "max_depth", 0)))) {
+            assertThat(Calls.rows(reply.get("threads"))).extracting(t -> (String) t.get("name"))
+                    .contains("fixture-host").noneMatch(n -> n.startsWith("pidbox-"))
+                    .doesNotContain("AMQP Connection fixture:5672");
+            assertThat(((Number) reply.get("own_threads")).intValue()).isGreaterThanOrEqualTo(1);
+            assertThat(reply.get("own_included")).isEqualTo(false);
+        }
+        Map<String, Object> all = calls.map("threads", args("own", true, "max_depth", 0));
+        assertThat(Calls.rows(all.get("threads"))).extracting(t -> t.get("name"))
+                .contains("pidbox-fixture-own", "AMQP Connection fixture:5672");
+        assertThat(all.get("own_included")).isEqualTo(true);
+    }
+
+    @Test
+    void aSummaryCountsStatesAndListsNoThread() throws Exception {
+        CountDownLatch sleeping = new CountDownLatch(3);
+        for (int i = 0; i < 3; i++) {
+            start("fixture-summary-" + i, () -> {
+                sleeping.countDown();
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    // the test is over
+                }
+            });
+        }
+        sleeping.await();
+        Thread.sleep(100);
+        Map<String, Object> reply = calls.map("threads", args("summary", true, "name", "fixture-summary-*"));
+        assertThat(reply).doesNotContainKeys("threads", "matched");
+        assertThat((Map<String, Object>) reply.get("states")).isEqualTo(Map.of("TIMED_WAITING", 3));
+        assertThat((List<?>) reply.get("deadlocked")).isEmpty();
+        Map<String, Object> whole = calls.map("threads", args("summary", true));
+        int counted = ((Map<String, Object>) whole.get("states")).values().stream().mapToInt(v -> (Integer) v).sum();
+        assertThat(counted + ((Number) whole.get("own_threads")).intValue())
+                .isCloseTo(((Number) whole.get("thread_count")).intValue(), Offset.offset(2));
+    }
+
+    @Test
+    void aDumpLargerThanOneSliceListsEveryThreadOnce() throws Exception {
+        int n = ThreadHandlers.SLICE * 2 + 5;
+        CountDownLatch up = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            start("fixture-many-" + i, () -> {
+                up.countDown();
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    // the test is over
+                }
+            });
+        }
+        up.await();
+        Map<String, Object> reply = calls.map("threads", args("name", "fixture-many-*", "max_depth", 2));
+        assertThat(Calls.rows(reply.get("threads"))).extracting(t -> t.get("name")).doesNotHaveDuplicates().hasSize(n);
+        assertThat(reply.get("matched")).isEqualTo(n);
+    }
+
+    @Test
+    void foldListsEachDistinctStackOnceWithEveryMembersName() throws Exception {
+        int n = 12;
+        CountDownLatch up = new CountDownLatch(n + 1);
+        for (int i = 0; i < n; i++) {
+            start("fixture-fold-" + i, () -> {
+                up.countDown();
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    // the test is over
+                }
+            });
+        }
+        Object held = new Object();
+        start("fixture-fold-waiter", () -> {
+            synchronized (held) {
+                up.countDown();
+                try {
+                    held.wait();
+                } catch (InterruptedException e) {
+                    // the test is over
+                }
+            }
+        });
+        up.await();
+        Thread.sleep(100);
+        Map<String, Object> reply = calls.map("threads", args("name", "fixture-fold-*", "fold", true));
+        List<Map<String, Object>> groups = Calls.rows(reply.get("threads"));
+        assertThat(groups).hasSize(2);
+        Map<String, Object> sleepers = groups.stream().filter(g -> g.get("count").equals(n)).findFirst().orElseThrow();
+        assertThat((List<Object>) sleepers.get("names")).hasSize(n).allMatch(name -> ((String) name)
+                .startsWith("fixture-fold-") && !name.equals("fixture-fold-waiter"));
+        assertThat((List<Object>) sleepers.get("ids")).hasSize(n).doesNotHaveDuplicates();
+        assertThat(reply.get("matched")).isEqualTo(n + 1);
+        assertThat(reply).doesNotContainKey("truncated");
+    }
+
+    @Test
+    void aDumpLargerThanTheReplyCapListsWhatFitsAndSaysSo() throws Exception {
+        Calls small = Calls.of(new ThreadHandlers(), Map.of("reply.max_bytes", "4000"));
+        int n = 30;
+        CountDownLatch up = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            start("fixture-cap-" + i, () -> {
+                up.countDown();
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    // the test is over
+                }
+            });
+        }
+        up.await();
+        Map<String, Object> reply = small.map("threads", args("name", "fixture-cap-*"));
+        int listed = Calls.rows(reply.get("threads")).size();
+        assertThat(listed).isBetween(1, n - 1);
+        assertThat(reply.get("truncated")).isEqualTo(true);
+        assertThat(reply.get("matched")).isEqualTo(n);
+        Map<String, Object> cut = Calls.asMap(Calls.asMap(Calls.asMap(reply.get("truncation")).get("lists"))
+                .get("threads"));
+        assertThat(cut).containsEntry("total", n).containsEntry("kept", listed);
+
+        Map<String, Object> folded = small.map("threads", args("name", "fixture-cap-*", "fold", true));
+        assertThat(folded).doesNotContainKey("truncated");
+        assertThat(Calls.rows(folded.get("threads"))).singleElement()
+                .satisfies(g -> assertThat(g.get("count")).isEqualTo(n));
     }
 
     @Test
