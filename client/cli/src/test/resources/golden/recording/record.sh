@@ -29,3 +29,11 @@ rec mbean-get-all-fleet mbean get java.lang:type=Threading --to $ALL --timeout 3
 rec mbean-get-error mbean get nosuch:type=Nothing --to orders-2@app-02 --timeout 3s
 rec call-fleet call describe --to $ALL,$GHOST --timeout 3s
 rec call-error call nosuch --to orders-1@app-01 --timeout 3s
+# threads: table mode sends summary=true to a selection of several nodes; these record what each mode sends
+rec threads-fleet threads --to $ALL,$GHOST --arg summary=true --timeout 3s
+rec threads-one threads orders-1@app-01 --timeout 3s
+rec threads-one-synchronizers threads orders-2@app-02 --name 'ledger-*' --synchronizers --timeout 3s
+rec threads-own threads billing-1@app-03 --name 'pidbox-*' --own --max-depth 2 --timeout 3s
+rec threads-top threads orders-1@app-01 --top 4 --max-depth 6 --timeout 5s
+rec threads-dump-fleet threads --to orders-2@app-02,billing-1@app-03,legacy-1@app-04,$GHOST --state WAITING --max-depth 3 --timeout 3s
+rec threads-error threads legacy-1@app-04 --timeout 3s

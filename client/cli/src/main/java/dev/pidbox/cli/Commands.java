@@ -163,39 +163,9 @@ final class Commands {
 
     // ------------------------------------------------------------------ shortcuts
 
-    @Command(name = "threads", description = "Thread dump of NODE (or of the selected nodes).")
-    static final class Threads extends GatherCommand {
-        @Parameters(arity = "0..*", paramLabel = "NODE", description = "node names (same as --to)")
-        List<String> nodes = new ArrayList<>();
-
-        @Option(names = "--name", paramLabel = "GLOB", description = "only threads whose name matches")
-        String name;
-
-        @Option(names = "--state", paramLabel = "STATE", description = "only threads in this state, e.g. BLOCKED")
-        String state;
-
-        @Option(names = "--top", paramLabel = "N", description = "only the N threads that used most CPU")
-        Integer top;
-
-        @Option(names = "--max-depth", paramLabel = "N", description = "frames per thread")
-        Integer maxDepth;
-
-        @Override
-        String method() {
-            return "threads";
-        }
-
-        @Override
-        Map<String, Object> fixedArguments() {
-            selectors.to.addAll(nodes);
-            nodes.clear();
-            Map<String, Object> args = new LinkedHashMap<>();
-            put(args, "name", name);
-            put(args, "state", state);
-            put(args, "top", top);
-            put(args, "max_depth", maxDepth);
-            return args;
-        }
+    @Command(name = "threads", description = "Thread dump of NODE in the layout of jstack; across nodes, the thread"
+            + " counts per state of each (--dump for every node's dump).")
+    static final class Threads extends ThreadsCommand {
     }
 
     @Command(name = "memory", description = "Heap, non-heap, pools, GC and buffer usage of the selected nodes.")

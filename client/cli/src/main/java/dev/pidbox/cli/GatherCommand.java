@@ -8,6 +8,7 @@ import dev.pidbox.fleet.Groups;
 import dev.pidbox.fleet.NodeOutcome;
 import dev.pidbox.fleet.Rollout;
 import dev.pidbox.fleet.RolloutResult;
+import dev.pidbox.fleet.RolloutStep;
 import dev.pidbox.fleet.Selector;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -75,21 +76,33 @@ abstract class GatherCommand extends Base {
             if (gather.selectsNobody()) {
                 return noTagMatch(selectors);
             }
-            CallResult result;
-            PrintWriter out = out();
-            try (Progress progress = Progress.start(err(), gather.progress(), root().terminal.getAsBoolean())) {
-                result = gather.run((reply, counted) -> {
-                    if (format == Options.Format.NDJSON) {
-                        synchronized (out) {
-                            out.println(Render.ndjsonLine(reply));
-                            out.flush();
-                        }
-                    }
-                });
+            CallResult result = gather(gather, format);
+            if (format == Options.Format.TABLE) {
+                result = followUp(session, result, timeout);
             }
             render(session, result);
             return Render.exitCode(result);
         }
+    }
+
+    /** Runs a prepared gather with the progress line on a terminal; in ndjson each reply is printed as it comes. */
+    CallResult gather(Gather gather, Options.Format format) {
+        PrintWriter out = out();
+        try (Progress progress = Progress.start(err(), gather.progress(), root().terminal.getAsBoolean())) {
+            return gather.run((reply, counted) -> {
+                if (format == Options.Format.NDJSON) {
+                    synchronized (out) {
+                        out.println(Render.ndjsonLine(reply));
+                        out.flush();
+                    }
+                }
+            });
+        }
+    }
+
+    /** In table mode, a second call a command makes after seeing the first result (threads: one node's dump); by default none. */
+    CallResult followUp(Session session, CallResult result, Duration timeout) {
+        return result;
     }
 
     void render(Session session, CallResult result) {
@@ -144,6 +157,24 @@ abstract class GatherCommand extends Base {
         return Render.replyTable(result, style);
     }
 
+    /**
+     * A rollout step that gathers with a live progress line on stderr ({@code rollout step 2/3 (batch 1): replies
+     * 1/4, elapsed 0.3s}); it sends what {@code Fleet.step} sends: the method to the step's nodes by name.
+     */
+    private RolloutStep liveStep(Session session, Map<String, Object> args, Duration timeout, int steps, boolean canary) {
+        int[] number = {0};
+        return stepNodes -> {
+            number[0]++;
+            String what = canary && number[0] == 1 ? "canary" : "batch " + (canary ? number[0] - 1 : number[0]);
+            Gather gather = session.fleet.gather(method()).select(Selector.all().names(stepNodes)).arguments(args)
+                    .timeout(timeout).prepare();
+            try (Progress progress = Progress.start(err(), gather.progress(), true,
+                    "rollout step " + number[0] + "/" + steps + " (" + what + "): ")) {
+                return gather.run((reply, counted) -> { });
+            }
+        };
+    }
+
     int rollout(Session session, Map<String, Object> args, Duration timeout, Options.Rollout opts) {
         // Named nodes without --where are taken as given, their patterns never looked at (so never refused).
         Selector selector = selectors.where.isEmpty() && !selectors.to.isEmpty() ? Selector.all().names(selectors.to)
@@ -155,8 +186,10 @@ abstract class GatherCommand extends Base {
             return Render.MISSING;
         }
         boolean terminal = root().terminal.getAsBoolean();
-        RolloutResult result = Rollout.of(opts.canary, opts.batch, opts.maxFailures).run(nodes,
-                session.fleet.step(method(), args, timeout),
+        Rollout plan = Rollout.of(opts.canary, opts.batch, opts.maxFailures);
+        RolloutStep step = terminal ? liveStep(session, args, timeout, plan.plan(nodes).size(), opts.canary != null)
+                : session.fleet.step(method(), args, timeout);
+        RolloutResult result = plan.run(nodes, step,
                 r -> {
                     if (terminal) {
                         err().println("rollout: " + r.outcomes().size() + "/" + nodes.size() + " nodes done, "

@@ -12,12 +12,14 @@ import java.util.Locale;
 final class Progress implements AutoCloseable {
     private final PrintWriter err;
     private final GatherProgress progress;
+    private final String label;
     private final Thread thread;
     private volatile boolean done;
 
-    private Progress(PrintWriter err, GatherProgress progress, boolean enabled) {
+    private Progress(PrintWriter err, GatherProgress progress, boolean enabled, String label) {
         this.err = err;
         this.progress = progress;
+        this.label = label;
         if (enabled) {
             thread = Threads.start("pidbox-progress", this::loop);
         } else {
@@ -27,7 +29,12 @@ final class Progress implements AutoCloseable {
 
     /** Draws {@code progress} (when {@code enabled}) until closed. */
     static Progress start(PrintWriter err, GatherProgress progress, boolean enabled) {
-        return new Progress(err, progress, enabled);
+        return new Progress(err, progress, enabled, "");
+    }
+
+    /** The same, each line led by {@code label} (e.g. {@code "rollout step 2/3 (batch 1): "}). */
+    static Progress start(PrintWriter err, GatherProgress progress, boolean enabled, String label) {
+        return new Progress(err, progress, enabled, label);
     }
 
     /** Draws a progress of its own against {@code expected} (-1: unknown), counted with {@link #reply()}. */
@@ -41,7 +48,7 @@ final class Progress implements AutoCloseable {
 
     String line() {
         int expected = progress.expected();
-        return String.format(Locale.ROOT, "replies %d/%s, elapsed %.1fs", progress.replies(),
+        return label + String.format(Locale.ROOT, "replies %d/%s, elapsed %.1fs", progress.replies(),
                 expected < 0 ? "?" : Integer.toString(expected), progress.elapsed().toNanos() / 1e9);
     }
 

@@ -1,7 +1,9 @@
 package dev.pidbox.cli;
 
+import dev.pidbox.CallResult;
 import dev.pidbox.broker.EmbeddedBroker;
 import dev.pidbox.cli.demo.Demo;
+import dev.pidbox.cli.demo.DemoViews;
 import dev.pidbox.security.Keys;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -65,7 +67,18 @@ final class ToolCommands {
         @Override
         int run() {
             String broker = root().settings.explicitBroker(root().broker.broker);
-            return Demo.run(out(), err(), broker, agent);
+            Style style = style();
+            return Demo.run(out(), err(), broker, agent, new DemoViews() {
+                @Override
+                public String threads(CallResult result) {
+                    return ThreadsView.render(result, style);
+                }
+
+                @Override
+                public String memory(CallResult result) {
+                    return MemoryView.render(result, style);
+                }
+            });
         }
     }
 

@@ -71,6 +71,13 @@ class GoldenOutputTest {
         add("mbean-get-one", Commands.MBeanGet::new);
         add("mbean-get-all-fleet", Commands.MBeanGet::new);
         add("mbean-get-error", Commands.MBeanGet::new);
+        add("threads-fleet", Commands.Threads::new);
+        add("threads-one", Commands.Threads::new);
+        add("threads-one-synchronizers", Commands.Threads::new);
+        add("threads-own", Commands.Threads::new);
+        add("threads-top", Commands.Threads::new);
+        add("threads-dump-fleet", Commands.Threads::new);
+        add("threads-error", Commands.Threads::new);
         add("call-fleet", Commands.Call::new);
         add("call-error", Commands.Call::new);
     }

@@ -96,14 +96,15 @@ class DemoSmokeTest {
     @Test
     void threadsShowTheSampleAppsWorkersWithTheirStates() {
         assertThat(stdout).contains("== threads:");
-        assertThat(stdout).containsPattern("demo-worker-compute\\s+(RUNNABLE|TIMED_WAITING|WAITING|BLOCKED)");
+        assertThat(stdout).containsPattern("\"demo-worker-compute\" #\\d+ prio=\\d+.*\\n\\s+java\\.lang\\.Thread\\.State: "
+                + "(RUNNABLE|TIMED_WAITING|WAITING|BLOCKED)");
         assertThat(stdout).contains("demo-worker-queue");
     }
 
     @Test
     void memoryShowsHeapUsedAndMax() {
         assertThat(stdout).contains("== memory:");
-        assertThat(stdout).containsPattern("heap used \\d+\\.\\d MiB of max 64\\.0 MiB");
+        assertThat(stdout).containsPattern("heap\\s+\\d+\\.\\dMiB\\s+\\S+\\s+64\\.0MiB");
     }
 
     @Test

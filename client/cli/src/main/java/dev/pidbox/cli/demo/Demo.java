@@ -57,9 +57,11 @@ public final class Demo {
      * @param brokerUriOrNull a broker to use, or null to start the embedded one on an ephemeral port
      * @param agentJarOrNull the agent jar, or null to look for it (env {@code PIDBOX_AGENT_JAR}, then
      *     {@code agent/target/pidbox-agent.jar} near the current directory or near this jar)
+     * @param views how the threads and memory results are shown
      * @return 0 when every step worked, 1 on a failure, 2 when the agent jar is missing
      */
-    public static int run(PrintWriter out, PrintWriter err, String brokerUriOrNull, Path agentJarOrNull) {
+    public static int run(PrintWriter out, PrintWriter err, String brokerUriOrNull, Path agentJarOrNull,
+            DemoViews views) {
         long started = System.nanoTime();
         Path agentJar;
         try {
@@ -123,22 +125,13 @@ public final class Demo {
             out.println();
             out.flush();
 
-            out.println("== threads: the sample's worker threads and their states (threads name=demo-worker-*)");
-            Map<String, Object> threads = map(call(mailbox, nodeA, "threads", Map.of("name", "demo-worker-*", "max_depth", 0,
-                    "locks", false)).replies().get(0).value());
-            for (Object t : list(threads.get("threads"))) {
-                Map<String, Object> thread = map(t);
-                out.println(String.format(Locale.ROOT, "  %-24s %s", thread.get("name"), thread.get("state")));
-            }
-            out.println("  (" + threads.get("thread_count") + " threads in the JVM)");
+            out.println("== threads: the sample's worker threads, as jstack lays them out (threads --name 'demo-worker-*')");
+            out.print(indent(views.threads(call(mailbox, nodeA, "threads", Map.of("name", "demo-worker-*", "max_depth", 4)))));
             out.println();
             out.flush();
 
-            out.println("== memory: heap in use and its limit");
-            Map<String, Object> memory = map(call(mailbox, nodeA, "memory", Map.of()).replies().get(0).value());
-            Map<String, Object> heap = map(memory.get("heap"));
-            out.println("  heap used " + mib(heap.get("used")) + " of max " + mib(heap.get("max")) + " (committed "
-                    + mib(heap.get("committed")) + ")");
+            out.println("== memory: heap, non-heap, pools, collectors and buffers (memory --node)");
+            out.print(indent(views.memory(call(mailbox, nodeA, "memory", Map.of()))));
             out.println();
             out.flush();
 
@@ -443,11 +436,16 @@ public final class Demo {
         return o instanceof List ? (List<?>) o : List.of();
     }
 
-    private static String mib(Object bytes) {
-        if (!(bytes instanceof Number)) {
-            return "n/a";
+    /** Every line of {@code text} indented by two spaces, as the demo's other steps are. */
+    static String indent(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            if (!line.isEmpty()) {
+                sb.append("  ").append(line);
+            }
+            sb.append('\n');
         }
-        return String.format(Locale.ROOT, "%.1f MiB", ((Number) bytes).longValue() / (1024.0 * 1024.0));
+        return sb.toString().replaceAll("\n+$", "\n");
     }
 
     private static String render(Object o) {

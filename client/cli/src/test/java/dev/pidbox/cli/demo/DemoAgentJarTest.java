@@ -64,7 +64,7 @@ class DemoAgentJarTest {
     void aMissingArgumentJarExitsWithTwo() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Demo.run(new PrintWriter(out), new PrintWriter(err), null, dir.resolve("nope.jar"));
+        int code = Demo.run(new PrintWriter(out), new PrintWriter(err), null, dir.resolve("nope.jar"), null);
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("nope.jar does not exist");
         assertThat(out.toString()).isEmpty();
