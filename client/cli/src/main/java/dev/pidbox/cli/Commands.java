@@ -1,9 +1,7 @@
 package dev.pidbox.cli;
 
 import dev.pidbox.CallResult;
-import dev.pidbox.Reply;
 import dev.pidbox.fleet.Gather;
-import dev.pidbox.fleet.Groups;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
