@@ -90,7 +90,8 @@ final class MemoryView {
             collectors.add(List.of(String.valueOf(Fields.string(c, "name")), Units.count(count), Units.millis(time), average,
                     join(Fields.list(c, "pools"))));
         }
-        collectors.add(List.of("total", Units.count(gcCount(value)), Units.millis(gcTime(value)), "", ""));
+        collectors.add(List.of(pausesOnly(value) ? "total (pauses)" : "total", Units.count(gcCount(value)),
+                Units.millis(gcTime(value)), "", ""));
         sb.append(Render.table(List.of("COLLECTOR", "COUNT", "TIME", "AVG", "POOLS"), collectors, "LRRRL"));
         List<List<String>> buffers = new ArrayList<>();
         for (Object b : Fields.list(value, "buffer_pools")) {
@@ -168,12 +169,19 @@ final class MemoryView {
         return gcSum(value, "time_ms");
     }
 
+    /** Whether a collector reports its pauses apart from its concurrent cycles (ZGC, Shenandoah). */
+    static boolean pausesOnly(Object value) {
+        for (Object c : Fields.list(value, "collectors")) {
+            if (String.valueOf(Fields.string(c, "name")).endsWith("Pauses")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Long gcSum(Object value, String key) {
         List<?> collectors = Fields.list(value, "collectors");
-        boolean pauses = false;
-        for (Object c : collectors) {
-            pauses |= String.valueOf(Fields.string(c, "name")).endsWith("Pauses");
-        }
+        boolean pauses = pausesOnly(value);
         Long sum = null;
         for (Object c : collectors) {
             if (pauses && String.valueOf(Fields.string(c, "name")).endsWith("Cycles")) {

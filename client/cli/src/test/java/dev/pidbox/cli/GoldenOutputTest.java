@@ -1,5 +1,6 @@
 package dev.pidbox.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.pidbox.CallResult;
@@ -80,6 +81,15 @@ class GoldenOutputTest {
         add("threads-error", Commands.Threads::new);
         add("call-fleet", Commands.Call::new);
         add("call-error", Commands.Call::new);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> colourChangesNoCharacterOfTheLayout() {
+        return CASES.stream().map(c -> dynamicTest(c.name, () -> {
+            CallResult result = Golden.load(c.fixture);
+            String coloured = c.command.get().text(result, Style.ANSI);
+            assertThat(Style.strip(coloured)).isEqualTo(c.command.get().text(result, Style.PLAIN));
+        }));
     }
 
     @TestFactory
