@@ -19,10 +19,14 @@ final class ThreadDump {
     private ThreadDump() {
     }
 
-    /** The whole dump: the counts, the deadlock (if any), then the threads, folded. */
-    static String render(Object reply, Style style) {
+    /**
+     * The whole dump: the counts, the deadlock (if any), then the threads, folded.
+     *
+     * @param filtered whether the request named threads by name or state (the counts per state are then of those)
+     */
+    static String render(Object reply, boolean filtered, Style style) {
         StringBuilder sb = new StringBuilder();
-        sb.append(counts(reply));
+        sb.append(counts(reply, filtered));
         List<Map<String, Object>> threads = threads(reply);
         Set<Long> deadlocked = deadlocked(reply);
         List<Map<String, Object>> cycle = new ArrayList<>();
@@ -47,11 +51,18 @@ final class ThreadDump {
      * The head of a dump: {@code 25 threads (18 daemon, peak 25): 3 RUNNABLE, ...}, the note on pidbox's own threads
      * left out, and what a filter or the reply's size left out.
      */
-    static String counts(Object reply) {
+    static String counts(Object reply, boolean filtered) {
         StringBuilder sb = new StringBuilder();
         sb.append(Units.count(Fields.number(reply, "thread_count"))).append(" threads (")
                 .append(Units.count(Fields.number(reply, "daemon_count"))).append(" daemon, peak ")
                 .append(Units.count(Fields.number(reply, "peak_count"))).append(")");
+        if (filtered) {
+            long matching = 0;
+            for (Object n : Fields.map(reply, "states").values()) {
+                matching += n instanceof Number ? ((Number) n).longValue() : 0;
+            }
+            sb.append("; ").append(matching).append(" match --name/--state");
+        }
         List<String> states = new ArrayList<>();
         Map<String, Object> counts = new TreeMap<>((a, b) -> Integer.compare(rank(a), rank(b)) != 0
                 ? Integer.compare(rank(a), rank(b)) : a.compareTo(b));

@@ -105,6 +105,6 @@ abstract class ThreadsCommand extends GatherCommand {
 
     @Override
     String table(CallResult result, Style style) {
-        return ThreadsView.render(result, style);
+        return ThreadsView.render(result, name != null || state != null, style);
     }
 }

@@ -18,13 +18,14 @@ final class ThreadsView {
     private ThreadsView() {
     }
 
-    static String render(CallResult result, Style style) {
+    /** @param filtered whether the request named threads by name or state */
+    static String render(CallResult result, boolean filtered, Style style) {
         boolean dumps = false;
         for (Reply r : result.ok()) {
             dumps |= Fields.map(r.value()).containsKey("threads");
         }
         if (!dumps && !Render.oneNode(result)) {
-            return summary(result, style);
+            return summary(result, filtered, style);
         }
         StringBuilder sb = new StringBuilder();
         for (Reply r : result.replies()) {
@@ -34,7 +35,7 @@ final class ThreadsView {
             if (r.isError()) {
                 sb.append(Render.errorBlock(r, style));
             } else {
-                sb.append(Render.heading(r, style)).append(dump(r.value(), style));
+                sb.append(Render.heading(r, style)).append(dump(r.value(), filtered, style));
             }
         }
         for (String m : result.missing()) {
@@ -44,14 +45,14 @@ final class ThreadsView {
     }
 
     /** One node's reply: a top table with its stacks, a dump, or (for a summary) the counts alone. */
-    static String dump(Object reply, Style style) {
+    static String dump(Object reply, boolean filtered, Style style) {
         if (Fields.map(reply).containsKey("interval_ms")) {
-            return top(reply, style);
+            return top(reply, filtered, style);
         }
         if (!Fields.map(reply).containsKey("threads")) {
-            return ThreadDump.counts(reply) + deadlockLine(reply, style);
+            return ThreadDump.counts(reply, filtered) + deadlockLine(reply, style);
         }
-        return ThreadDump.render(reply, style);
+        return ThreadDump.render(reply, filtered, style);
     }
 
     private static String deadlockLine(Object reply, Style style) {
@@ -60,9 +61,9 @@ final class ThreadsView {
     }
 
     /** The busiest threads over the interval, then their stacks (not folded: each is its own story). */
-    static String top(Object reply, Style style) {
+    static String top(Object reply, boolean filtered, Style style) {
         StringBuilder sb = new StringBuilder();
-        sb.append(ThreadDump.counts(reply));
+        sb.append(ThreadDump.counts(reply, filtered));
         sb.append("busiest threads over ").append(Units.millis(Fields.number(reply, "interval_ms"))).append(":\n");
         List<List<String>> rows = new ArrayList<>();
         for (Map<String, Object> t : ThreadDump.threads(reply)) {
@@ -81,7 +82,7 @@ final class ThreadsView {
     }
 
     /** A row per node: threads, daemon threads, the count in each state, deadlocked threads, pidbox's own left out. */
-    static String summary(CallResult result, Style style) {
+    static String summary(CallResult result, boolean filtered, Style style) {
         Set<String> states = new TreeSet<>((a, b) -> Integer.compare(ThreadDump.rank(a), ThreadDump.rank(b)) != 0
                 ? Integer.compare(ThreadDump.rank(a), ThreadDump.rank(b)) : a.compareTo(b));
         states.addAll(ThreadDump.ORDER.subList(0, 4));
@@ -131,6 +132,7 @@ final class ThreadsView {
         }
         return Render.table(headers, rows, "L" + "R".repeat(headers.size() - 2))
                 + (deadlocked.isEmpty() ? "" : style.red("deadlocked threads on " + String.join(", ", deadlocked)) + "\n")
+                + (filtered ? "(the counts per state are of the threads that match --name/--state)\n" : "")
                 + "(pidbox threads NODE shows a node's stacks; --dump every node's, --top N the busiest)\n";
     }
 }

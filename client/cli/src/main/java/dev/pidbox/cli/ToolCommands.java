@@ -71,7 +71,8 @@ final class ToolCommands {
             return Demo.run(out(), err(), broker, agent, new DemoViews() {
                 @Override
                 public String threads(CallResult result) {
-                    return ThreadsView.render(result, style);
+                    // the demo asks for its sample's demo-worker-* threads only
+                    return ThreadsView.render(result, true, style);
                 }
 
                 @Override

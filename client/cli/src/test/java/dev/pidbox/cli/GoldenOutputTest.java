@@ -74,13 +74,20 @@ class GoldenOutputTest {
         add("mbean-get-error", Commands.MBeanGet::new);
         add("threads-fleet", Commands.Threads::new);
         add("threads-one", Commands.Threads::new);
-        add("threads-one-synchronizers", Commands.Threads::new);
-        add("threads-own", Commands.Threads::new);
+        add("threads-one-synchronizers", () -> threads("ledger-*", null));
+        add("threads-own", () -> threads("pidbox-*", null));
         add("threads-top", Commands.Threads::new);
-        add("threads-dump-fleet", Commands.Threads::new);
+        add("threads-dump-fleet", () -> threads(null, "WAITING"));
         add("threads-error", Commands.Threads::new);
         add("call-fleet", Commands.Call::new);
         add("call-error", Commands.Call::new);
+    }
+
+    private static GatherCommand threads(String name, String state) {
+        Commands.Threads t = new Commands.Threads();
+        t.name = name;
+        t.state = state;
+        return t;
     }
 
     @TestFactory
