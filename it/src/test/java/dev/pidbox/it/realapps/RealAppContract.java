@@ -112,6 +112,29 @@ abstract class RealAppContract {
         assertThat(got.get("value")).as("%s of %s", ownMBeanAttribute, names.get(0)).isNotNull();
     }
 
+    @Test
+    void pidboxItselfStaysOutOfTheApplicationsLoggersAndThreads() throws Exception {
+        Map<String, Object> loggers = shipped.callMap(node, "loggers");
+        assertThat(Calls.rows(loggers.get("loggers"))).isNotEmpty().extracting(r -> String.valueOf(r.get("name")))
+                .noneMatch(n -> n.startsWith("dev.pidbox"));
+        assertThat(String.valueOf(loggers.get("contexts"))).doesNotContain("dev.pidbox");
+
+        // None of these applications talks AMQP: an "AMQP Connection" thread could only be the agent's.
+        Map<String, Object> dump = shipped.callMap(node, "threads", "max_depth", 0);
+        assertThat(Calls.rows(dump.get("threads"))).isNotEmpty().extracting(t -> String.valueOf(t.get("name")))
+                .noneMatch(n -> n.startsWith("pidbox-") || n.startsWith("AMQP Connection"));
+        assertThat(((Number) dump.get("own_threads")).intValue()).isPositive();
+        Map<String, Object> top = shipped.callMap(node, "threads", "top", 5, "interval_ms", 200);
+        assertThat(Calls.rows(top.get("threads"))).hasSize(5).extracting(t -> String.valueOf(t.get("name")))
+                .noneMatch(n -> n.startsWith("pidbox-") || n.startsWith("AMQP Connection"));
+        Map<String, Object> summary = shipped.callMap(node, "threads", "summary", true);
+        int counted = Calls.map(summary.get("states")).values().stream().mapToInt(v -> ((Number) v).intValue()).sum();
+        assertThat(summary).doesNotContainKey("threads");
+        assertThat(counted + ((Number) summary.get("own_threads")).intValue())
+                .isBetween(((Number) summary.get("thread_count")).intValue() - 5,
+                        ((Number) summary.get("thread_count")).intValue() + 5);
+    }
+
     /** The rows of a loggers reply for one logger name. */
     static List<Map<String, Object>> rows(Map<String, Object> loggers, String name) {
         return Calls.rows(loggers.get("loggers")).stream().filter(r -> name.equals(r.get("name"))).toList();
