@@ -1,0 +1,205 @@
+package dev.pidbox.cli;
+
+import dev.pidbox.CallResult;
+import dev.pidbox.Mailbox;
+import dev.pidbox.Reply;
+import dev.pidbox.fleet.Gather;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pidbox top}: gathers {@code vitals} from the selected nodes every interval and shows one row per node. On
+ * a terminal it redraws a full screen in place and reads keys; otherwise (or with {@code --count}) it prints one
+ * snapshot after another; {@code --once} prints one and exits with the usual exit codes.
+ */
+@Command(name = "top", description = {"A live view of the selected nodes' CPU, heap, threads and GC, refreshed every"
+        + " --interval (the vitals command).",
+    "Keys on a terminal: c cpu, h heap, t threads, g gc, n name (the sort), q quit (or Ctrl-C)."})
+final class TopCommand extends Base {
+    /** Put in the key queue by Ctrl-C. */
+    private static final int QUIT = -1;
+    private static final Duration SHORTEST = Duration.ofMillis(100);
+
+    @Mixin
+    Options.Selectors selectors;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "2s",
+            description = "time between refreshes (default 2s); the gather waits --timeout, by default 3/4 of it")
+    String interval;
+
+    @Option(names = "--sort", paramLabel = "cpu|heap|threads|gc|name", defaultValue = "cpu",
+            description = "the column to sort by, largest first (default cpu); keys change it on a terminal")
+    String sort;
+
+    @Option(names = "--once", description = "print one snapshot and exit (exit 3 when an expected node is missing)")
+    boolean once;
+
+    @Option(names = "--count", paramLabel = "N",
+            description = "print N snapshots one after another and exit (no full screen, like top -b -n N)")
+    Integer count;
+
+    @Override
+    int run() throws InterruptedException {
+        Duration every = Durations.parse(interval);
+        if (every.compareTo(SHORTEST) < 0) {
+            throw new IllegalArgumentException("--interval must be at least 100ms, got " + interval);
+        }
+        if (count != null && count < 1) {
+            throw new IllegalArgumentException("--count must be at least 1, got " + count);
+        }
+        if (once && count != null) {
+            throw new IllegalArgumentException("use either --once or --count, not both");
+        }
+        if (groupBy() != null) {
+            throw new IllegalArgumentException("--group-by does not apply to top");
+        }
+        TopView.Sort order = TopView.Sort.parse(sort);
+        Options.Format format = format();
+        selectors.selector();
+        Duration timeout = selectors.timeout != null ? timeout(selectors) : every.multipliedBy(3).dividedBy(4);
+        boolean terminal = root().terminal.getAsBoolean();
+        try (Session session = openSession()) {
+            if (once) {
+                return once(session, order, timeout, every, terminal);
+            }
+            BlockingQueue<Integer> keys = new LinkedBlockingQueue<>();
+            try (AutoCloseable interrupt = TopTerminal.onInterrupt(() -> keys.add(QUIT))) {
+                if (terminal && format == Options.Format.TABLE && count == null) {
+                    return screen(session, order, timeout, every, keys);
+                }
+                return stream(session, order, timeout, every, terminal, keys);
+            } catch (InterruptedException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** One gather of {@code vitals}; null when {@code --where} matched nobody (then nothing was sent). */
+    private CallResult gather(Session session, Duration timeout, boolean progress) {
+        Gather gather = session.fleet.gather("vitals").select(selectors.selector()).timeout(timeout)
+                .limit(selectors.limit).expect(selectors.expect).prepare();
+        if (gather.selectsNobody()) {
+            return null;
+        }
+        try (Progress p = Progress.start(err(), gather.progress(), progress)) {
+            return gather.run(null);
+        }
+    }
+
+    /** An answer from nobody, for a refresh whose --where matched no node. */
+    private static CallResult orNothing(CallResult result) {
+        return result != null ? result
+                : new CallResult(null, List.<Reply>of(), List.<String>of(), 0, Duration.ZERO, false);
+    }
+
+    private TopView.Layout layout(TopView.Sort order, Duration every, boolean interactive, int height) {
+        return new TopView.Layout(order, style(), Instant.now(), ZoneId.systemDefault(), every,
+                interactive, height);
+    }
+
+    private int once(Session session, TopView.Sort order, Duration timeout, Duration every, boolean terminal) {
+        Instant sent = Instant.now();
+        CallResult result = gather(session, timeout, terminal);
+        if (result == null) {
+            return noTagMatch(selectors);
+        }
+        warn(result);
+        TopSnapshot snapshot = TopSnapshot.empty(session.namespace).next(sent, result);
+        print(null, snapshot, layout(order, every, false, 0));
+        return Render.exitCode(result);
+    }
+
+    /** Prints a snapshot as the output format asks: the table (header line first), or JSON. */
+    private void print(TopSnapshot previous, TopSnapshot current, TopView.Layout layout) {
+        PrintWriter out = out();
+        switch (format()) {
+            case JSON -> printJson(TopView.document(current, layout.sort()));
+            case NDJSON -> out.println(json(TopView.document(current, layout.sort())));
+            default -> out.print(TopView.render(previous, current, layout));
+        }
+        out.flush();
+    }
+
+    private void warn(CallResult result) {
+        for (CallResult.Forgery f : result.forgeries()) {
+            err().println("pidbox: FORGED reply claiming to be " + f.node() + " ignored: " + f.reason());
+        }
+        if (result.brokerBlocked() != null) {
+            err().println("pidbox: " + Mailbox.blockedMessage(result.brokerBlocked())
+                    + "; the nodes were not necessarily asked");
+        }
+        err().flush();
+    }
+
+    /** Snapshots one after another until --count or Ctrl-C; the exit code says how the last one went. */
+    private int stream(Session session, TopView.Sort order, Duration timeout, Duration every, boolean terminal,
+            BlockingQueue<Integer> keys) throws InterruptedException {
+        TopSnapshot current = TopSnapshot.empty(session.namespace);
+        for (int i = 0; count == null || i < count; i++) {
+            long started = System.nanoTime();
+            Instant sent = Instant.now();
+            CallResult result = orNothing(gather(session, timeout, terminal && i == 0));
+            warn(result);
+            TopSnapshot previous = current;
+            current = current.next(sent, result);
+            if (i > 0 && format() == Options.Format.TABLE) {
+                out().println();
+            }
+            print(previous, current, layout(order, every, false, 0));
+            if (count != null && i + 1 == count) {
+                break;
+            }
+            Integer key = keys.poll(started + every.toNanos() - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (key != null && key == QUIT) {
+                return Render.OK;
+            }
+        }
+        if (current.count(TopSnapshot.Status.MISSING) > 0) {
+            return Render.MISSING;
+        }
+        return current.count(TopSnapshot.Status.ERROR) > 0 ? Render.ERRORS : Render.OK;
+    }
+
+    /** The full screen: redrawn every interval and on each sort key, until q or Ctrl-C (exit 0). */
+    private int screen(Session session, TopView.Sort order, Duration timeout, Duration every,
+            BlockingQueue<Integer> keys) throws InterruptedException {
+        TopView.Sort sortBy = order;
+        try (TopTerminal term = TopTerminal.open(out(), keys)) {
+            TopSnapshot previous = null;
+            TopSnapshot current = TopSnapshot.empty(session.namespace);
+            for (boolean first = true; ; first = false) {
+                long next = System.nanoTime() + every.toNanos();
+                Instant sent = Instant.now();
+                CallResult result = orNothing(gather(session, timeout, first));
+                previous = current;
+                current = current.next(sent, result);
+                term.draw(TopView.render(previous, current, layout(sortBy, every, true, term.height())));
+                for (long left = next - System.nanoTime(); left > 0; left = next - System.nanoTime()) {
+                    Integer key = keys.poll(left, TimeUnit.NANOSECONDS);
+                    if (key == null) {
+                        break;
+                    }
+                    if (key == QUIT || key == 'q' || key == 'Q') {
+                        return Render.OK;
+                    }
+                    TopView.Sort chosen = TopView.Sort.ofKey(key);
+                    if (chosen != null) {
+                        sortBy = chosen;
+                        term.draw(TopView.render(previous, current, layout(sortBy, every, true, term.height())));
+                    }
+                }
+            }
+        }
+    }
+}

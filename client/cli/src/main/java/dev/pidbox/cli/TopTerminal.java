@@ -1,0 +1,154 @@
+package dev.pidbox.cli;
+
+import dev.pidbox.spi.Threads;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * The terminal while {@code pidbox top} draws on it: the alternate screen with the cursor hidden and line wrap off,
+ * the keyboard in non-canonical mode without echo (through {@code stty} on {@code /dev/tty}, whose settings are
+ * saved first), a thread that hands each key pressed to a queue, and, whatever way the program ends (q, Ctrl-C, a
+ * kill, an exception), the saved settings, the cursor, line wrap and the normal screen put back, once.
+ */
+final class TopTerminal implements AutoCloseable {
+    static final String ALTERNATE_SCREEN = "\u001b[?1049h";
+    static final String NORMAL_SCREEN = "\u001b[?1049l";
+    static final String HIDE_CURSOR = "\u001b[?25l";
+    static final String SHOW_CURSOR = "\u001b[?25h";
+    static final String WRAP_OFF = "\u001b[?7l";
+    static final String WRAP_ON = "\u001b[?7h";
+    private static final String HOME = "\u001b[H";
+    private static final String CLEAR_LINE_END = "\u001b[K";
+    private static final String CLEAR_SCREEN_END = "\u001b[J";
+    private static final File TTY = new File("/dev/tty");
+
+    private final PrintWriter out;
+    private final String saved;
+    private final AtomicBoolean restored = new AtomicBoolean();
+    private final Thread hook;
+    private volatile boolean closed;
+
+    private TopTerminal(PrintWriter out, BlockingQueue<Integer> keys) {
+        this.out = out;
+        this.saved = stty("-g");
+        if (saved != null && stty("-icanon", "-echo", "min", "0", "time", "1") != null) {
+            Threads.start("pidbox-top-keys", () -> readKeys(keys));
+        }
+        this.hook = new Thread(this::restore, "pidbox-top-restore");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.print(ALTERNATE_SCREEN + HIDE_CURSOR + WRAP_OFF + HOME + CLEAR_SCREEN_END);
+        out.flush();
+    }
+
+    /**
+     * Takes over the terminal; keys pressed go to {@code keys}. Without {@code stty} or {@code /dev/tty} the screen
+     * still works, the keys do not.
+     */
+    static TopTerminal open(PrintWriter out, BlockingQueue<Integer> keys) {
+        return new TopTerminal(out, keys);
+    }
+
+    /** Draws a frame over the last one, from the top left, clearing what the last one left beyond it. */
+    void draw(String frame) {
+        out.print(HOME + frame.replace("\n", CLEAR_LINE_END + "\n") + CLEAR_SCREEN_END);
+        out.flush();
+    }
+
+    /** The terminal's height in lines, or 0 when unknown. */
+    int height() {
+        String size = stty("size");
+        if (size == null) {
+            return 0;
+        }
+        String[] parts = size.trim().split("\\s+");
+        try {
+            return parts.length == 2 ? Integer.parseInt(parts[0]) : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private void readKeys(BlockingQueue<Integer> keys) {
+        // With "min 0 time 1" a read returns after a tenth of a second without a key (-1 here), so the loop sees close.
+        try (InputStream in = new FileInputStream(TTY)) {
+            while (!closed) {
+                int b = in.read();
+                if (b >= 0 && !closed) {
+                    keys.add(b);
+                }
+            }
+        } catch (IOException e) {
+            // no keyboard: the screen goes on without keys
+        }
+    }
+
+    /** Puts the terminal back as it was; the first call does it, later ones (the shutdown hook) do nothing. */
+    void restore() {
+        if (!restored.compareAndSet(false, true)) {
+            return;
+        }
+        closed = true;
+        out.print(WRAP_ON + SHOW_CURSOR + NORMAL_SCREEN);
+        out.flush();
+        if (saved != null) {
+            stty(saved.trim());
+        }
+    }
+
+    @Override
+    public void close() {
+        restore();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down already: the hook runs, and does nothing
+        }
+    }
+
+    /** Runs {@code stty} on the controlling terminal; its output, or null when it failed. */
+    static String stty(String... args) {
+        String[] command = new String[args.length + 1];
+        command[0] = "stty";
+        System.arraycopy(args, 0, command, 1, args.length);
+        try {
+            Process p = new ProcessBuilder(command).redirectInput(TTY).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            byte[] output = p.getInputStream().readAllBytes();
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            return p.exitValue() == 0 ? new String(output, StandardCharsets.UTF_8) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * Runs {@code action} on Ctrl-C (SIGINT) instead of the JVM's default (exit 130), until closed; the handler
+     * before it comes back then. Where the JVM allows no handler, Ctrl-C ends it as usual and the shutdown hook
+     * still restores the terminal.
+     */
+    static AutoCloseable onInterrupt(Runnable action) {
+        Signal interrupt = new Signal("INT");
+        SignalHandler before;
+        try {
+            before = Signal.handle(interrupt, signal -> action.run());
+        } catch (IllegalArgumentException e) {
+            return () -> { };
+        }
+        return () -> Signal.handle(interrupt, before);
+    }
+}
