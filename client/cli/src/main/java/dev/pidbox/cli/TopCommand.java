@@ -2,6 +2,7 @@ package dev.pidbox.cli;
 
 import dev.pidbox.CallResult;
 import dev.pidbox.Mailbox;
+import dev.pidbox.PidboxException;
 import dev.pidbox.Reply;
 import dev.pidbox.fleet.Gather;
 import java.io.PrintWriter;
@@ -33,7 +34,8 @@ final class TopCommand extends Base {
     Options.Selectors selectors;
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "2s",
-            description = "time between refreshes (default 2s); the gather waits --timeout, by default 3/4 of it")
+            description = "time between refreshes (default 2s); each gather waits --timeout, by default 3/4 of the"
+                    + " interval (3/8 with --where, which gathers twice)")
     String interval;
 
     @Option(names = "--sort", paramLabel = "cpu|heap|threads|gc|name", defaultValue = "cpu",
@@ -46,6 +48,9 @@ final class TopCommand extends Base {
     @Option(names = "--count", paramLabel = "N",
             description = "print N snapshots one after another and exit (no full screen, like top -b -n N)")
     Integer count;
+
+    /** Why the last refresh failed; null when it worked. */
+    private String trouble;
 
     @Override
     int run() throws InterruptedException {
@@ -65,22 +70,21 @@ final class TopCommand extends Base {
         TopView.Sort order = TopView.Sort.parse(sort);
         Options.Format format = format();
         selectors.selector();
-        Duration timeout = selectors.timeout != null ? timeout(selectors) : every.multipliedBy(3).dividedBy(4);
+        // By default a refresh ends within the interval: 3/4 of it for the gather, halved when --where first
+        // gathers runtime to match tags (that takes a deadline of its own). PIDBOX_TIMEOUT is for one-shot commands.
+        Duration timeout = selectors.timeout != null ? timeout(selectors)
+                : every.multipliedBy(3).dividedBy(selectors.where.isEmpty() ? 4 : 8);
         boolean terminal = root().terminal.getAsBoolean();
         try (Session session = openSession()) {
             if (once) {
                 return once(session, order, timeout, every, terminal);
             }
             BlockingQueue<Integer> keys = new LinkedBlockingQueue<>();
-            try (AutoCloseable interrupt = TopTerminal.onInterrupt(() -> keys.add(QUIT))) {
+            try (TopTerminal.Handler interrupt = TopTerminal.onInterrupt(() -> keys.add(QUIT))) {
                 if (terminal && format == Options.Format.TABLE && count == null) {
                     return screen(session, order, timeout, every, keys);
                 }
                 return stream(session, order, timeout, every, terminal, keys);
-            } catch (InterruptedException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
             }
         }
     }
@@ -95,6 +99,34 @@ final class TopCommand extends Base {
         try (Progress p = Progress.start(err(), gather.progress(), progress)) {
             return gather.run(null);
         }
+    }
+
+    /**
+     * One refresh's gather. A broker failure on the first ends top (exit 4, as any command); on a later one top keeps
+     * its last snapshot, says why ({@link #trouble}) and tries again next interval: the connection recovers by itself.
+     *
+     * @return the result, or null after a failure
+     */
+    private CallResult refresh(Session session, Duration timeout, boolean progress, boolean first) {
+        try {
+            CallResult result = orNothing(gather(session, timeout, progress));
+            trouble = null;
+            return result;
+        } catch (PidboxException e) {
+            if (first) {
+                throw e;
+            }
+            trouble = e.getMessage();
+            return null;
+        }
+    }
+
+    /** The screen, and under it why the last refresh failed, if it did. */
+    private String frame(TopSnapshot previous, TopSnapshot current, TopView.Layout layout, CallResult result) {
+        String screen = TopView.render(previous, current, layout);
+        return result != null ? screen : screen + "\n" + layout.style().red("pidbox: " + trouble
+                + "; the rows are from the last refresh that worked; trying again in " + TopView.every(layout.interval()))
+                + "\n";
     }
 
     /** An answer from nobody, for a refresh whose --where matched no node. */
@@ -149,14 +181,19 @@ final class TopCommand extends Base {
         for (int i = 0; count == null || i < count; i++) {
             long started = System.nanoTime();
             Instant sent = Instant.now();
-            CallResult result = orNothing(gather(session, timeout, terminal && i == 0));
-            warn(result);
-            TopSnapshot previous = current;
-            current = current.next(sent, result);
-            if (i > 0 && format() == Options.Format.TABLE) {
-                out().println();
+            CallResult result = refresh(session, timeout, terminal && i == 0, i == 0);
+            if (result == null) {
+                err().println("pidbox: " + trouble + "; trying again in " + TopView.every(every));
+                err().flush();
+            } else {
+                warn(result);
+                TopSnapshot previous = current;
+                current = current.next(sent, result);
+                if (i > 0 && format() == Options.Format.TABLE) {
+                    out().println();
+                }
+                print(previous, current, layout(order, every, false, 0));
             }
-            print(previous, current, layout(order, every, false, 0));
             if (count != null && i + 1 == count) {
                 break;
             }
@@ -164,6 +201,9 @@ final class TopCommand extends Base {
             if (key != null && key == QUIT) {
                 return Render.OK;
             }
+        }
+        if (trouble != null) {
+            return Render.BROKER;
         }
         if (current.count(TopSnapshot.Status.MISSING) > 0) {
             return Render.MISSING;
@@ -181,10 +221,12 @@ final class TopCommand extends Base {
             for (boolean first = true; ; first = false) {
                 long next = System.nanoTime() + every.toNanos();
                 Instant sent = Instant.now();
-                CallResult result = orNothing(gather(session, timeout, first));
-                previous = current;
-                current = current.next(sent, result);
-                term.draw(TopView.render(previous, current, layout(sortBy, every, true, term.height())));
+                CallResult result = refresh(session, timeout, first, first);
+                if (result != null) {
+                    previous = current;
+                    current = current.next(sent, result);
+                }
+                term.draw(frame(previous, current, layout(sortBy, every, true, term.height()), result));
                 for (long left = next - System.nanoTime(); left > 0; left = next - System.nanoTime()) {
                     Integer key = keys.poll(left, TimeUnit.NANOSECONDS);
                     if (key == null) {
@@ -196,7 +238,7 @@ final class TopCommand extends Base {
                     TopView.Sort chosen = TopView.Sort.ofKey(key);
                     if (chosen != null) {
                         sortBy = chosen;
-                        term.draw(TopView.render(previous, current, layout(sortBy, every, true, term.height())));
+                        term.draw(frame(previous, current, layout(sortBy, every, true, term.height()), result));
                     }
                 }
             }

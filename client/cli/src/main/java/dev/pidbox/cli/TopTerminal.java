@@ -136,12 +136,18 @@ final class TopTerminal implements AutoCloseable {
         }
     }
 
+    /** A signal handler in place until closed. */
+    interface Handler extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /**
      * Runs {@code action} on Ctrl-C (SIGINT) instead of the JVM's default (exit 130), until closed; the handler
      * before it comes back then. Where the JVM allows no handler, Ctrl-C ends it as usual and the shutdown hook
      * still restores the terminal.
      */
-    static AutoCloseable onInterrupt(Runnable action) {
+    static Handler onInterrupt(Runnable action) {
         Signal interrupt = new Signal("INT");
         SignalHandler before;
         try {
