@@ -227,12 +227,15 @@ final class TopView {
         }
     }
 
-    /** The error text, explained when it says the node has no {@code vitals} command (Celery, an older agent). */
+    /**
+     * The error text, explained when it says the node has no {@code vitals} command: an agent from before it, one
+     * started with {@code deny=vitals} (a denied handler is not registered), or a kombu or Celery node.
+     */
     static String friendly(String error) {
         boolean unknown = error.contains("KeyError('vitals')") || error.contains("No such control command")
                 || error.contains("unknown command");
         String text = Render.cell(error);
-        return unknown ? "unknown command vitals (a Celery worker or an older agent): " + text : text;
+        return unknown ? "unknown command vitals (an older agent, deny=vitals, or a Celery worker): " + text : text;
     }
 
     private static String percent(Double value) {
