@@ -235,6 +235,9 @@ final class TopCommand extends Base {
                     if (key == QUIT || key == 'q' || key == 'Q') {
                         return Render.OK;
                     }
+                    if (key == TopTerminal.REDRAW) {
+                        term.draw(frame(previous, current, layout(sortBy, every, true, term.height()), result));
+                    }
                     TopView.Sort chosen = TopView.Sort.ofKey(key);
                     if (chosen != null) {
                         sortBy = chosen;

@@ -17,7 +17,8 @@ import sun.misc.SignalHandler;
  * The terminal while {@code pidbox top} draws on it: the alternate screen with the cursor hidden and line wrap off,
  * the keyboard in non-canonical mode without echo (through {@code stty} on {@code /dev/tty}, whose settings are
  * saved first), a thread that hands each key pressed to a queue, and, whatever way the program ends (q, Ctrl-C, a
- * kill, an exception), the saved settings, the cursor, line wrap and the normal screen put back, once.
+ * kill, an exception), the saved settings, the cursor, line wrap and the normal screen put back, once. Ctrl-Z puts
+ * them back too before the process stops, and takes the terminal again when it continues.
  */
 final class TopTerminal implements AutoCloseable {
     static final String ALTERNATE_SCREEN = "\u001b[?1049h";
@@ -31,22 +32,33 @@ final class TopTerminal implements AutoCloseable {
     private static final String CLEAR_SCREEN_END = "\u001b[J";
     private static final File TTY = new File("/dev/tty");
 
+    /** Put in the key queue after top comes back from Ctrl-Z, so that the screen is drawn again at once. */
+    static final int REDRAW = -2;
+
     private final PrintWriter out;
     private final String saved;
+    private final boolean raw;
+    private final BlockingQueue<Integer> keys;
     private final AtomicBoolean restored = new AtomicBoolean();
     private final Thread hook;
+    private final Handler suspend;
     private volatile boolean closed;
+    /** Between Ctrl-Z and the shell's {@code fg}: nothing is drawn. Guarded by {@code this}. */
+    private boolean suspended;
 
     private TopTerminal(PrintWriter out, BlockingQueue<Integer> keys) {
         this.out = out;
+        this.keys = keys;
         this.saved = stty("-g");
-        if (saved != null && stty("-icanon", "-echo", "min", "0", "time", "1") != null) {
+        this.raw = saved != null && stty("-icanon", "-echo", "min", "0", "time", "1") != null;
+        if (raw) {
             Threads.start("pidbox-top-keys", () -> readKeys(keys));
         }
         this.hook = new Thread(this::restore, "pidbox-top-restore");
         Runtime.getRuntime().addShutdownHook(hook);
         out.print(ALTERNATE_SCREEN + HIDE_CURSOR + WRAP_OFF + HOME + CLEAR_SCREEN_END);
         out.flush();
+        this.suspend = on("TSTP", this::suspend);
     }
 
     /**
@@ -58,9 +70,57 @@ final class TopTerminal implements AutoCloseable {
     }
 
     /** Draws a frame over the last one, from the top left, clearing what the last one left beyond it. */
-    void draw(String frame) {
+    synchronized void draw(String frame) {
+        if (suspended || restored.get()) {
+            return;
+        }
         out.print(HOME + frame.replace("\n", CLEAR_LINE_END + "\n") + CLEAR_SCREEN_END);
         out.flush();
+    }
+
+    /**
+     * Ctrl-Z: gives the shell its terminal back as it was, stops this process (SIGSTOP, which the default action of
+     * Ctrl-Z would have done), and, once the shell continues it ({@code fg}), takes the terminal again and asks for
+     * a redraw.
+     */
+    private void suspend() {
+        synchronized (this) {
+            if (restored.get()) {
+                return;
+            }
+            suspended = true;
+            leave();
+        }
+        try {
+            Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(ProcessHandle.current().pid())).start();
+            stop.waitFor(5, TimeUnit.SECONDS);
+            Thread.sleep(50); // the stop takes effect here; what follows runs after SIGCONT
+        } catch (IOException e) {
+            // no kill command: go on drawing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            if (restored.get()) {
+                return;
+            }
+            if (raw) {
+                stty("-icanon", "-echo", "min", "0", "time", "1");
+            }
+            out.print(ALTERNATE_SCREEN + HIDE_CURSOR + WRAP_OFF + HOME + CLEAR_SCREEN_END);
+            out.flush();
+            suspended = false;
+        }
+        keys.add(REDRAW);
+    }
+
+    /** The cursor, line wrap, the normal screen and the saved stty settings back. */
+    private void leave() {
+        out.print(WRAP_ON + SHOW_CURSOR + NORMAL_SCREEN);
+        out.flush();
+        if (saved != null) {
+            stty(saved.trim());
+        }
     }
 
     /** The terminal's height in lines, or 0 when unknown. */
@@ -93,20 +153,21 @@ final class TopTerminal implements AutoCloseable {
 
     /** Puts the terminal back as it was; the first call does it, later ones (the shutdown hook) do nothing. */
     void restore() {
-        if (!restored.compareAndSet(false, true)) {
-            return;
-        }
-        closed = true;
-        out.print(WRAP_ON + SHOW_CURSOR + NORMAL_SCREEN);
-        out.flush();
-        if (saved != null) {
-            stty(saved.trim());
+        synchronized (this) {
+            if (!restored.compareAndSet(false, true)) {
+                return;
+            }
+            closed = true;
+            if (!suspended) {
+                leave();
+            }
         }
     }
 
     @Override
     public void close() {
         restore();
+        suspend.close();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
@@ -148,13 +209,18 @@ final class TopTerminal implements AutoCloseable {
      * still restores the terminal.
      */
     static Handler onInterrupt(Runnable action) {
-        Signal interrupt = new Signal("INT");
+        return on("INT", action);
+    }
+
+    /** Runs {@code action} on the signal until closed (on a thread the JVM starts); nothing where not allowed. */
+    private static Handler on(String name, Runnable action) {
+        Signal signal = new Signal(name);
         SignalHandler before;
         try {
-            before = Signal.handle(interrupt, signal -> action.run());
+            before = Signal.handle(signal, s -> action.run());
         } catch (IllegalArgumentException e) {
             return () -> { };
         }
-        return () -> Signal.handle(interrupt, before);
+        return () -> Signal.handle(signal, before);
     }
 }

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +27,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * {@code pidbox top} from the shipped {@code pidbox.jar}, against three child JVMs with the agent attached at start,
  * in a namespace of this class's own: once through a pipe (plain snapshots), and once in a real pseudo-terminal made
- * by {@code script}, where a bash runs top and then {@code stty -a}, so that the test sees the screen, kills one JVM
- * by its pid, sends Ctrl-C as the byte 0x03 through the terminal, and reads the terminal's settings afterwards.
+ * by {@code script}, where a bash runs top and then {@code stty -a}, so that the test sees the screen, presses a sort
+ * key, suspends top with Ctrl-Z and continues it, kills one JVM by its pid, sends Ctrl-C as the byte 0x03 through the
+ * terminal, and reads the terminal's settings afterwards.
  */
 @RabbitMQ.Required
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -89,7 +92,7 @@ class TopPtyTest {
 
     @Test
     @Order(2)
-    void onATerminalTopRedrawsMarksAKilledJvmMissingAndCtrlCRestoresTheTerminal() throws Exception {
+    void onATerminalTopRedrawsSuspendsMarksAKilledJvmMissingAndCtrlCRestoresTheTerminal() throws Exception {
         String command = "stty rows 40 cols 200; " + String.join(" ", java().stream().map(TopPtyTest::quote).toList())
                 + " top --interval 1s; echo TOP_EXIT=$?; stty -a";
         ProcessBuilder pb = new ProcessBuilder("script", "-q", "-f", "-e", "-c", command, "/dev/null");
@@ -108,6 +111,22 @@ class TopPtyTest {
             keyboard.write('n');
             keyboard.flush();
             screen.await("the sort by name after the key n", f -> f.contains("sort name"));
+
+            int mark = screen.raw().length();
+            keyboard.write(0x1A);
+            keyboard.flush();
+            screen.awaitSince(mark, "Ctrl-Z hands the normal screen back", s -> s.contains("\u001b[?1049l"));
+            long top = script.descendants().filter(p -> p.info().command().orElse("").endsWith("/java")
+                    && p.info().commandLine().orElse("").contains("pidbox.jar")).findFirst().orElseThrow().pid();
+            Awaitility.await("top stopped").atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.readString(Paths.get("/proc/" + top + "/stat")).split("\\) ", 2)[1]
+                            .startsWith("T"));
+            // What fg does: continue the stopped job (every process of the terminal's session, to be sure).
+            for (ProcessHandle p : script.descendants().toList()) {
+                new ProcessBuilder("kill", "-CONT", Long.toString(p.pid())).start().waitFor();
+            }
+            screen.awaitSince(mark, "after fg top takes the screen again and redraws",
+                    s -> s.contains("\u001b[?1049h") && s.indexOf("\u001b[J", s.indexOf("\u001b[?1049h") + 8) > 0);
 
             TargetJvm killed = targets.get(1);
             ProcessHandle.of(killed.pid()).orElseThrow().destroyForcibly();
@@ -174,6 +193,12 @@ class TopPtyTest {
         void await(String what, Predicate<String> frame) {
             Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                     .until(() -> frame.test(lastFrame()));
+        }
+
+        /** Waits until what arrived after the first {@code mark} characters satisfies {@code output}. */
+        void awaitSince(int mark, String what, Predicate<String> output) {
+            Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> output.test(raw().substring(mark)));
         }
 
         void drain() throws InterruptedException {
