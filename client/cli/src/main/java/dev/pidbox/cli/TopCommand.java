@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -51,6 +52,8 @@ final class TopCommand extends Base {
 
     /** Why the last refresh failed; null when it worked. */
     private String trouble;
+    /** The forged replies of the last refresh that worked, said under the screen. */
+    private final List<String> forged = new ArrayList<>();
 
     @Override
     int run() throws InterruptedException {
@@ -110,7 +113,16 @@ final class TopCommand extends Base {
     private CallResult refresh(Session session, Duration timeout, boolean progress, boolean first) {
         try {
             CallResult result = orNothing(gather(session, timeout, progress));
+            if (result.brokerBlocked() != null && result.replies().isEmpty()) {
+                // The request may never have left: silence says nothing about the nodes, so none is marked missing.
+                trouble = Mailbox.blockedMessage(result.brokerBlocked()) + "; the nodes were not necessarily asked";
+                return null;
+            }
             trouble = null;
+            forged.clear();
+            for (CallResult.Forgery f : result.forgeries()) {
+                forged.add("FORGED reply claiming to be " + f.node() + " ignored: " + f.reason());
+            }
             return result;
         } catch (PidboxException e) {
             if (first) {
@@ -121,12 +133,17 @@ final class TopCommand extends Base {
         }
     }
 
-    /** The screen, and under it why the last refresh failed, if it did. */
+    /** The screen, and under it why the last refresh failed, if it did, and the forged replies it set apart. */
     private String frame(TopSnapshot previous, TopSnapshot current, TopView.Layout layout, CallResult result) {
-        String screen = TopView.render(previous, current, layout);
-        return result != null ? screen : screen + "\n" + layout.style().red("pidbox: " + trouble
-                + "; the rows are from the last refresh that worked; trying again in " + TopView.every(layout.interval()))
-                + "\n";
+        StringBuilder screen = new StringBuilder(TopView.render(previous, current, layout));
+        if (result == null) {
+            screen.append('\n').append(layout.style().red("pidbox: " + trouble + "; the rows are from the last refresh"
+                    + " that worked; trying again in " + TopView.every(layout.interval()))).append('\n');
+        }
+        for (String f : forged) {
+            screen.append(layout.style().red("pidbox: " + f)).append('\n');
+        }
+        return screen.toString();
     }
 
     /** An answer from nobody, for a refresh whose --where matched no node. */
