@@ -84,7 +84,7 @@ final class TopCommand extends Base {
             }
             BlockingQueue<Integer> keys = new LinkedBlockingQueue<>();
             try (TopTerminal.Handler interrupt = TopTerminal.onInterrupt(() -> keys.add(QUIT))) {
-                if (terminal && format == Options.Format.TABLE && count == null) {
+                if (terminal && !root().settings.dumbTerminal() && format == Options.Format.TABLE && count == null) {
                     return screen(session, order, timeout, every, keys);
                 }
                 return stream(session, order, timeout, every, terminal, keys);

@@ -210,6 +210,12 @@ class TopViewTest {
     }
 
     @Test
+    void onlyTermDumbMakesTheTerminalTooDumbForTheFullScreen(@TempDir Path home) {
+        assertThat(new Settings(Map.of("TERM", "dumb")::get, home).dumbTerminal()).isTrue();
+        assertThat(new Settings(Map.of("TERM", "xterm-256color", "NO_COLOR", "1")::get, home).dumbTerminal()).isFalse();
+    }
+
+    @Test
     void badOptionsAreUsageErrorsBeforeAnyBrokerIsAsked(@TempDir Path home) throws IOException {
         Map<String, String> env = Map.of("PIDBOX_BROKER", "amqp://guest:guest@127.0.0.1:1/");
         String[][] bad = {{"top", "--sort", "mem"}, {"top", "--interval", "50ms"}, {"top", "--once", "--count", "2"},
