@@ -133,8 +133,14 @@ final class TopCommand extends Base {
         }
     }
 
-    /** The screen, and under it why the last refresh failed, if it did, and the forged replies it set apart. */
-    private String frame(TopSnapshot previous, TopSnapshot current, TopView.Layout layout, CallResult result) {
+    /**
+     * The screen of {@code height} lines (0: unknown), and at its foot why the last refresh failed, if it did, and
+     * the forged replies it set apart.
+     */
+    private String frame(TopSnapshot previous, TopSnapshot current, TopView.Sort sortBy, Duration every, int height,
+            CallResult result) {
+        int foot = (result == null ? 2 : 0) + forged.size();
+        TopView.Layout layout = layout(sortBy, every, true, height <= 0 ? 0 : Math.max(1, height - foot));
         StringBuilder screen = new StringBuilder(TopView.render(previous, current, layout));
         if (result == null) {
             screen.append('\n').append(layout.style().red("pidbox: " + trouble + "; the rows are from the last refresh"
@@ -243,7 +249,7 @@ final class TopCommand extends Base {
                     previous = current;
                     current = current.next(sent, result);
                 }
-                term.draw(frame(previous, current, layout(sortBy, every, true, term.height()), result));
+                term.draw(frame(previous, current, sortBy, every, term.height(), result));
                 for (long left = next - System.nanoTime(); left > 0; left = next - System.nanoTime()) {
                     Integer key = keys.poll(left, TimeUnit.NANOSECONDS);
                     if (key == null) {
@@ -253,12 +259,12 @@ final class TopCommand extends Base {
                         return Render.OK;
                     }
                     if (key == TopTerminal.REDRAW) {
-                        term.draw(frame(previous, current, layout(sortBy, every, true, term.height()), result));
+                        term.draw(frame(previous, current, sortBy, every, term.height(), result));
                     }
                     TopView.Sort chosen = TopView.Sort.ofKey(key);
                     if (chosen != null) {
                         sortBy = chosen;
-                        term.draw(frame(previous, current, layout(sortBy, every, true, term.height()), result));
+                        term.draw(frame(previous, current, sortBy, every, term.height(), result));
                     }
                 }
             }

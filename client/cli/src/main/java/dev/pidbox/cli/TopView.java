@@ -53,7 +53,7 @@ final class TopView {
 
     /**
      * How to draw: the sort, the style, the clock and zone, the refresh interval, whether keys work (a terminal),
-     * and how many lines the screen has (0: no limit).
+     * and how many lines the screen has for this view (0: no limit); the view leaves the last of them empty.
      */
     record Layout(Sort sort, Style style, Instant now, ZoneId zone, Duration interval, boolean interactive,
             int height) {
@@ -86,7 +86,9 @@ final class TopView {
             sb.append("no node answered vitals in namespace '").append(current.namespace).append("' yet\n");
             return sb.toString();
         }
-        int room = layout.height() <= 0 ? Integer.MAX_VALUE : Math.max(1, layout.height() - (layout.interactive() ? 4 : 3));
+        // The last line of the screen stays empty: a newline there would scroll the frame up by one.
+        int room = layout.height() <= 0 ? Integer.MAX_VALUE
+                : Math.max(1, layout.height() - 1 - (layout.interactive() ? 4 : 3));
         List<TopSnapshot.Row> shown = rows.size() <= room ? rows : rows.subList(0, Math.max(0, room - 1));
         List<List<String>> cells = new ArrayList<>();
         for (TopSnapshot.Row row : shown) {

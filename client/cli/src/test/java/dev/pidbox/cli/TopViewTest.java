@@ -160,8 +160,8 @@ class TopViewTest {
         TopSnapshot s = fold(TopSnapshot.empty("jvm"), 0, answers, List.of("gone"));
 
         String screen = TopView.render(null, s, layout(TopView.Sort.NAME, Style.PLAIN, 1, true, 10));
-        assertThat(screen.lines().count()).isEqualTo(10);
-        assertThat(screen).endsWith("... 6 more nodes not shown (1 missing): a taller terminal, or --to/--glob/--where,"
+        assertThat(screen.lines().count()).as("the last line stays empty, so that nothing scrolls").isEqualTo(9);
+        assertThat(screen).endsWith("... 7 more nodes not shown (1 missing): a taller terminal, or --to/--glob/--where,"
                 + " shows them\n");
     }
 
