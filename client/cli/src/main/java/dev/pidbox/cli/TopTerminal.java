@@ -18,7 +18,8 @@ import sun.misc.SignalHandler;
  * the keyboard in non-canonical mode without echo (through {@code stty} on {@code /dev/tty}, whose settings are
  * saved first), a thread that hands each key pressed to a queue, and, whatever way the program ends (q, Ctrl-C, a
  * kill, an exception), the saved settings, the cursor, line wrap and the normal screen put back, once. Ctrl-Z puts
- * them back too before the process stops, and takes the terminal again when it continues.
+ * them back too before the process stops, and takes the terminal again when it continues. A change of the window's
+ * size (SIGWINCH) asks for a redraw.
  */
 final class TopTerminal implements AutoCloseable {
     static final String ALTERNATE_SCREEN = "\u001b[?1049h";
@@ -32,7 +33,7 @@ final class TopTerminal implements AutoCloseable {
     private static final String CLEAR_SCREEN_END = "\u001b[J";
     private static final File TTY = new File("/dev/tty");
 
-    /** Put in the key queue after top comes back from Ctrl-Z, so that the screen is drawn again at once. */
+    /** Put in the key queue after top comes back from Ctrl-Z and when the window changes size: draw again at once. */
     static final int REDRAW = -2;
 
     private final PrintWriter out;
@@ -42,6 +43,7 @@ final class TopTerminal implements AutoCloseable {
     private final AtomicBoolean restored = new AtomicBoolean();
     private final Thread hook;
     private final Handler suspend;
+    private final Handler resize;
     private volatile boolean closed;
     /** Between Ctrl-Z and the shell's {@code fg}: nothing is drawn. Guarded by {@code this}. */
     private boolean suspended;
@@ -59,6 +61,7 @@ final class TopTerminal implements AutoCloseable {
         out.print(ALTERNATE_SCREEN + HIDE_CURSOR + WRAP_OFF + HOME + CLEAR_SCREEN_END);
         out.flush();
         this.suspend = on("TSTP", this::suspend);
+        this.resize = on("WINCH", () -> keys.add(REDRAW));
     }
 
     /**
@@ -168,6 +171,7 @@ final class TopTerminal implements AutoCloseable {
     public void close() {
         restore();
         suspend.close();
+        resize.close();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
