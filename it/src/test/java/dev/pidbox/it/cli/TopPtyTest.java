@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.it.support.TargetJvm;
+import dev.pidbox.spi.JsonValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +14,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -67,6 +69,37 @@ class TopPtyTest {
         List<String> cmd = new ArrayList<>(java());
         cmd.addAll(List.of(args));
         return TargetJvm.run(Duration.ofSeconds(60), cmd);
+    }
+
+    @Test
+    @Order(0)
+    @SuppressWarnings("unchecked")
+    void onceAsJsonGivesEveryNodesVitalsFromItsOwnProcess() throws Exception {
+        TargetJvm.Result r = pidbox("-o", "json", "top", "--once", "--to", String.join(",", NODES));
+
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        Map<String, Object> doc = (Map<String, Object>) JsonValues.decode(r.out);
+        assertThat(doc).containsEntry("namespace", namespace).containsEntry("answering", 3)
+                .containsEntry("missing", List.of());
+        List<Map<String, Object>> nodes = (List<Map<String, Object>>) doc.get("nodes");
+        assertThat(nodes).extracting(n -> n.get("node")).containsExactlyInAnyOrderElementsOf(NODES);
+        for (Map<String, Object> n : nodes) {
+            Map<String, Object> vitals = (Map<String, Object>) n.get("vitals");
+            long pid = targets.get(NODES.indexOf((String) n.get("node"))).pid();
+            assertThat(((Number) vitals.get("pid")).longValue()).as("pid of %s", n.get("node")).isEqualTo(pid);
+            assertThat(n).containsEntry("status", "ok");
+        }
+    }
+
+    @Test
+    @Order(0)
+    void onceWithANamedNodeThatDoesNotAnswerShowsItMissingAndExitsThree() throws Exception {
+        String ghost = "ghost." + SUFFIX + "@pty";
+        TargetJvm.Result r = pidbox("top", "--once", "--to", NODES.get(0) + "," + ghost);
+
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(3);
+        assertThat(r.out).contains("nodes 2: 1 answering, 1 missing")
+                .containsPattern("\\Q" + ghost + "\\E.*missing since \\d\\d:\\d\\d:\\d\\d, never answered");
     }
 
     @Test
