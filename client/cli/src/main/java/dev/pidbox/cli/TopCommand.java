@@ -5,6 +5,7 @@ import dev.pidbox.Mailbox;
 import dev.pidbox.PidboxException;
 import dev.pidbox.Reply;
 import dev.pidbox.fleet.Gather;
+import dev.pidbox.spi.Threads;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,6 +31,8 @@ import picocli.CommandLine.Option;
 final class TopCommand extends Base {
     /** Put in the key queue by Ctrl-C. */
     private static final int QUIT = -1;
+    /** Put in the key queue when a gather of the full screen is done. */
+    private static final int GATHERED = -3;
     private static final Duration SHORTEST = Duration.ofMillis(100);
 
     @Mixin
@@ -50,10 +54,6 @@ final class TopCommand extends Base {
             description = "print N snapshots one after another and exit (no full screen, like top -b -n N)")
     Integer count;
 
-    /** Why the last refresh failed; null when it worked. */
-    private String trouble;
-    /** The forged replies of the last refresh that worked, said under the screen. */
-    private final List<String> forged = new ArrayList<>();
 
     @Override
     int run() throws InterruptedException {
@@ -105,31 +105,36 @@ final class TopCommand extends Base {
     }
 
     /**
-     * One refresh's gather. A broker failure on the first ends top (exit 4, as any command); on a later one top keeps
-     * its last snapshot, says why ({@link #trouble}) and tries again next interval: the connection recovers by itself.
-     *
-     * @return the result, or null after a failure
+     * One refresh: when it was sent, the gather's result (null when it failed), why it failed, and the forged replies
+     * it set apart.
      */
-    private CallResult refresh(Session session, Duration timeout, boolean progress, boolean first) {
+    private record Refresh(Instant sent, CallResult result, String trouble, List<String> forged) {
+    }
+
+    /**
+     * One refresh's gather. A broker failure on the first ends top (exit 4, as any command); on a later one top keeps
+     * its last snapshot, says why and tries again next interval: the connection recovers by itself. A gather the
+     * broker blocked (nothing answered) is such a failure too: the request may never have left, so silence says
+     * nothing about the nodes and none is marked missing.
+     */
+    private Refresh refresh(Session session, Duration timeout, boolean progress, boolean first) {
+        Instant sent = Instant.now();
         try {
             CallResult result = orNothing(gather(session, timeout, progress));
             if (result.brokerBlocked() != null && result.replies().isEmpty()) {
-                // The request may never have left: silence says nothing about the nodes, so none is marked missing.
-                trouble = Mailbox.blockedMessage(result.brokerBlocked()) + "; the nodes were not necessarily asked";
-                return null;
+                return new Refresh(sent, null, Mailbox.blockedMessage(result.brokerBlocked())
+                        + "; the nodes were not necessarily asked", List.of());
             }
-            trouble = null;
-            forged.clear();
+            List<String> forged = new ArrayList<>();
             for (CallResult.Forgery f : result.forgeries()) {
                 forged.add("FORGED reply claiming to be " + f.node() + " ignored: " + f.reason());
             }
-            return result;
+            return new Refresh(sent, result, null, forged);
         } catch (PidboxException e) {
             if (first) {
                 throw e;
             }
-            trouble = e.getMessage();
-            return null;
+            return new Refresh(sent, null, e.getMessage(), List.of());
         }
     }
 
@@ -138,15 +143,15 @@ final class TopCommand extends Base {
      * the forged replies it set apart.
      */
     private String frame(TopSnapshot previous, TopSnapshot current, TopView.Sort sortBy, Duration every, int height,
-            CallResult result) {
-        int foot = (result == null ? 2 : 0) + forged.size();
+            Refresh last) {
+        int foot = (last.result() == null ? 2 : 0) + last.forged().size();
         TopView.Layout layout = layout(sortBy, every, true, height <= 0 ? 0 : Math.max(1, height - foot));
         StringBuilder screen = new StringBuilder(TopView.render(previous, current, layout));
-        if (result == null) {
-            screen.append('\n').append(layout.style().red("pidbox: " + trouble + "; the rows are from the last refresh"
-                    + " that worked; trying again in " + TopView.every(layout.interval()))).append('\n');
+        if (last.result() == null) {
+            screen.append('\n').append(layout.style().red("pidbox: " + last.trouble() + "; the rows are from the last"
+                    + " refresh that worked; trying again in " + TopView.every(layout.interval()))).append('\n');
         }
-        for (String f : forged) {
+        for (String f : last.forged()) {
             screen.append(layout.style().red("pidbox: " + f)).append('\n');
         }
         return screen.toString();
@@ -201,17 +206,19 @@ final class TopCommand extends Base {
     private int stream(Session session, TopView.Sort order, Duration timeout, Duration every, boolean terminal,
             BlockingQueue<Integer> keys) throws InterruptedException {
         TopSnapshot current = TopSnapshot.empty(session.namespace);
+        String trouble = null;
         for (int i = 0; count == null || i < count; i++) {
             long started = System.nanoTime();
-            Instant sent = Instant.now();
-            CallResult result = refresh(session, timeout, terminal && i == 0, i == 0);
+            Refresh refresh = refresh(session, timeout, terminal && i == 0, i == 0);
+            CallResult result = refresh.result();
+            trouble = refresh.trouble();
             if (result == null) {
                 err().println("pidbox: " + trouble + "; trying again in " + TopView.every(every));
                 err().flush();
             } else {
                 warn(result);
                 TopSnapshot previous = current;
-                current = current.next(sent, result);
+                current = current.next(refresh.sent(), result);
                 if (i > 0 && format() == Options.Format.TABLE) {
                     out().println();
                 }
@@ -234,38 +241,67 @@ final class TopCommand extends Base {
         return current.count(TopSnapshot.Status.ERROR) > 0 ? Render.ERRORS : Render.OK;
     }
 
-    /** The full screen: redrawn every interval and on each sort key, until q or Ctrl-C (exit 0). */
+    /**
+     * The full screen: redrawn every interval and on each sort key, until q or Ctrl-C (exit 0). Each gather runs on a
+     * thread of its own and says it is done through the key queue, so that keys, Ctrl-C and a resize are answered at
+     * once, also while a gather waits for late nodes; closing the session on the way out ends that gather.
+     */
     private int screen(Session session, TopView.Sort order, Duration timeout, Duration every,
             BlockingQueue<Integer> keys) throws InterruptedException {
         TopView.Sort sortBy = order;
+        AtomicReference<Object> outcome = new AtomicReference<>();
         try (TopTerminal term = TopTerminal.open(out(), keys)) {
             TopSnapshot previous = null;
             TopSnapshot current = TopSnapshot.empty(session.namespace);
-            for (boolean first = true; ; first = false) {
-                long next = System.nanoTime() + every.toNanos();
-                Instant sent = Instant.now();
-                CallResult result = refresh(session, timeout, first, first);
-                if (result != null) {
-                    previous = current;
-                    current = current.next(sent, result);
+            Refresh last = null;
+            boolean first = true;
+            boolean gathering = false;
+            long next = System.nanoTime();
+            while (true) {
+                if (!gathering && System.nanoTime() - next >= 0) {
+                    next = System.nanoTime() + every.toNanos();
+                    gathering = true;
+                    boolean progress = first;
+                    Threads.start("pidbox-top-gather", () -> {
+                        try {
+                            outcome.set(refresh(session, timeout, progress, progress));
+                        } catch (RuntimeException e) {
+                            outcome.set(e);
+                        }
+                        keys.add(GATHERED);
+                    });
                 }
-                term.draw(frame(previous, current, sortBy, every, term.height(), result));
-                for (long left = next - System.nanoTime(); left > 0; left = next - System.nanoTime()) {
-                    Integer key = keys.poll(left, TimeUnit.NANOSECONDS);
-                    if (key == null) {
-                        break;
+                Integer key = gathering ? keys.take() : keys.poll(next - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (key == null) {
+                    continue;
+                }
+                if (key == QUIT || key == 'q' || key == 'Q') {
+                    if (gathering && first) {
+                        // End the first gather now, so that its progress line is wiped before the screen goes.
+                        session.mailbox.close();
+                        keys.poll(1, TimeUnit.SECONDS);
                     }
-                    if (key == QUIT || key == 'q' || key == 'Q') {
-                        return Render.OK;
+                    return Render.OK;
+                }
+                if (key == GATHERED) {
+                    gathering = false;
+                    first = false;
+                    Object done = outcome.get();
+                    if (done instanceof RuntimeException e) {
+                        throw e;
                     }
-                    if (key == TopTerminal.REDRAW) {
-                        term.draw(frame(previous, current, sortBy, every, term.height(), result));
+                    last = (Refresh) done;
+                    if (last.result() != null) {
+                        previous = current;
+                        current = current.next(last.sent(), last.result());
                     }
-                    TopView.Sort chosen = TopView.Sort.ofKey(key);
-                    if (chosen != null) {
-                        sortBy = chosen;
-                        term.draw(frame(previous, current, sortBy, every, term.height(), result));
-                    }
+                } else if (TopView.Sort.ofKey(key) != null) {
+                    sortBy = TopView.Sort.ofKey(key);
+                } else if (key != TopTerminal.REDRAW) {
+                    continue;
+                }
+                if (!first) {
+                    term.draw(frame(previous, current, sortBy, every, term.height(), last));
                 }
             }
         }
