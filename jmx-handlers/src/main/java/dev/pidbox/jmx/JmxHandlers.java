@@ -15,6 +15,7 @@ import dev.pidbox.jmx.internal.ReloadHandlers;
 import dev.pidbox.jmx.internal.ReplyCap;
 import dev.pidbox.jmx.internal.RuntimeHandlers;
 import dev.pidbox.jmx.internal.ThreadHandlers;
+import dev.pidbox.jmx.internal.VitalsHandlers;
 import dev.pidbox.MatchType;
 import dev.pidbox.spi.NamePattern;
 import java.util.ArrayList;
@@ -26,9 +27,9 @@ import java.util.function.Function;
 
 /**
  * The built-in handlers that serve a JVM's introspection and MBeans: {@code ping}, {@code clock},
- * {@code hello}, {@code describe}, {@code runtime}, {@code threads}, {@code deadlocks}, {@code memory},
- * {@code histogram}, {@code heap_dump}, {@code sysprops}, {@code env}, {@code flags}, {@code set_flag},
- * {@code loggers}, {@code set_logger}, {@code reload}, {@code mbean.query}, {@code mbean.info},
+ * {@code hello}, {@code describe}, {@code runtime}, {@code vitals}, {@code threads}, {@code deadlocks},
+ * {@code memory}, {@code histogram}, {@code heap_dump}, {@code sysprops}, {@code env}, {@code flags},
+ * {@code set_flag}, {@code loggers}, {@code set_logger}, {@code reload}, {@code mbean.query}, {@code mbean.info},
  * {@code mbean.get}, {@code mbean.set}, {@code mbean.invoke} and {@code metrics}.
  *
  * <p>Configuration keys (all optional):
@@ -91,8 +92,8 @@ public final class JmxHandlers implements HandlerProvider {
                 }
             }
         }
-        List<HandlerProvider> groups = Arrays.asList(new BasicHandlers(), new RuntimeHandlers(), new ThreadHandlers(),
-                new MemoryHandlers(), new EnvironmentHandlers(), new FlagHandlers(), new LoggerHandlers(),
+        List<HandlerProvider> groups = Arrays.asList(new BasicHandlers(), new RuntimeHandlers(), new VitalsHandlers(),
+                new ThreadHandlers(), new MemoryHandlers(), new EnvironmentHandlers(), new FlagHandlers(), new LoggerHandlers(),
                 new ReloadHandlers(), new MBeanHandlers(), new MetricsHandlers(metrics));
         List<HandlerDefinition> out = new ArrayList<>();
         for (HandlerProvider group : groups) {

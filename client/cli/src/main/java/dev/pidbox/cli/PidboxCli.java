@@ -1,6 +1,8 @@
 package dev.pidbox.cli;
 
+import java.io.Console;
 import java.io.PrintWriter;
+import java.lang.reflect.Method;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
@@ -31,7 +33,7 @@ import picocli.CommandLine.Spec;
             Commands.Call.class, Commands.Cast.class, Commands.Broadcast.class, Commands.MultiCall.class,
             Commands.Ping.class, Commands.Nodes.class, Commands.Stats.class, Commands.Threads.class,
             Commands.Memory.class, Commands.Histogram.class, Commands.Reload.class, Commands.Loggers.class,
-            Commands.MBean.class, ToolCommands.BrokerCommand.class, ToolCommands.DemoCommand.class,
+            Commands.MBean.class, TopCommand.class, ToolCommands.BrokerCommand.class, ToolCommands.DemoCommand.class,
             ToolCommands.Keygen.class, ToolCommands.Completion.class})
 public final class PidboxCli implements Callable<Integer> {
     @Spec
@@ -53,7 +55,26 @@ public final class PidboxCli implements Callable<Integer> {
 
     /** Injected settings; the progress line is shown only when stderr is a terminal. */
     public PidboxCli(Settings settings) {
-        this(settings, () -> System.console() != null);
+        this(settings, PidboxCli::interactive);
+    }
+
+    /**
+     * Whether the standard streams are a terminal. Up to Java 21 a {@link Console} exists only then; from Java 22 one
+     * may exist for redirected streams too, and its {@code isTerminal()} tells.
+     */
+    static boolean interactive() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            Method isTerminal = Console.class.getMethod("isTerminal");
+            return Boolean.TRUE.equals(isTerminal.invoke(console));
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     public PidboxCli(Settings settings, BooleanSupplier terminal) {

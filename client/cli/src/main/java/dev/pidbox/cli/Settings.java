@@ -114,6 +114,11 @@ public final class Settings {
         return noColor != null && !noColor.isEmpty() || "dumb".equals(rawEnvironment.apply("TERM"));
     }
 
+    /** Whether the terminal cannot move its cursor ({@code TERM=dumb}), so that a full-screen view must not run. */
+    public boolean dumbTerminal() {
+        return "dumb".equals(rawEnvironment.apply("TERM"));
+    }
+
     /** The directory {@code keygen} writes to by default: ~/.config/pidbox. */
     public Path keyDirectory() {
         return home.resolve(".config").resolve("pidbox");

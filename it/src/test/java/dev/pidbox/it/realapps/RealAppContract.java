@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pidbox.it.realapps.Shipped.Calls;
 import dev.pidbox.it.support.RabbitMQ;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RealAppContract {
     /** The handlers the agent serves in every JVM (describe lists them, and each is exercised somewhere here). */
-    static final List<String> BUILT_IN = List.of("ping", "describe", "runtime", "threads", "deadlocks", "memory",
+    static final List<String> BUILT_IN = List.of("ping", "describe", "runtime", "vitals", "threads", "deadlocks", "memory",
             "histogram", "heap_dump", "sysprops", "env", "flags", "set_flag", "loggers", "set_logger", "reload",
             "mbean.query", "mbean.info", "mbean.get", "mbean.set", "mbean.invoke", "metrics");
 
@@ -62,9 +64,13 @@ abstract class RealAppContract {
     /** Ends the application (when it started). */
     abstract void stopApplication();
 
+    /** The application's process, as started. */
+    long pid;
+
     @BeforeAll
     final void startAndAttach() throws Exception {
-        node = shipped.attach(start(dir.resolve(app)), app);
+        pid = start(dir.resolve(app));
+        node = shipped.attach(pid, app);
     }
 
     @AfterAll
@@ -85,6 +91,21 @@ abstract class RealAppContract {
         assertThat(String.valueOf(runtime.get("main_class")) + runtime.get("command"))
                 .contains(mainClassFragment);
         assertThat(runtime).containsKey("java_version");
+    }
+
+    @Test
+    void vitalsDescribeTheApplicationsOwnProcessAsTheKernelSeesIt() throws Exception {
+        Map<String, Object> vitals = shipped.callMap(node, "vitals");
+        assertThat(((Number) vitals.get("pid")).longValue()).isEqualTo(pid);
+        // The JVM's live threads are some of the process's threads; /proc counts them all (GC, compiler ...).
+        String status = Files.readString(Paths.get("/proc", Long.toString(pid), "status"));
+        int kernelThreads = Integer.parseInt(status.replaceAll("(?s).*\\nThreads:\\s*(\\d+).*", "$1"));
+        assertThat(((Number) vitals.get("threads")).intValue()).isPositive().isLessThanOrEqualTo(kernelThreads);
+        assertThat(((Number) vitals.get("heap_used")).longValue()).isPositive()
+                .isLessThanOrEqualTo(((Number) vitals.get("heap_committed")).longValue());
+        assertThat(((Number) vitals.get("loaded_classes")).intValue()).isGreaterThan(1000);
+        assertThat(((Number) vitals.get("process_cpu_time_ms")).longValue()).isPositive();
+        assertThat(vitals.get("java_version")).isEqualTo(shipped.callMap(node, "runtime").get("java_version"));
     }
 
     @Test
@@ -110,6 +131,29 @@ abstract class RealAppContract {
         Map<String, Object> got = shipped.callMap(node, "mbean.get", "name", String.valueOf(names.get(0)),
                 "attribute", ownMBeanAttribute);
         assertThat(got.get("value")).as("%s of %s", ownMBeanAttribute, names.get(0)).isNotNull();
+    }
+
+    @Test
+    void pidboxItselfStaysOutOfTheApplicationsLoggersAndThreads() throws Exception {
+        Map<String, Object> loggers = shipped.callMap(node, "loggers");
+        assertThat(Calls.rows(loggers.get("loggers"))).isNotEmpty().extracting(r -> String.valueOf(r.get("name")))
+                .noneMatch(n -> n.startsWith("dev.pidbox"));
+        assertThat(String.valueOf(loggers.get("contexts"))).doesNotContain("dev.pidbox");
+
+        // None of these applications talks AMQP: an "AMQP Connection" thread could only be the agent's.
+        Map<String, Object> dump = shipped.callMap(node, "threads", "max_depth", 0);
+        assertThat(Calls.rows(dump.get("threads"))).isNotEmpty().extracting(t -> String.valueOf(t.get("name")))
+                .noneMatch(n -> n.startsWith("pidbox-") || n.startsWith("AMQP Connection"));
+        assertThat(((Number) dump.get("own_threads")).intValue()).isPositive();
+        Map<String, Object> top = shipped.callMap(node, "threads", "top", 5, "interval_ms", 200);
+        assertThat(Calls.rows(top.get("threads"))).hasSize(5).extracting(t -> String.valueOf(t.get("name")))
+                .noneMatch(n -> n.startsWith("pidbox-") || n.startsWith("AMQP Connection"));
+        Map<String, Object> summary = shipped.callMap(node, "threads", "summary", true);
+        int counted = Calls.map(summary.get("states")).values().stream().mapToInt(v -> ((Number) v).intValue()).sum();
+        assertThat(summary).doesNotContainKey("threads");
+        assertThat(counted + ((Number) summary.get("own_threads")).intValue())
+                .isBetween(((Number) summary.get("thread_count")).intValue() - 5,
+                        ((Number) summary.get("thread_count")).intValue() + 5);
     }
 
     /** The rows of a loggers reply for one logger name. */

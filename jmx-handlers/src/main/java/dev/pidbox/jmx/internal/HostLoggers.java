@@ -51,9 +51,6 @@ final class HostLoggers {
     static final String LOG4J_LOGGER_CONFIG = host("org", "apache", "logging", "log4j", "core", "config",
             "LoggerConfig");
 
-    /** The agent's own relocated classes log under this prefix; they are not the host's loggers. */
-    static final String AGENT_PREFIX = host("dev", "pidbox", "shaded", "");
-
     private HostLoggers() {
     }
 

@@ -36,6 +36,12 @@ public final class LoggerHandlers implements HandlerProvider {
     private static final List<String> LEVELS = Arrays.asList("OFF", "FATAL", "ERROR", "SEVERE", "WARN", "WARNING",
             "INFO", "CONFIG", "DEBUG", "FINE", "FINER", "TRACE", "FINEST", "ALL");
 
+    private static final String DEV = "dev";
+    private static final String DEV_PREFIX = DEV + ".";
+    /** Built at run time, so the agent's relocation of package names cannot rewrite it. */
+    private static final String AGENT_ROOT = String.join(".", DEV, "pidbox");
+    private static final String AUDIT_ROOT = "pidbox";
+
     /** JUL holds loggers weakly; a level set through pidbox must outlive the caller's reference. */
     private static final Map<String, Logger> PINNED = new ConcurrentHashMap<>();
 
@@ -131,8 +137,44 @@ public final class LoggerHandlers implements HandlerProvider {
         return out;
     }
 
-    /** Name, own level (null when inherited) and effective level of every logger of a tree, sorted by name. */
+    /**
+     * Name, own level (null when inherited) and effective level of every logger of a tree, sorted by name; the
+     * agent's own loggers left out (see {@link #withoutAgents}).
+     */
     private static List<Object[]> rows(HostLoggers.Context c) throws Exception {
+        return withoutAgents(allRows(c));
+    }
+
+    /**
+     * The rows without pidbox's own loggers: {@code dev.pidbox} and below (the agent's relocated libraries),
+     * {@code pidbox} and below (the audit log), and {@code dev} when it has no level of its own and nothing but
+     * pidbox below it (JULI, Tomcat's JUL, creates every parent of a logger).
+     */
+    static List<Object[]> withoutAgents(List<Object[]> rows) {
+        boolean hostUsesDev = false;
+        for (Object[] r : rows) {
+            String name = (String) r[0];
+            if (name.startsWith(DEV_PREFIX) && !isAgents(name)) {
+                hostUsesDev = true;
+            }
+        }
+        List<Object[]> out = new ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            String name = (String) r[0];
+            if (isAgents(name) || name.equals(DEV) && r[1] == null && !hostUsesDev) {
+                continue;
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    private static boolean isAgents(String name) {
+        return name.equals(AGENT_ROOT) || name.startsWith(AGENT_ROOT + ".") || name.equals(AUDIT_ROOT)
+                || name.startsWith(AUDIT_ROOT + ".");
+    }
+
+    private static List<Object[]> allRows(HostLoggers.Context c) throws Exception {
         List<Object[]> out = new ArrayList<>();
         if (JUL.equals(c.framework)) {
             TreeMap<String, Logger> byName = new TreeMap<>();
@@ -140,9 +182,6 @@ public final class LoggerHandlers implements HandlerProvider {
                 byName.put(l.getName(), l);
             }
             for (Map.Entry<String, Logger> e : byName.entrySet()) {
-                if (e.getKey().startsWith(HostLoggers.AGENT_PREFIX)) {
-                    continue;
-                }
                 Logger l = e.getValue();
                 out.add(new Object[] {e.getKey(), l.getLevel() == null ? null : l.getLevel().getName(), julEffective(l)});
             }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class FlagAndLoggerHandlersTest {
     private final Calls flags = Calls.of(new FlagHandlers());
     private final Calls loggers = Calls.of(new LoggerHandlers());
-    private static final Logger KEEP = Logger.getLogger("dev.pidbox.test.logger");
+    private static final Logger KEEP = Logger.getLogger("com.example.pidboxtest.logger");
 
     @Test
     void flagsListsManageableFlagsWithValueAndOrigin() throws Exception {
@@ -56,18 +56,18 @@ class FlagAndLoggerHandlersTest {
     @Test
     void setLoggerChangesAJulLevelAndLoggersShowsIt() throws Exception {
         KEEP.setLevel(null);
-        Map<String, Object> reply = loggers.map("set_logger", args("name", "dev.pidbox.test.logger", "level", "DEBUG",
+        Map<String, Object> reply = loggers.map("set_logger", args("name", "com.example.pidboxtest.logger", "level", "DEBUG",
                 "framework", "jul"));
         assertThat(Calls.rows(reply.get("changes")).get(0)).containsEntry("framework", "jul").containsEntry("old", null)
                 .containsEntry("new", "FINE");
         assertThat(KEEP.getLevel()).isEqualTo(Level.FINE);
 
-        List<Map<String, Object>> rows = Calls.rows(loggers.map("loggers", args("name", "dev.pidbox.test.*")).get("loggers"));
+        List<Map<String, Object>> rows = Calls.rows(loggers.map("loggers", args("name", "com.example.pidboxtest.*")).get("loggers"));
         assertThat(rows).hasSize(1);
-        assertThat(rows.get(0)).containsEntry("name", "dev.pidbox.test.logger").containsEntry("level", "FINE")
+        assertThat(rows.get(0)).containsEntry("name", "com.example.pidboxtest.logger").containsEntry("level", "FINE")
                 .containsEntry("effective_level", "FINE");
 
-        loggers.call("set_logger", args("name", "dev.pidbox.test.logger", "framework", "jul"));
+        loggers.call("set_logger", args("name", "com.example.pidboxtest.logger", "framework", "jul"));
         assertThat(KEEP.getLevel()).isNull();
     }
 
