@@ -213,6 +213,14 @@ final class ThreadDump {
                 sb.append(waiting).append('\n');
             }
         }
+        for (Map.Entry<Integer, List<String>> held : monitors.entrySet()) {
+            if (held.getKey() < 0 || held.getKey() >= frames.size()) {
+                // locked in native code (JNI), or below the frames the reply kept
+                for (String line : held.getValue()) {
+                    sb.append(line).append(held.getKey() < 0 ? " (by native code)" : " (in a frame not shown)").append('\n');
+                }
+            }
+        }
         List<?> synchronizers = Fields.list(t, "locked_synchronizers");
         if (!synchronizers.isEmpty()) {
             sb.append("\n   Locked ownable synchronizers:\n");
