@@ -77,7 +77,8 @@ final class MBeanView {
             rows.add(List.of(m, "-", Render.missing(style)));
         }
         String table = Render.table(List.of("NODE", "VALUE", "NOTE"), rows);
-        if (result.ok().size() < 2) {
+        if (result.ok().size() < 2 || byValue.size() == result.ok().size()) {
+            // one node, or every node a value of its own: the rows above say it all
             return table;
         }
         List<List<String>> groups = new ArrayList<>();
