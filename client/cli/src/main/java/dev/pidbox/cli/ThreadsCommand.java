@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code pidbox threads}. In table mode a selection that can reach several nodes asks each for a summary (counts per
  * state, no stack walk on the hosts); when exactly one node answered and none is missing, that node is asked again for
- * its dump. One named node, {@code --dump} or {@code --top} ask for dumps straight away. In json and ndjson modes the
- * arguments are those the options name, nothing added.
+ * its dump. One named node, {@code --dump} or {@code --top} ask for dumps straight away. In json and ndjson modes, and
+ * with {@code --group-by}, the arguments are those the options name, nothing added.
  */
 abstract class ThreadsCommand extends GatherCommand {
     @Parameters(arity = "0..*", paramLabel = "NODE", description = "node names (same as --to)")
@@ -62,7 +62,8 @@ abstract class ThreadsCommand extends GatherCommand {
         nodes.clear();
         node.addTo(selectors);
         Map<String, Object> args = dumpArguments();
-        summarySent = format() == Options.Format.TABLE && !dump && top == null && !oneNamedNode();
+        // --group-by folds values at paths of the replies the options ask for, so it gets those, as json does
+        summarySent = format() == Options.Format.TABLE && groupBy() == null && !dump && top == null && !oneNamedNode();
         if (summarySent) {
             args.put("summary", true);
         }

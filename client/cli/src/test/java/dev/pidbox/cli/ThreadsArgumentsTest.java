@@ -41,6 +41,11 @@ class ThreadsArgumentsTest {
     }
 
     @Test
+    void groupByGetsTheRepliesTheOptionsAskFor() {
+        assertThat(sent("--group-by", "thread_count", "threads", "--glob", "web-*")).isEqualTo(Map.of());
+    }
+
+    @Test
     void dumpAndTopAskEveryNodeForStacks() {
         assertThat(sent("threads", "--to", "a@h,b@h", "--dump")).isEqualTo(Map.of());
         assertThat(sent("threads", "--glob", "*", "--top", "5")).isEqualTo(Map.of("top", 5));

@@ -322,6 +322,36 @@ class CliFleetTest {
     }
 
     @Test
+    void threadsAcrossNodesShowsEachNodesCountsPerStateWithoutStacks() {
+        Cli r = pidbox("threads", "--glob", "*" + SUFFIX + "*", "--expect", "3", "--timeout", "5s");
+
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.out).startsWith("NODE").contains("THREADS", "RUNNABLE", "DEADLOCKED").contains(WEB1, WEB2, BATCH1)
+                .doesNotContain("java.lang.Thread.State");
+    }
+
+    @Test
+    void threadsOfTheOnlyNodeASelectionFindsIsFollowedByItsDump() {
+        Cli r = pidbox("threads", "--glob", "web-1." + SUFFIX + "*", "--timeout", "2s");
+
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.out).startsWith(WEB1 + " (").contains("java.lang.Thread.State: ").contains("\tat ")
+                .doesNotContain("DEADLOCKED");
+    }
+
+    @Test
+    void memoryAcrossNodesIsARowPerNodeAndItsDetailsWithNode() {
+        Cli fleet = pidbox("memory", "--expect", "3", "--timeout", "5s");
+        assertThat(fleet.exitCode).as(fleet.toString()).isZero();
+        assertThat(fleet.out).startsWith("NODE").contains("HEAP_USED", "OLD_AFTER_GC").containsPattern(
+                "\\Q" + WEB1 + "\\E\\s+\\d+\\.\\d[KMG]iB");
+
+        Cli one = pidbox("memory", "--node", WEB1, "--timeout", "5s");
+        assertThat(one.exitCode).as(one.toString()).isZero();
+        assertThat(one.out).startsWith(WEB1 + " (").contains("POOL", "COLLECTOR", "BUFFER_POOL");
+    }
+
+    @Test
     void memoryShowsTheHeap() {
         Cli r = pidbox("-o", "json", "memory", "--to", WEB1, "--timeout", "5s");
 
