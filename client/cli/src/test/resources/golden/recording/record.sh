@@ -32,6 +32,7 @@ rec call-error call nosuch --to orders-1@app-01 --timeout 3s
 # threads: table mode sends summary=true to a selection of several nodes; these record what each mode sends
 rec threads-fleet threads --to $ALL,$GHOST --arg summary=true --timeout 3s
 rec threads-one threads orders-1@app-01 --timeout 3s
+rec threads-one-folded threads orders-1@app-01 --arg fold=true --timeout 3s   # what table mode sends
 rec threads-one-synchronizers threads orders-2@app-02 --name 'ledger-*' --synchronizers --timeout 3s
 rec threads-own threads billing-1@app-03 --name 'pidbox-*' --own --max-depth 2 --timeout 3s
 rec threads-top threads orders-1@app-01 --top 4 --max-depth 6 --timeout 5s

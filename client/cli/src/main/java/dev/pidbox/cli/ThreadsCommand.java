@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code pidbox threads}. In table mode a selection that can reach several nodes asks each for a summary (counts per
  * state, no stack walk on the hosts); when exactly one node answered and none is missing, that node is asked again for
- * its dump. One named node, {@code --dump} or {@code --top} ask for dumps straight away. In json and ndjson modes, and
+ * its dump. One named node, {@code --dump} or {@code --top} ask for dumps straight away; table mode's dumps are
+ * folded on the node ({@code fold=true}). In json and ndjson modes, and
  * with {@code --group-by}, the arguments are those the options name, nothing added.
  */
 abstract class ThreadsCommand extends GatherCommand {
@@ -66,6 +67,10 @@ abstract class ThreadsCommand extends GatherCommand {
         summarySent = format() == Options.Format.TABLE && groupBy() == null && !dump && top == null && !oneNamedNode();
         if (summarySent) {
             args.put("summary", true);
+        } else if (format() == Options.Format.TABLE && groupBy() == null && top == null) {
+            // The text view folds identical stacks anyway; folded on the node, a dump of thousands of threads fits
+            // in one reply (deadlocked threads and holders of contended locks stay apart).
+            args.put("fold", true);
         }
         return args;
     }
@@ -98,6 +103,7 @@ abstract class ThreadsCommand extends GatherCommand {
         }
         Reply only = result.replies().get(0);
         Map<String, Object> args = dumpArguments();
+        args.put("fold", true);
         args.putAll(arguments.toMap());
         Gather gather = session.fleet.gather(method()).select(Selector.all().names(List.of(only.node())))
                 .arguments(args).timeout(timeout).prepare();

@@ -74,6 +74,7 @@ class GoldenOutputTest {
         add("mbean-get-error", Commands.MBeanGet::new);
         add("threads-fleet", Commands.Threads::new);
         add("threads-one", Commands.Threads::new);
+        add("threads-one-folded", Commands.Threads::new);
         add("threads-one-synchronizers", () -> threads("ledger-*", null));
         add("threads-own", () -> threads("pidbox-*", null));
         add("threads-top", Commands.Threads::new);

@@ -29,8 +29,8 @@ class ThreadsArgumentsTest {
 
     @Test
     void tableModeAsksOneNamedNodeForItsDump() {
-        assertThat(sent("threads", "a@h", "--name", "main")).isEqualTo(Map.of("name", "main"));
-        assertThat(sent("threads", "--node", "a@h")).isEqualTo(Map.of());
+        assertThat(sent("threads", "a@h", "--name", "main")).isEqualTo(Map.of("name", "main", "fold", true));
+        assertThat(sent("threads", "--node", "a@h")).isEqualTo(Map.of("fold", true));
     }
 
     @Test
@@ -47,7 +47,7 @@ class ThreadsArgumentsTest {
 
     @Test
     void dumpAndTopAskEveryNodeForStacks() {
-        assertThat(sent("threads", "--to", "a@h,b@h", "--dump")).isEqualTo(Map.of());
+        assertThat(sent("threads", "--to", "a@h,b@h", "--dump")).isEqualTo(Map.of("fold", true));
         assertThat(sent("threads", "--glob", "*", "--top", "5")).isEqualTo(Map.of("top", 5));
     }
 

@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -213,12 +214,18 @@ public final class ThreadHandlers implements HandlerProvider {
         out.put("states", stateCounts);
         out.put("own_threads", own);
         out.put("own_included", request.own);
-        out.put("deadlocked", deadlockedIds(mx));
+        List<Object> deadlockedIds = deadlockedIds(mx);
+        Set<Long> deadlocked = new HashSet<>();
+        for (Object id : deadlockedIds) {
+            deadlocked.add((Long) id);
+        }
+        out.put("deadlocked", deadlockedIds);
         if (request.summary) {
             return out;
         }
         List<ThreadInfo> walked = stacks(mx, ids(selected), request);
-        List<List<ThreadInfo>> groups = request.fold && request.top == null ? fold(walked) : singletons(walked);
+        List<List<ThreadInfo>> groups = request.fold && request.top == null ? fold(walked, deadlocked)
+                : singletons(walked);
         List<Object> list = new ArrayList<>();
         long size = 200;
         int listed = 0;
@@ -281,22 +288,39 @@ public final class ThreadHandlers implements HandlerProvider {
     }
 
     /**
-     * Threads with the same state, frames, lock class and held monitor classes (at the same depths), in groups in
-     * the order of their first member. Identity hashes are not compared, so threads of one pool, each holding its
-     * own lock, fold into one group.
+     * Threads with the same state, daemon flag, frames, lock class and held monitor classes (at the same depths), in
+     * groups in the order of their first member. Identity hashes are compared only where they tell who waits for
+     * whom: a thread waiting for a lock another thread owns keeps that owner in its key, a monitor some thread
+     * waits for keeps its hash, and a thread in a deadlock is never folded. So the threads of one pool, each
+     * holding a lock of its own nobody wants, fold into one group, and a contended lock is still shown with its
+     * holder.
      */
-    static List<List<ThreadInfo>> fold(List<ThreadInfo> threads) {
+    static List<List<ThreadInfo>> fold(List<ThreadInfo> threads, Set<Long> deadlocked) {
+        Set<Integer> wanted = new HashSet<>();
+        for (ThreadInfo ti : threads) {
+            if (ti.getLockInfo() != null && ti.getLockOwnerId() >= 0) {
+                wanted.add(ti.getLockInfo().getIdentityHashCode());
+            }
+        }
         Map<List<Object>, List<ThreadInfo>> groups = new LinkedHashMap<>();
         for (ThreadInfo ti : threads) {
             List<Object> key = new ArrayList<>();
+            if (deadlocked.contains(ti.getThreadId())) {
+                key.add(ti.getThreadId());
+            }
             key.add(ti.getThreadState());
-            key.add(ti.getLockInfo() == null ? null : ti.getLockInfo().getClassName());
+            key.add(ti.isDaemon());
+            LockInfo lock = ti.getLockInfo();
+            key.add(lock == null ? null : lock.getClassName());
+            key.add(ti.getLockOwnerId());
             key.add(Arrays.asList(ti.getStackTrace()));
             for (MonitorInfo mi : ti.getLockedMonitors()) {
-                key.add(mi.getClassName() + "@" + mi.getLockedStackDepth());
+                key.add(mi.getClassName() + "@" + mi.getLockedStackDepth()
+                        + (wanted.contains(mi.getIdentityHashCode()) ? "#" + mi.getIdentityHashCode() : ""));
             }
             for (LockInfo li : ti.getLockedSynchronizers()) {
-                key.add(li.getClassName());
+                key.add(li.getClassName()
+                        + (wanted.contains(li.getIdentityHashCode()) ? "#" + li.getIdentityHashCode() : ""));
             }
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(ti);
         }

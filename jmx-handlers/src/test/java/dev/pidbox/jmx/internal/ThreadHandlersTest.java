@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pidbox.ArgumentException;
 import dev.pidbox.spi.Threads;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -275,6 +276,53 @@ class ThreadHandlersTest {
         assertThat((List<Object>) sleepers.get("ids")).hasSize(n).doesNotHaveDuplicates();
         assertThat(reply.get("matched")).isEqualTo(n + 1);
         assertThat(reply).doesNotContainKey("truncated");
+    }
+
+    @Test
+    void foldKeepsDeadlockedThreadsAndContendedLocksApart() throws Exception {
+        // the classic transfer deadlock: the same code, the locks taken in opposite orders, so identical stacks
+        ReentrantLock a = new ReentrantLock();
+        ReentrantLock b = new ReentrantLock();
+        CountDownLatch bothHoldOne = new CountDownLatch(2);
+        start("fixture-xfer-in", () -> lockBoth(a, b, bothHoldOne));
+        start("fixture-xfer-out", () -> lockBoth(b, a, bothHoldOne));
+        // and five threads queued on a lock a sixth holds
+        Object contended = new Object();
+        CountDownLatch holding = new CountDownLatch(1);
+        start("fixture-holder", () -> {
+            synchronized (contended) {
+                holding.countDown();
+                LockSupport.park();
+            }
+        });
+        holding.await();
+        for (int i = 0; i < 5; i++) {
+            start("fixture-queued-" + i, () -> {
+                synchronized (contended) {
+                    contended.notifyAll();
+                }
+            });
+        }
+        Map<String, Object> reply = null;
+        for (int i = 0; i < 100; i++) {
+            reply = calls.map("threads", args("name", "fixture-[xhq]*", "fold", true));
+            long blocked = Calls.rows(reply.get("threads")).stream().filter(t -> "BLOCKED".equals(t.get("state")))
+                    .mapToInt(t -> (Integer) t.get("count")).sum();
+            if (blocked == 5 && ((List<?>) reply.get("deadlocked")).size() == 2) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        List<Map<String, Object>> groups = Calls.rows(reply.get("threads"));
+        Map<Object, Map<String, Object>> byFirstName = new HashMap<>();
+        groups.forEach(g -> byFirstName.put(((List<?>) g.get("names")).get(0), g));
+        assertThat(byFirstName.get("fixture-xfer-in").get("count")).as("a deadlocked thread stands alone").isEqualTo(1);
+        assertThat(byFirstName.get("fixture-xfer-out").get("count")).isEqualTo(1);
+        assertThat(byFirstName.get("fixture-holder").get("count")).isEqualTo(1);
+        Map<String, Object> queued = groups.stream().filter(g -> ((List<?>) g.get("names")).get(0).toString()
+                .startsWith("fixture-queued-")).findFirst().orElseThrow();
+        assertThat(queued.get("count")).as("queued on one lock, one owner: one group").isEqualTo(5);
+        assertThat(queued.get("lock_owner_name")).isEqualTo("fixture-holder");
     }
 
     @Test
