@@ -53,6 +53,17 @@ class ThreadsTopTest {
             assertThat(threads).extracting(t -> String.valueOf(t.get("name")))
                     .noneMatch(n -> n.startsWith("pidbox-") || n.startsWith("AMQP Connection"));
             assertThat(((Number) reply.get("own_threads")).intValue()).isPositive();
+
+            // and as a person reads it: the ranked table's first row is the burner
+            TargetJvm.Result text = TargetJvm.run(Duration.ofSeconds(60),
+                    command(namespace, "threads", "--top", "3", "--to", node, "--timeout", "10s"));
+            assertThat(text.exitCode).as("%s", text).isZero();
+            List<String> lines = List.of(text.out.split("\n"));
+            int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("NAME ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no ranked table: " + text.out)));
+            assertThat(lines.get(header + 1)).as("%s", text.out).startsWith("busy-burner ");
+            assertThat(text.out).doesNotContain("\"pidbox-").doesNotContain("AMQP Connection")
+                    .contains("BusyApp.burn").contains("pidbox threads left out");
         }
     }
 

@@ -20,7 +20,6 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -104,7 +103,7 @@ public final class ThreadHandlers implements HandlerProvider {
                     if (maxDepth < 0 || maxDepth > 1024) {
                         throw new ArgumentException("deadlocks() argument 'max_depth' must be in 0..1024, got " + maxDepth);
                     }
-                    return deadlocks(maxDepth);
+                    return Deadlocks.cycles(maxDepth);
                 })
                 .build();
         return Arrays.asList(threads, deadlocks);
@@ -214,7 +213,7 @@ public final class ThreadHandlers implements HandlerProvider {
         out.put("states", stateCounts);
         out.put("own_threads", own);
         out.put("own_included", request.own);
-        List<Object> deadlockedIds = deadlockedIds(mx);
+        List<Object> deadlockedIds = Deadlocks.ids(mx);
         Set<Long> deadlocked = new HashSet<>();
         for (Object id : deadlockedIds) {
             deadlocked.add((Long) id);
@@ -378,18 +377,6 @@ public final class ThreadHandlers implements HandlerProvider {
         return ids;
     }
 
-    /** The ids of the threads in deadlock cycles, on monitors or ownable synchronizers; empty when none. */
-    static List<Object> deadlockedIds(ThreadMXBean mx) {
-        long[] ids = mx.isSynchronizerUsageSupported() ? mx.findDeadlockedThreads() : mx.findMonitorDeadlockedThreads();
-        List<Object> out = new ArrayList<>();
-        if (ids != null) {
-            for (long id : ids) {
-                out.add(id);
-            }
-        }
-        return out;
-    }
-
     /** The arguments of one {@code threads} call. */
     static final class Request {
         Set<Thread.State> states;
@@ -450,58 +437,5 @@ public final class ThreadHandlers implements HandlerProvider {
         m.put("class", li.getClassName());
         m.put("identity_hash", Integer.toHexString(li.getIdentityHashCode()));
         return m;
-    }
-
-    static Map<String, Object> deadlocks(int maxDepth) {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long[] ids = mx.isSynchronizerUsageSupported() ? mx.findDeadlockedThreads() : mx.findMonitorDeadlockedThreads();
-        Map<String, Object> out = new LinkedHashMap<>();
-        List<Object> cycles = new ArrayList<>();
-        if (ids == null || ids.length == 0) {
-            out.put("deadlocked", 0);
-            out.put("cycles", cycles);
-            return out;
-        }
-        ThreadInfo[] infos = mx.getThreadInfo(ids, mx.isObjectMonitorUsageSupported(), mx.isSynchronizerUsageSupported(),
-                maxDepth);
-        Map<Long, ThreadInfo> byId = new LinkedHashMap<>();
-        for (ThreadInfo ti : infos) {
-            if (ti != null) {
-                byId.put(ti.getThreadId(), ti);
-            }
-        }
-        Set<Long> placed = new LinkedHashSet<>();
-        for (Long start : byId.keySet()) {
-            if (placed.contains(start)) {
-                continue;
-            }
-            List<Long> path = new ArrayList<>();
-            Long cur = start;
-            while (cur != null && byId.containsKey(cur) && !path.contains(cur) && !placed.contains(cur)) {
-                path.add(cur);
-                long owner = byId.get(cur).getLockOwnerId();
-                cur = owner < 0 ? null : owner;
-            }
-            if (cur != null && path.contains(cur)) {
-                List<Object> cycle = new ArrayList<>();
-                for (Long id : path.subList(path.indexOf(cur), path.size())) {
-                    cycle.add(describe(mx, byId.get(id)));
-                    placed.add(id);
-                }
-                cycles.add(cycle);
-            }
-        }
-        List<Object> waiting = new ArrayList<>();
-        for (Map.Entry<Long, ThreadInfo> e : byId.entrySet()) {
-            if (!placed.contains(e.getKey())) {
-                waiting.add(describe(mx, e.getValue()));
-            }
-        }
-        out.put("deadlocked", byId.size());
-        out.put("cycles", cycles);
-        if (!waiting.isEmpty()) {
-            out.put("blocked_on_cycles", waiting);
-        }
-        return out;
     }
 }
