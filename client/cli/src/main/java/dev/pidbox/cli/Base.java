@@ -1,6 +1,8 @@
 package dev.pidbox.cli;
 
 import dev.pidbox.BrokerBlockedException;
+import dev.pidbox.CallResult;
+import dev.pidbox.Mailbox;
 import dev.pidbox.PidboxException;
 import dev.pidbox.spi.JsonValues;
 import java.io.PrintWriter;
@@ -52,6 +54,21 @@ abstract class Base implements Callable<Integer> {
     int noTagMatch(Options.Selectors sel) {
         err().println("pidbox: no node matches --where " + sel.where + " (kombu and Celery nodes have no tags)");
         return Render.MISSING;
+    }
+
+    /**
+     * On stderr, whatever the format: forged replies (ignored), and a broker blocking publishes, so the operator
+     * learns why nodes may look silent (the request may never have left).
+     */
+    void warn(CallResult result) {
+        for (CallResult.Forgery f : result.forgeries()) {
+            err().println("pidbox: FORGED reply claiming to be " + f.node() + " ignored: " + f.reason());
+        }
+        if (result.brokerBlocked() != null) {
+            err().println("pidbox: " + Mailbox.blockedMessage(result.brokerBlocked())
+                    + "; the nodes were not necessarily asked");
+        }
+        err().flush();
     }
 
     void printJson(Object document) {

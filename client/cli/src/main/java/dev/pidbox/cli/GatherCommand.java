@@ -1,7 +1,6 @@
 package dev.pidbox.cli;
 
 import dev.pidbox.CallResult;
-import dev.pidbox.Mailbox;
 import dev.pidbox.Reply;
 import dev.pidbox.fleet.Gather;
 import dev.pidbox.fleet.Groups;
@@ -107,15 +106,7 @@ abstract class GatherCommand extends Base {
 
     void render(Session session, CallResult result) {
         PrintWriter out = out();
-        for (CallResult.Forgery f : result.forgeries()) {
-            err().println("pidbox: FORGED reply claiming to be " + f.node() + " ignored: " + f.reason());
-        }
-        if (result.brokerBlocked() != null) {
-            // Whatever the format, the operator learns why nodes may look silent: the request may never have left.
-            err().println("pidbox: " + Mailbox.blockedMessage(result.brokerBlocked())
-                    + "; the nodes were not necessarily asked");
-            err().flush();
-        }
+        warn(result);
         switch (format()) {
             case NDJSON:
                 if (result.missingCount() > 0) {

@@ -191,17 +191,6 @@ final class TopCommand extends Base {
         out.flush();
     }
 
-    private void warn(CallResult result) {
-        for (CallResult.Forgery f : result.forgeries()) {
-            err().println("pidbox: FORGED reply claiming to be " + f.node() + " ignored: " + f.reason());
-        }
-        if (result.brokerBlocked() != null) {
-            err().println("pidbox: " + Mailbox.blockedMessage(result.brokerBlocked())
-                    + "; the nodes were not necessarily asked");
-        }
-        err().flush();
-    }
-
     /** Snapshots one after another until --count or Ctrl-C; the exit code says how the last one went. */
     private int stream(Session session, TopView.Sort order, Duration timeout, Duration every, boolean terminal,
             BlockingQueue<Integer> keys) throws InterruptedException {
