@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code pidbox}: call, cast, broadcast and multi-call across a fleet of JVMs and Celery workers from the shell.
  * Exit codes: 0 all answered ok, 1 some answered with errors (or a rollout stopped), 2 usage error, 3 some
- * expected nodes missing, 4 broker unreachable or access refused.
+ * expected nodes missing, 4 broker unreachable or access refused, 5 the broker blocks publishes and nodes were silent.
  */
 @Command(name = "pidbox", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "pidbox 0.1.0",
         description = "Ask one JVM or a whole fleet a question over RabbitMQ (kombu/Celery pidbox compatible).",
@@ -25,10 +25,11 @@ import picocli.CommandLine.Spec;
             "1:some node answered with an error, or a rollout stopped",
             "2:usage error",
             "3:some expected node did not answer",
-            "4:broker unreachable or access refused"},
+            "4:broker unreachable or access refused",
+            "5:the broker is blocking publishes (a memory or disk alarm) and nodes stayed silent"},
         footer = {"", "Configuration: flags, then PIDBOX_BROKER/PIDBOX_NAMESPACE/PIDBOX_TYPE/PIDBOX_TIMEOUT/PIDBOX_KEY/"
                 + "PIDBOX_ROUTED, then ~/.config/pidbox/config.properties (broker, namespace, type, timeout, key,"
-                + " routed), then defaults."},
+                + " routed), then defaults. Colour only on a terminal, never with NO_COLOR set."},
         subcommands = {
             Commands.Call.class, Commands.Cast.class, Commands.Broadcast.class, Commands.MultiCall.class,
             Commands.Ping.class, Commands.Nodes.class, Commands.Stats.class, Commands.Threads.class,
