@@ -51,7 +51,7 @@ final class Render {
     static String table(List<String> headers, List<List<String>> rows, String align) {
         int[] width = new int[headers.size()];
         for (int i = 0; i < headers.size(); i++) {
-            width[i] = headers.get(i).length();
+            width[i] = Style.width(headers.get(i));
         }
         for (List<String> row : rows) {
             for (int i = 0; i < row.size() && i < width.length; i++) {

@@ -64,6 +64,8 @@ final class TopView {
     /** Columns whose change since the last refresh is highlighted (CPU% .. GC). */
     private static final int FIRST_VALUE = 1;
     private static final int LAST_VALUE = 6;
+    /** NODE and NOTE left-aligned, the figures right-aligned. */
+    private static final String ALIGN = "LRRRRRRRRL";
     private static final int NOTE = 9;
     static final String KEYS = "keys: c cpu  h heap  t threads  g gc  n name  q quit";
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
@@ -95,7 +97,7 @@ final class TopView {
             TopSnapshot.Row before = previous == null ? null : previous.rows.get(row.node);
             cells.add(styled(row, before, layout));
         }
-        sb.append(table(headers(layout), cells));
+        sb.append(Render.table(headers(layout), cells, ALIGN));
         if (shown.size() < rows.size()) {
             List<TopSnapshot.Row> hidden = rows.subList(shown.size(), rows.size());
             long missing = hidden.stream().filter(r -> r.status == TopSnapshot.Status.MISSING).count();
@@ -267,34 +269,6 @@ final class TopView {
     static String age(Duration d) {
         long ms = Math.max(0, d.toMillis());
         return ms < 10_000 ? String.format(Locale.ROOT, "%.1fs", ms / 1000.0) : compact(d);
-    }
-
-    /** Columns padded to their widest cell; NODE and NOTE left-aligned, numbers right-aligned. */
-    static String table(List<String> headers, List<List<String>> rows) {
-        int[] width = new int[headers.size()];
-        for (int i = 0; i < width.length; i++) {
-            width[i] = Style.width(headers.get(i));
-            for (List<String> row : rows) {
-                width[i] = Math.max(width[i], Style.width(row.get(i)));
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        line(sb, headers, width);
-        for (List<String> row : rows) {
-            line(sb, row, width);
-        }
-        return sb.toString();
-    }
-
-    private static void line(StringBuilder sb, List<String> cells, int[] width) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            String c = cells.get(i);
-            String pad = " ".repeat(width[i] - Style.width(c));
-            boolean left = i == 0 || i == NOTE;
-            line.append(i == 0 ? "" : "  ").append(left ? c + pad : pad + c);
-        }
-        sb.append(line.toString().replaceAll("\\s+$", "")).append('\n');
     }
 
     /** The snapshot as {@code -o json}: counts, then one entry per node in the sort's order. */
