@@ -41,6 +41,36 @@ class ThreadHandlersTest {
         return t;
     }
 
+    /** Starts {@code count} sleeping threads named {@code prefix0}, {@code prefix1}, ... and waits until all run. */
+    private void sleepers(String prefix, int count) throws InterruptedException {
+        CountDownLatch up = new CountDownLatch(count);
+        for (int i = 0; i < count; i++) {
+            start(prefix + i, () -> {
+                up.countDown();
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    // the test is over
+                }
+            });
+        }
+        up.await();
+    }
+
+    /** One sleeping thread called {@code name}, running when this returns. */
+    private void sleeper(String name) throws InterruptedException {
+        CountDownLatch up = new CountDownLatch(1);
+        start(name, () -> {
+            up.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                // the test is over
+            }
+        });
+        up.await();
+    }
+
     @Test
     void deadlockIsReportedWithBothThreads() throws Exception {
         ReentrantLock first = new ReentrantLock();
@@ -110,16 +140,7 @@ class ThreadHandlersTest {
 
     @Test
     void threadsFiltersByStateAndNameAndBoundsFrames() throws Exception {
-        CountDownLatch sleeping = new CountDownLatch(1);
-        start("fixture-sleeper-1", () -> {
-            sleeping.countDown();
-            try {
-                Thread.sleep(60_000);
-            } catch (InterruptedException e) {
-                // the test is over
-            }
-        });
-        sleeping.await();
+        sleeper("fixture-sleeper-1");
         Thread.sleep(100);
         Map<String, Object> reply = calls.map("threads",
                 args("name", "fixture-sleeper-*", "state", "TIMED_WAITING", "max_depth", 3));
@@ -197,18 +218,7 @@ class ThreadHandlersTest {
 
     @Test
     void aSummaryCountsStatesAndListsNoThread() throws Exception {
-        CountDownLatch sleeping = new CountDownLatch(3);
-        for (int i = 0; i < 3; i++) {
-            start("fixture-summary-" + i, () -> {
-                sleeping.countDown();
-                try {
-                    Thread.sleep(60_000);
-                } catch (InterruptedException e) {
-                    // the test is over
-                }
-            });
-        }
-        sleeping.await();
+        sleepers("fixture-summary-", 3);
         Thread.sleep(100);
         Map<String, Object> reply = calls.map("threads", args("summary", true, "name", "fixture-summary-*"));
         assertThat(reply).doesNotContainKeys("threads", "matched");
@@ -223,18 +233,7 @@ class ThreadHandlersTest {
     @Test
     void aDumpLargerThanOneSliceListsEveryThreadOnce() throws Exception {
         int n = ThreadHandlers.SLICE * 2 + 5;
-        CountDownLatch up = new CountDownLatch(n);
-        for (int i = 0; i < n; i++) {
-            start("fixture-many-" + i, () -> {
-                up.countDown();
-                try {
-                    Thread.sleep(60_000);
-                } catch (InterruptedException e) {
-                    // the test is over
-                }
-            });
-        }
-        up.await();
+        sleepers("fixture-many-", n);
         Map<String, Object> reply = calls.map("threads", args("name", "fixture-many-*", "max_depth", 2));
         assertThat(Calls.rows(reply.get("threads"))).extracting(t -> t.get("name")).doesNotHaveDuplicates().hasSize(n);
         assertThat(reply.get("matched")).isEqualTo(n);
@@ -243,17 +242,8 @@ class ThreadHandlersTest {
     @Test
     void foldListsEachDistinctStackOnceWithEveryMembersName() throws Exception {
         int n = 12;
-        CountDownLatch up = new CountDownLatch(n + 1);
-        for (int i = 0; i < n; i++) {
-            start("fixture-fold-" + i, () -> {
-                up.countDown();
-                try {
-                    Thread.sleep(60_000);
-                } catch (InterruptedException e) {
-                    // the test is over
-                }
-            });
-        }
+        sleepers("fixture-fold-", n);
+        CountDownLatch up = new CountDownLatch(1);
         Object held = new Object();
         start("fixture-fold-waiter", () -> {
             synchronized (held) {
@@ -329,18 +319,7 @@ class ThreadHandlersTest {
     void aDumpLargerThanTheReplyCapListsWhatFitsAndSaysSo() throws Exception {
         Calls small = Calls.of(new ThreadHandlers(), Map.of("reply.max_bytes", "4000"));
         int n = 30;
-        CountDownLatch up = new CountDownLatch(n);
-        for (int i = 0; i < n; i++) {
-            start("fixture-cap-" + i, () -> {
-                up.countDown();
-                try {
-                    Thread.sleep(60_000);
-                } catch (InterruptedException e) {
-                    // the test is over
-                }
-            });
-        }
-        up.await();
+        sleepers("fixture-cap-", n);
         Map<String, Object> reply = small.map("threads", args("name", "fixture-cap-*"));
         int listed = Calls.rows(reply.get("threads")).size();
         assertThat(listed).isBetween(1, n - 1);
