@@ -165,7 +165,7 @@ class HostPauseBenchmark {
                 w = Math.max(w, pidboxFirst);
             }
             row(line(k.substring("pidbox ".length()) + ", worst of " + (withFirst ? "first + " : "") + REPS, w,
-                    jcmdWorst, target, median(took.get(k))));
+                    jcmdWorst, target, PidboxBenchmark.median(took.get(k))));
         }
         row("");
         row(String.format(Locale.ROOT, "Host: %d threads %d frames deep (half holding a monitor), JDK %s, default heap;"
@@ -189,13 +189,6 @@ class HostPauseBenchmark {
     private void row(String line) {
         lines.add(line);
         System.out.println("PAUSE " + line);
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> v = new ArrayList<>(values);
-        Collections.sort(v);
-        int n = v.size();
-        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
     }
 
     private static String fmt(List<Double> values) {
