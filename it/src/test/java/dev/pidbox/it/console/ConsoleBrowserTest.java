@@ -1,0 +1,402 @@
+package dev.pidbox.it.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.rabbitmq.client.Connection;
+import dev.pidbox.CallResult;
+import dev.pidbox.Mailbox;
+import dev.pidbox.it.support.Python;
+import dev.pidbox.it.support.RabbitMQ;
+import dev.pidbox.it.support.TargetJvm;
+import dev.pidbox.spi.JsonValues;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The fleet console in a real headless Chromium: {@code pidbox console --allow-mutations} from the shipped jar,
+ * watching four agent-attached JVMs (three on Java 17, one on Java 25) and a real Celery worker on RabbitMQ, shared
+ * by the tests of this class, which run in order (the JVM killed last). Values shown are checked against direct
+ * calls and, for a logger level, against the JVM's own LogManager.
+ */
+@RabbitMQ.Required
+@Python.Required
+@Browser.Required
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserTest {
+    static final Duration INTERVAL = Duration.ofSeconds(1);
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Path TARGET = Paths.get("target");
+
+    private static Fleet fleet;
+    private static ConsoleProcess console;
+    private static Browser browser;
+    private static Connection connection;
+    private static Mailbox mailbox;
+    private static String orders;
+    private static String search;
+
+    @BeforeAll
+    static void startFleetConsoleAndBrowser() throws Exception {
+        fleet = new Fleet();
+        CompletableFuture<String> worker = CompletableFuture.supplyAsync(() -> {
+            try {
+                return fleet.startCeleryWorker();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        orders = fleet.startJvm(TargetJvm.currentJavaHome(), "orders", "prod", "checkout");
+        fleet.startJvm(TargetJvm.currentJavaHome(), "billing", "prod", "finance");
+        search = fleet.startJvm(TargetJvm.JAVA_25, "search", "staging", "search");
+        fleet.startJvm(TargetJvm.currentJavaHome(), "batch", "dev", "ops");
+        worker.get();
+        connection = RabbitMQ.connect("pbt-console-oracle");
+        mailbox = Mailbox.builder(fleet.namespace).build().bind(connection);
+        console = ConsoleProcess.start(fleet.namespace, "--interval", INTERVAL.toMillis() + "ms", "--also",
+                fleet.celeryNamespace, "--allow-mutations");
+        browser = Browser.start();
+        driver().get(console.loginUrl("/"));
+        awaitEveryNode("answering");
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+            if (console != null) {
+                console.close();
+            }
+            if (mailbox != null) {
+                mailbox.close();
+                connection.close();
+            }
+        } finally {
+            if (fleet != null) {
+                fleet.close();
+            }
+        }
+    }
+
+    static ChromeDriver driver() {
+        return browser.driver();
+    }
+
+    private static List<String> everyNode() {
+        List<String> all = fleet.javaNodes();
+        all.add(fleet.workerName);
+        return all;
+    }
+
+    private static void awaitEveryNode(String state) {
+        browser.waitUpTo(WAIT).withMessage(() -> "every node " + state + "; page: " + pageText())
+                .until(d -> everyNode().stream().allMatch(n -> state.equals(stateOf(d, n))));
+    }
+
+    static String stateOf(WebDriver d, String node) {
+        List<WebElement> rows = d.findElements(By.cssSelector(rowSelector(node)));
+        return rows.isEmpty() ? null : rows.get(0).getAttribute("data-state");
+    }
+
+    static String rowSelector(String node) {
+        return "table#fleet tr[data-node='" + node + "']";
+    }
+
+    static WebElement cell(String node, String col) {
+        return driver().findElement(By.cssSelector(rowSelector(node) + " td[data-col='" + col + "']"));
+    }
+
+    static String pageText() {
+        try {
+            return driver().findElement(By.tagName("body")).getText();
+        } catch (RuntimeException e) {
+            return "<" + e + ">";
+        }
+    }
+
+    static void open(String hash) {
+        driver().get(console.base() + "/#" + hash);
+    }
+
+    static String nodeHash(String node, String tab) {
+        return "/node/" + URLEncoder.encode(node, StandardCharsets.UTF_8).replace("+", "%20") + "/" + tab;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> direct(String node, String method, Map<String, Object> args) {
+        CallResult r = mailbox.call(List.of(node), method, args, Duration.ofSeconds(10));
+        assertThat(r.byNode()).as("%s answered %s", node, method).containsKey(node);
+        return (Map<String, Object>) r.byNode().get(node);
+    }
+
+    @Test
+    @Order(1)
+    @SuppressWarnings("unchecked")
+    void theFleetPageListsEveryJavaNodeAndTheCeleryWorkerWithTheValuesADirectCallGives() throws Exception {
+        open("/");
+        awaitEveryNode("answering");
+
+        assertThat(driver().findElements(By.cssSelector("table#fleet tr[data-node]"))).extracting(e -> e.getAttribute("data-node"))
+                .containsExactlyInAnyOrderElementsOf(everyNode());
+        for (String node : fleet.javaNodes()) {
+            Map<String, Object> vitals = direct(node, "vitals", Map.of());
+            WebElement row = driver().findElement(By.cssSelector(rowSelector(node)));
+            assertThat(Long.parseLong(row.getAttribute("data-pid"))).as("pid of %s", node)
+                    .isEqualTo(fleet.jvms.get(node).pid()).isEqualTo(((Number) vitals.get("pid")).longValue());
+            assertThat(cell(node, "java").getText()).as("java of %s", node).isEqualTo(vitals.get("java_version"));
+            WebElement heap = cell(node, "heap");
+            long heapMax = ((Number) vitals.get("heap_max")).longValue();
+            assertThat(Long.parseLong(heap.getAttribute("data-max"))).as("heap max of %s", node).isEqualTo(heapMax);
+            assertThat(heap.getText()).as("heap of %s", node).contains("/ " + (heapMax >> 20) + " MiB");
+            int threads = Integer.parseInt(cell(node, "threads").getText());
+            assertThat(threads).as("threads of %s", node).isCloseTo(((Number) vitals.get("threads")).intValue(), within(3));
+            Map<String, String> tags = fleet.tags.get(node);
+            assertThat(cell(node, "tags").getText()).contains("env=" + tags.get("env")).contains("team=" + tags.get("team"));
+            assertThat(cell(node, "state").getText()).isEqualTo("answering");
+            assertThat(cell(node, "uptime").getText()).matches("\\d+s|\\d+m \\d+s");
+        }
+        assertThat(cell(search, "java").getText()).as("the Java 25 node").startsWith("25");
+        WebElement celery = driver().findElement(By.cssSelector(rowSelector(fleet.workerName)));
+        assertThat(celery.getAttribute("data-kind")).isEqualTo("celery");
+        assertThat(cell(fleet.workerName, "java").getText()).isEqualTo("Celery");
+        assertThat(Long.parseLong(celery.getAttribute("data-pid"))).as("the worker's pid").isEqualTo(fleet.workerPid());
+
+        // The page contract the benchmark relies on: one entry per rendered fleet event, the last one on the body.
+        List<Map<String, Object>> renders = (List<Map<String, Object>>) driver()
+                .executeScript("return window.pidboxRenders.slice(-3);");
+        assertThat(renders).isNotEmpty().allSatisfy(r -> assertThat(((Number) r.get("rendered_at_ms")).longValue())
+                .isGreaterThanOrEqualTo(((Number) r.get("sent_at_ms")).longValue()));
+        Object refresh = driver().executeScript("return [document.body.dataset.refresh, window.pidboxRenders[window.pidboxRenders.length - 1].refresh];");
+        List<Object> pair = (List<Object>) refresh;
+        assertThat(pair.get(0)).isEqualTo(String.valueOf(pair.get(1)));
+    }
+
+    @Test
+    @Order(2)
+    void screenshotsOfTheFleetPageAndOfANodePageAreSaved() throws Exception {
+        open("/");
+        awaitEveryNode("answering");
+        Path fleetShot = browser.screenshot(TARGET.resolve("console-fleet.png"));
+
+        open(nodeHash(orders, "overview"));
+        browser.waitUpTo(WAIT).withMessage(() -> "the heap chart and the pools; page: " + pageText())
+                .until(d -> !d.findElements(By.cssSelector("svg.chart path.line")).isEmpty()
+                        && !d.findElements(By.cssSelector("#pools tr[data-pool]")).isEmpty()
+                        && !d.findElements(By.cssSelector("table.kv tr[data-key='vm_name']")).isEmpty());
+        Path nodeShot = browser.screenshot(TARGET.resolve("console-node.png"));
+
+        assertThat(driver().findElement(By.id("node-name")).getText()).isEqualTo(orders);
+        assertThat(driver().findElement(By.cssSelector("table.kv tr[data-key='pid'] td:last-child")).getText())
+                .isEqualTo(Long.toString(fleet.jvms.get(orders).pid()));
+        for (Path shot : List.of(fleetShot, nodeShot)) {
+            byte[] png = Files.readAllBytes(shot);
+            assertThat(png).hasSizeGreaterThan(10_000);
+            assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
+        }
+    }
+
+    @Test
+    @Order(3)
+    @SuppressWarnings("unchecked")
+    void aLoggerLevelChosenInThePageIsWhatTheNodeAndItsOwnLogManagerThenReport() throws Exception {
+        open(nodeHash(orders, "loggers"));
+        By select = By.cssSelector("select[data-logger='" + ShopApp.LOGGER + "'][data-framework='jul']");
+        browser.waitUpTo(WAIT).withMessage(() -> "the logger's level control; page: " + pageText())
+                .until(d -> !d.findElements(select).isEmpty());
+        Select level = new Select(driver().findElement(select));
+        assertThat(level.getFirstSelectedOption().getText()).as("the level the app set").isEqualTo("INFO");
+        assertThat(driver().findElement(select).isEnabled()).isTrue();
+
+        level.selectByValue("FINE");
+
+        browser.waitUpTo(WAIT).withMessage(() -> "the change confirmed; page: " + pageText())
+                .until(d -> !d.findElements(By.cssSelector("#logger-status .note.ok")).isEmpty());
+        Map<String, Object> reply = direct(orders, "loggers", Map.of("name", ShopApp.LOGGER, "framework", "jul"));
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) reply.get("loggers");
+        assertThat(rows).extracting(r -> r.get("level")).containsOnly("FINE");
+        fleet.jvms.get(orders).awaitOut(l -> l.equals("LEVEL " + ShopApp.LOGGER + " FINE"), Duration.ofSeconds(5));
+        for (String other : fleet.javaNodes()) {
+            if (!other.equals(orders)) {
+                assertThat(fleet.jvms.get(other).out()).as("%s untouched", other).doesNotContain("LEVEL " + ShopApp.LOGGER + " FINE");
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aRolloutStartedInThePageStopsAtItsFailureBudgetAndShowsEveryNodesOutcome() throws Exception {
+        open("/actions");
+        WebElement method = driver().findElement(By.id("action-method"));
+        method.clear();
+        method.sendKeys("mbean.get");
+        driver().findElement(By.id("action-args")).sendKeys("{\"name\": \"pbt.console:type=Absent\"}");
+        driver().findElement(By.id("action-selector")).sendKeys("*." + fleet.suffix + "@pbt");
+        setNumber("action-batch", "1");
+        setNumber("action-max-failures", "1");
+        driver().findElement(By.id("action-rollout")).click();
+
+        browser.waitUpTo(WAIT).withMessage(() -> "the rollout done; page: " + pageText())
+                .until(d -> "done".equals(d.findElement(By.id("rollout-status")).getAttribute("data-state")));
+        WebElement status = driver().findElement(By.id("rollout-status"));
+        assertThat(status.getAttribute("data-stopped")).isEqualTo("true");
+        assertThat(status.getText()).startsWith("stopped: failure budget reached");
+        List<WebElement> rows = driver().findElements(By.cssSelector("#rollout-outcomes tr[data-node]"));
+        assertThat(rows).extracting(r -> r.getAttribute("data-node")).containsExactlyInAnyOrderElementsOf(fleet.javaNodes());
+        assertThat(rows).filteredOn(r -> "error".equals(r.getAttribute("data-outcome"))).hasSize(2)
+                .allSatisfy(r -> assertThat(r.findElement(By.cssSelector("td[data-col='detail']")).getText())
+                        .contains("pbt.console:type=Absent"));
+        assertThat(rows).filteredOn(r -> "skipped".equals(r.getAttribute("data-outcome"))).hasSize(2)
+                .allSatisfy(r -> assertThat(r.findElement(By.cssSelector("td[data-col='outcome']")).getText())
+                        .isEqualTo("not run"));
+    }
+
+    private static void setNumber(String id, String value) {
+        WebElement e = driver().findElement(By.id(id));
+        e.clear();
+        e.sendKeys(value);
+    }
+
+    @Test
+    @Order(5)
+    void withoutTheTokenEveryPageAssetApiCallStreamAndMetricsIsRefused() throws Exception {
+        for (String path : List.of("/", "/static/app.js", "/api/session", "/api/nodes", "/api/stream", "/metrics",
+                "/api/journal")) {
+            assertThat(console.open(path).statusCode()).as("GET %s without a token", path).isEqualTo(401);
+            assertThat(console.open(path, "Authorization", "Bearer wrong-" + console.token).statusCode())
+                    .as("GET %s with a wrong token", path).isEqualTo(401);
+            assertThat(console.open(path, "Authorization", console.bearer()).statusCode())
+                    .as("GET %s with the token", path).isEqualTo(200);
+        }
+        HttpResponse<String> call = console.send("POST", "/api/call", "{\"method\": \"ping\"}",
+                "Content-Type", "application/json");
+        assertThat(call.statusCode()).isEqualTo(401);
+        assertThat(JsonValues.decode(call.body())).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsKey("error");
+        assertThat(console.send("POST", "/api/call", "{\"method\": \"ping\"}", "Content-Type", "application/json",
+                "Authorization", console.bearer()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(6)
+    void theBrowserLandingWithoutTheTokenSeesTheRefusalPageAndNoFleet() {
+        driver().manage().deleteAllCookies();
+        driver().get(console.base() + "/");
+
+        assertThat(driver().findElements(By.cssSelector("table#fleet"))).isEmpty();
+        assertThat(driver().findElements(By.cssSelector("script[src]"))).isEmpty();
+        assertThat(pageText()).containsIgnoringCase("token");
+
+        driver().get(console.loginUrl("/"));
+        awaitEveryNode("answering");
+        assertThat(driver().getCurrentUrl()).as("the token leaves the address bar").doesNotContain(console.token);
+    }
+
+    @Test
+    @Order(7)
+    void aCookieAuthenticatedPostWithoutTheCsrfHeaderOrFromAForeignOriginIsRefused() throws Exception {
+        String cookie = console.cookie();
+        String csrf = (String) console.session().get("csrf");
+        String body = "{\"method\": \"ping\"}";
+
+        HttpResponse<String> noHeader = console.send("POST", "/api/call", body, "Content-Type", "application/json",
+                "Cookie", cookie);
+        HttpResponse<String> wrongHeader = console.send("POST", "/api/call", body, "Content-Type", "application/json",
+                "Cookie", cookie, "X-Pidbox-Csrf", csrf + "x");
+        HttpResponse<String> foreign = console.send("POST", "/api/call", body, "Content-Type", "application/json",
+                "Cookie", cookie, "X-Pidbox-Csrf", csrf, "Origin", "http://evil.example");
+        HttpResponse<String> good = console.send("POST", "/api/call", body, "Content-Type", "application/json",
+                "Cookie", cookie, "X-Pidbox-Csrf", csrf, "Origin", console.base());
+
+        assertThat(noHeader.statusCode()).as(noHeader.body()).isEqualTo(403);
+        assertThat(wrongHeader.statusCode()).as(wrongHeader.body()).isEqualTo(403);
+        assertThat(foreign.statusCode()).as(foreign.body()).isEqualTo(403);
+        assertThat(good.statusCode()).as("the same request with the defence: %s", good.body()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(8)
+    @SuppressWarnings("unchecked")
+    void aReadOnlyConsoleRefusesMutationsAndDisablesTheirControlsWhileReadsWork() throws Exception {
+        try (ConsoleProcess readOnly = ConsoleProcess.start(fleet.namespace, "--interval", INTERVAL.toMillis() + "ms",
+                "--also", fleet.celeryNamespace)) {
+            assertThat(readOnly.session()).containsEntry("read_only", true);
+            String setLogger = "{\"method\": \"set_logger\", \"to\": [\"" + orders + "\"], \"arguments\": {\"name\": \""
+                    + ShopApp.LOGGER + "\", \"level\": \"SEVERE\"}}";
+            HttpResponse<String> refused = readOnly.send("POST", "/api/call", setLogger, "Content-Type",
+                    "application/json", "Authorization", readOnly.bearer());
+            HttpResponse<String> read = readOnly.send("POST", "/api/call", "{\"method\": \"loggers\", \"to\": [\"" + orders
+                    + "\"], \"arguments\": {\"name\": \"" + ShopApp.LOGGER + "\"}}", "Content-Type", "application/json",
+                    "Authorization", readOnly.bearer());
+
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+            assertThat((Map<String, Object>) JsonValues.decode(refused.body())).containsKey("error");
+            assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+            assertThat(read.body()).contains(ShopApp.LOGGER);
+            assertThat(fleet.jvms.get(orders).out()).doesNotContain("LEVEL " + ShopApp.LOGGER + " SEVERE");
+
+            // localhost, not 127.0.0.1: a cookie of its own, the main console's session stays
+            driver().get(readOnly.loginUrl("/").replace("127.0.0.1", "localhost"));
+            browser.waitUpTo(WAIT).until(d -> d.findElement(By.id("mode")).getText().equals("read-only"));
+            driver().get("http://localhost:" + readOnly.port + "/#" + nodeHash(orders, "loggers"));
+            By select = By.cssSelector("select[data-logger='" + ShopApp.LOGGER + "'][data-framework='jul']");
+            browser.waitUpTo(WAIT).withMessage(() -> "the logger's level control; page: " + pageText())
+                    .until(d -> !d.findElements(select).isEmpty());
+            assertThat(driver().findElement(select).isEnabled()).as("level control in read-only mode").isFalse();
+            assertThat(new Select(driver().findElement(select)).getFirstSelectedOption().getText()).isEqualTo("FINE");
+            driver().get("http://localhost:" + readOnly.port + "/#" + nodeHash(orders, "reload"));
+            browser.waitUpTo(WAIT).until(d -> !d.findElements(By.id("reload-apply")).isEmpty());
+            assertThat(driver().findElement(By.id("reload-apply")).isEnabled()).isFalse();
+        }
+    }
+
+    @Test
+    @Order(9)
+    void aKilledNodeTurnsMissingWithinTheRefreshIntervalAndStaysListed() throws Exception {
+        driver().get(console.base() + "/#/");
+        awaitEveryNode("answering");
+        String victim = fleet.javaNodes().get(3);
+        long pid = fleet.jvms.get(victim).pid();
+
+        long killedAt = System.nanoTime();
+        assertThat(new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor()).isZero();
+        browser.waitUpTo(WAIT).withMessage(() -> victim + " missing; page: " + pageText())
+                .until(d -> "missing".equals(stateOf(d, victim)));
+        Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
+
+        // One interval until the next refresh at most, its gather's deadline (under an interval), and the render.
+        assertThat(took).as("kill to missing").isLessThan(INTERVAL.multipliedBy(2).plusSeconds(2));
+        assertThat(cell(victim, "state").getText()).matches("missing since \\d\\d:\\d\\d:\\d\\d.*");
+        String refresh = driver().findElement(By.tagName("body")).getAttribute("data-refresh");
+        browser.waitUpTo(WAIT).until(d -> Long.parseLong(d.findElement(By.tagName("body")).getAttribute("data-refresh"))
+                >= Long.parseLong(refresh) + 2);
+        assertThat(stateOf(driver(), victim)).as("still listed two refreshes later").isEqualTo("missing");
+        for (String node : everyNode()) {
+            if (!node.equals(victim)) {
+                assertThat(stateOf(driver(), node)).as(node).isEqualTo("answering");
+            }
+        }
+        assertThat(driver().findElement(By.cssSelector("[data-count='missing'] b")).getText()).isEqualTo("1");
+    }
+}
