@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Turns results into tables, JSON documents and ndjson lines, and into exit codes. Pure functions. */
-final class Render {
+public final class Render {
     static final int OK = 0;
     static final int ERRORS = 1;
     static final int USAGE = 2;
@@ -216,7 +216,7 @@ final class Render {
      * The {@code -o json} document: method, namespace, replies (node -> value), errors (node -> text),
      * missing nodes, counts and timings; groups when {@code groupBy} is set.
      */
-    static Map<String, Object> document(String method, String namespace, CallResult result, String groupBy) {
+    public static Map<String, Object> document(String method, String namespace, CallResult result, String groupBy) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("method", method);
         doc.put("namespace", namespace);

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Renders a library {@link RolloutResult}: the outcome table, the summary, the JSON forms and the exit code. */
-final class RolloutView {
+public final class RolloutView {
     private RolloutView() {
     }
 
@@ -33,7 +33,7 @@ final class RolloutView {
     }
 
     /** One outcome as JSON: node, batch (null when not sent), outcome, detail. */
-    static Map<String, Object> toJson(NodeOutcome o) {
+    public static Map<String, Object> toJson(NodeOutcome o) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", o.node());
         m.put("batch", o.step() == NodeOutcome.NOT_SENT ? null : o.step());
@@ -80,7 +80,7 @@ final class RolloutView {
         return sb.toString();
     }
 
-    static Map<String, Object> document(String method, RolloutResult result) {
+    public static Map<String, Object> document(String method, RolloutResult result) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("method", method);
         List<Map<String, Object>> outcomes = new ArrayList<>();

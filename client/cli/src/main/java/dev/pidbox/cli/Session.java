@@ -12,6 +12,9 @@ import dev.pidbox.security.Signer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
 /** One CLI run's connection and mailbox, and the library's fleet operations over them. */
 final class Session implements AutoCloseable {
@@ -20,13 +23,27 @@ final class Session implements AutoCloseable {
     final Connection connection;
     final Mailbox mailbox;
     final Fleet fleet;
+    /** Makes a mailbox of another namespace on this connection, with the same type, key and checks. */
+    private final Function<String, Mailbox> mailboxes;
+    private final List<Mailbox> extra = new ArrayList<>();
 
-    private Session(String uri, String namespace, Connection connection, Mailbox mailbox) {
+    private Session(String uri, String namespace, Connection connection, Function<String, Mailbox> mailboxes) {
         this.uri = uri;
         this.namespace = namespace;
         this.connection = connection;
-        this.mailbox = mailbox;
+        this.mailboxes = mailboxes;
+        this.mailbox = mailboxes.apply(namespace);
         this.fleet = Fleet.of(mailbox);
+    }
+
+    /** A mailbox of {@code other} namespace on this session's connection, closed with the session. */
+    synchronized Mailbox mailbox(String other) {
+        if (other.equals(namespace)) {
+            return mailbox;
+        }
+        Mailbox m = mailboxes.apply(other);
+        extra.add(m);
+        return m;
     }
 
     /**
@@ -54,13 +71,15 @@ final class Session implements AutoCloseable {
         Tls tls = settings.tls(flags.tlsCa, flags.tlsCert, flags.tlsKey, flags.tlsKeyPasswordFile, flags.tlsInsecure);
         Connection connection = Brokers.connect(uri, "pidbox-cli", tls);
         try {
-            Mailbox mailbox = Mailbox.builder(namespace).type(type).signer(signer).routed(routed).replyUsers(replyUsers)
+            Signer signing = signer;
+            Function<String, Mailbox> mailboxes = ns -> Mailbox.builder(ns).type(type).signer(signing).routed(routed)
+                    .replyUsers(replyUsers)
                     .errorSink((message, cause) -> {
                         err.println("pidbox: " + message);
                         err.flush();
                     })
                     .build().bind(connection);
-            return new Session(uri, namespace, connection, mailbox);
+            return new Session(uri, namespace, connection, mailboxes);
         } catch (RuntimeException e) {
             closeQuietly(connection);
             throw e;
@@ -70,10 +89,17 @@ final class Session implements AutoCloseable {
     @Override
     public void close() {
         boolean blocked = mailbox.isBlocked();
-        try {
-            mailbox.close();
-        } catch (RuntimeException e) {
-            // closing anyway
+        List<Mailbox> all;
+        synchronized (this) {
+            all = new ArrayList<>(extra);
+        }
+        all.add(mailbox);
+        for (Mailbox m : all) {
+            try {
+                m.close();
+            } catch (RuntimeException e) {
+                // closing anyway
+            }
         }
         if (blocked) {
             // The broker reads nothing from a blocked connection: a clean close would wait; end it within a second.

@@ -75,6 +75,11 @@ public final class Settings {
         return d.toMillis() % 1000 == 0 ? d.getSeconds() + "s" : d.toMillis() + "ms";
     }
 
+    /** The console's access token (PIDBOX_CONSOLE_TOKEN, config key {@code console-token}); null for a random one. */
+    public String consoleToken() {
+        return resolve(null, "console-token", null);
+    }
+
     /** The private key that signs requests (PIDBOX_KEY, config key {@code key}); null for unsigned. */
     public String key(String flag) {
         return resolve(flag, "key", null);

@@ -18,27 +18,28 @@ import java.util.TreeMap;
  * by folding one gather at a time into the previous snapshot; immutable and free of I/O, so that it can be tested
  * from recorded replies.
  */
-final class TopSnapshot {
-    enum Status { OK, ERROR, MISSING }
+public final class TopSnapshot {
+    /** How a node answered the latest refresh. */
+    public enum Status { OK, ERROR, MISSING }
 
     /** One node's line. */
-    static final class Row {
-        final String node;
-        final Status status;
+    public static final class Row {
+        public final String node;
+        public final Status status;
         /** The node's latest {@code vitals}, null when it never answered with them. */
-        final Map<String, Object> vitals;
+        public final Map<String, Object> vitals;
         /** The error text of an error answer, else null. */
-        final String error;
+        public final String error;
         /** When the latest answer arrived (of any kind), null when none ever did. */
-        final Instant lastAnswer;
+        public final Instant lastAnswer;
         /** The first refresh this node did not answer, while it stays silent; else null. */
-        final Instant missingSince;
+        public final Instant missingSince;
         /** CPU % of the machine over the interval since the previous answer (first answer: the node's own load). */
-        final Double cpuPercent;
+        public final Double cpuPercent;
         /** GC time in the interval, ms; null on a first answer. */
-        final Long gcMillis;
+        public final Long gcMillis;
         /** Collections in the interval; null on a first answer. */
-        final Long gcCount;
+        public final Long gcCount;
 
         Row(String node, Status status, Map<String, Object> vitals, String error, Instant lastAnswer,
                 Instant missingSince, Double cpuPercent, Long gcMillis, Long gcCount) {
@@ -53,25 +54,25 @@ final class TopSnapshot {
             this.gcCount = gcCount;
         }
 
-        Long number(String key) {
+        public Long number(String key) {
             Object v = vitals == null ? null : vitals.get(key);
             return v instanceof Number ? ((Number) v).longValue() : null;
         }
 
         /** Heap used as a percentage of the maximum; null when the node has no maximum. */
-        Double heapPercent() {
+        public Double heapPercent() {
             Long used = number("heap_used");
             Long max = number("heap_max");
             return used == null || max == null || max <= 0 ? null : 100.0 * used / max;
         }
     }
 
-    final Instant at;
-    final String namespace;
+    public final Instant at;
+    public final String namespace;
     /** Rows by node name. */
-    final Map<String, Row> rows;
+    public final Map<String, Row> rows;
     /** How long this refresh's gather took. */
-    final Duration elapsed;
+    public final Duration elapsed;
 
     private TopSnapshot(Instant at, String namespace, Map<String, Row> rows, Duration elapsed) {
         this.at = at;
@@ -81,7 +82,7 @@ final class TopSnapshot {
     }
 
     /** An empty snapshot: nothing seen yet. */
-    static TopSnapshot empty(String namespace) {
+    public static TopSnapshot empty(String namespace) {
         return new TopSnapshot(null, namespace, new TreeMap<>(), Duration.ZERO);
     }
 
@@ -105,10 +106,20 @@ final class TopSnapshot {
      */
     TopSnapshot next(Instant at, Duration elapsed, Map<String, Object> answers, Map<String, Instant> arrivals,
             Collection<String> expected) {
+        return next(at, elapsed, answers, arrivals, expected, true);
+    }
+
+    /**
+     * As {@link #next(Instant, Duration, Map, Map, Collection)}; when not {@code conclusive} (a gather that ended as
+     * soon as enough nodes answered, some of them new), a known node that did not answer keeps its row as it was,
+     * to be judged by the next refresh that waits its whole deadline.
+     */
+    public TopSnapshot next(Instant at, Duration elapsed, Map<String, Object> answers, Map<String, Instant> arrivals,
+            Collection<String> expected, boolean conclusive) {
         Map<String, Row> out = new TreeMap<>();
         for (Row old : rows.values()) {
             if (!answers.containsKey(old.node)) {
-                out.put(old.node, missing(old, at));
+                out.put(old.node, conclusive ? missing(old, at) : old);
             }
         }
         for (String name : expected) {
@@ -177,7 +188,14 @@ final class TopSnapshot {
         return a == null || b == null || b < a ? null : b - a;
     }
 
-    int count(Status status) {
+    /** This snapshot without the rows of {@code nodes} (forgotten after a long silence). */
+    public TopSnapshot without(Collection<String> nodes) {
+        Map<String, Row> out = new TreeMap<>(rows);
+        out.keySet().removeAll(nodes);
+        return new TopSnapshot(at, namespace, out, elapsed);
+    }
+
+    public int count(Status status) {
         int n = 0;
         for (Row r : rows.values()) {
             if (r.status == status) {
@@ -188,7 +206,7 @@ final class TopSnapshot {
     }
 
     /** The names of the nodes in {@code status}, sorted. */
-    List<String> names(Status status) {
+    public List<String> names(Status status) {
         return rows.values().stream().filter(r -> r.status == status).map(r -> r.node).toList();
     }
 }

@@ -27,10 +27,16 @@ public final class VitalsHandlers implements HandlerProvider {
     public Collection<HandlerDefinition> handlers(Function<String, String> config) {
         return Collections.singletonList(HandlerDefinition.builder("vitals")
                 .description("Heap, threads, loaded classes, process CPU (load and cumulative time), GC count and time"
-                        + " (cumulative, over every collector), uptime, Java version and pid; cheap, for pidbox top")
+                        + " (cumulative, over every collector), uptime, Java version, pid and the node's tags; cheap, for pidbox top and the"
+                        + " console")
                 .tier(Tier.READ)
                 .strictArguments(true)
-                .handler((ctx, args) -> vitals())
+                .handler((ctx, args) -> {
+                    Map<String, Object> out = vitals();
+                    // The node's tags, so that a live view (the console) can group and select without asking runtime.
+                    out.put("tags", new LinkedHashMap<>(ctx.tags()));
+                    return out;
+                })
                 .build());
     }
 
