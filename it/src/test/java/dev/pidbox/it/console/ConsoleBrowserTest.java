@@ -73,7 +73,7 @@ class ConsoleBrowserTest {
         worker.get();
         connection = RabbitMQ.connect("pbt-console-oracle");
         mailbox = Mailbox.builder(fleet.namespace).build().bind(connection);
-        console = ConsoleProcess.start(fleet.namespace, "--interval", INTERVAL.toMillis() + "ms", "--also",
+        console = ConsoleProcess.start(fleet.namespace, "--interval", INTERVAL.toMillis() + "ms", "--celery",
                 fleet.celeryNamespace, "--allow-mutations");
         browser = Browser.start();
         driver().get(console.loginUrl("/"));
@@ -317,7 +317,8 @@ class ConsoleBrowserTest {
     @Order(7)
     void aCookieAuthenticatedPostWithoutTheCsrfHeaderOrFromAForeignOriginIsRefused() throws Exception {
         String cookie = console.cookie();
-        String csrf = (String) console.session().get("csrf");
+        String csrf = (String) console.session("Cookie", cookie).get("csrf");
+        assertThat(csrf).as("the cookie session's CSRF value").isNotBlank();
         String body = "{\"method\": \"ping\"}";
 
         HttpResponse<String> noHeader = console.send("POST", "/api/call", body, "Content-Type", "application/json",
@@ -340,7 +341,7 @@ class ConsoleBrowserTest {
     @SuppressWarnings("unchecked")
     void aReadOnlyConsoleRefusesMutationsAndDisablesTheirControlsWhileReadsWork() throws Exception {
         try (ConsoleProcess readOnly = ConsoleProcess.start(fleet.namespace, "--interval", INTERVAL.toMillis() + "ms",
-                "--also", fleet.celeryNamespace)) {
+                "--celery", fleet.celeryNamespace)) {
             assertThat(readOnly.session()).containsEntry("read_only", true);
             String setLogger = "{\"method\": \"set_logger\", \"to\": [\"" + orders + "\"], \"arguments\": {\"name\": \""
                     + ShopApp.LOGGER + "\", \"level\": \"SEVERE\"}}";

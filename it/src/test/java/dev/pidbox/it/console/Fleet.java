@@ -40,11 +40,21 @@ final class Fleet implements AutoCloseable {
     private Path workerLog;
     String workerName;
 
-    /** Starts a JVM on {@code javaHome} whose node is {@code app.SUFFIX@pbt}, tagged {@code env} and {@code team}. */
+    /**
+     * Starts a JVM on {@code javaHome} whose node is {@code app.SUFFIX@pbt}, tagged {@code env} and {@code team}. Its
+     * policy allows {@code set_logger} and {@code reload} besides the read handlers, and its reload file sets a
+     * property the JVM does not have yet.
+     */
     String startJvm(Path javaHome, String app, String env, String team) throws IOException, InterruptedException {
         String node = app + "." + suffix + "@pbt";
+        Path policy = Files.createTempFile("pbt-console-policy-", ".properties");
+        Files.writeString(policy, "allow = set_logger; reload\n");
+        policy.toFile().deleteOnExit();
+        Path reload = Files.createTempFile("pbt-console-reload-", ".properties");
+        Files.writeString(reload, "shop.checkout.enabled=true\nshop.team=" + team + "\n");
+        reload.toFile().deleteOnExit();
         String agentArgs = "broker=" + RabbitMQ.uri() + ",namespace=" + namespace + ",node=" + node + ",tags=env=" + env
-                + ";team=" + team;
+                + ";team=" + team + ",policy=" + policy + ",reload-file=" + reload;
         TargetJvm jvm = TargetJvm.start(javaHome, TargetJvm.testClasspath(),
                 List.of("-javaagent:" + TargetJvm.agentJar() + "=" + agentArgs), ShopApp.class.getName());
         jvms.put(node, jvm);

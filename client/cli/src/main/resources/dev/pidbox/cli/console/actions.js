@@ -12,6 +12,12 @@
     return h('datalist', { id: 'methods' }, METHODS.map((m) => h('option', { value: m })));
   }
   function field(label, input) { return h('label', { class: 'field' }, label, input); }
+  function namespaceSelect(id) {
+    const namespaces = (U.S.session && U.S.session.namespaces) || [];
+    const sel = h('select', { id }, namespaces.map((n) => h('option', { value: n, text: n })));
+    sel.disabled = namespaces.length < 2;
+    return sel;
+  }
   function parseArgs(text) {
     const t = text.trim();
     if (!t) return {};
@@ -32,7 +38,8 @@
     const args = h('textarea', { id: 'action-args', spellcheck: 'false', placeholder: '{"name": "com.example", "level": "DEBUG"}' });
     const sel = h('input', { id: 'action-selector', type: 'text', spellcheck: 'false', size: 40, placeholder: 'every node; or a,b  web-*  /re/  env=prod' });
     const timeout = h('input', { id: 'action-timeout', type: 'text', value: '5s', size: 6 });
-    const canary = h('input', { id: 'action-canary', type: 'checkbox' });
+    const canary = h('input', { id: 'action-canary', type: 'number', min: 0, value: 0, size: 4, title: 'nodes in a first step of their own; 0 for none' });
+    const ns = namespaceSelect('action-namespace');
     const batch = h('input', { id: 'action-batch', type: 'number', min: 1, value: 1, size: 4 });
     const maxFailures = h('input', { id: 'action-max-failures', type: 'number', min: 0, value: 0, size: 4 });
     const callBtn = h('button', { id: 'action-call', text: 'Call once' });
@@ -40,10 +47,10 @@
     const result = h('div', { id: 'action-result' });
     append(main, [methodList(), h('h1', { text: 'Fleet actions' }),
       h('div', { class: 'panel' },
-        h('div', { class: 'toolbar' }, field('method', method), field('selector', sel), field('timeout', timeout)),
+        h('div', { class: 'toolbar' }, field('method', method), field('namespace', ns), field('selector', sel), field('timeout', timeout)),
         field('arguments (JSON object)', args),
         h('div', { class: 'toolbar' },
-          h('label', null, canary, ' canary first'), field('batch size', batch), field('max failures', maxFailures),
+          field('canary nodes', canary), field('batch size', batch), field('max failures', maxFailures),
           callBtn, rollBtn,
           readOnly() ? h('span', { class: 'badge', title: 'started without --allow-mutations', text: 'read-only: only read-only methods run' }) : null)),
       result]);
@@ -51,6 +58,7 @@
     function body() {
       const b = Object.assign({ method: method.value.trim(), arguments: parseArgs(args.value) }, selectorBody(parseSelector(sel.value)));
       if (timeout.value.trim()) b.timeout = timeout.value.trim();
+      if (ns.value) b.namespace = ns.value;
       return b;
     }
     callBtn.addEventListener('click', async () => {
@@ -72,14 +80,15 @@
       clear(result);
       let b;
       try { b = body(); } catch (e) { result.appendChild(errorNote(e)); return; }
-      b.canary = canary.checked;
+      const canaries = Math.max(0, parseInt(canary.value, 10) || 0);
+      if (canaries) b.canary = canaries;
       b.batch = Math.max(1, parseInt(batch.value, 10) || 1);
       b.max_failures = Math.max(0, parseInt(maxFailures.value, 10) || 0);
       rollBtn.disabled = true;
       const planned = selected(sel.value);
       try {
         const doc = await post('/api/rollout', b);
-        current = { id: doc.id, planned };
+        current = { id: doc.id, planned, canary: canaries > 0 };
         drawRollout(doc);
         poll = setInterval(async () => {
           try { drawRollout(await get('/api/rollouts/' + encodeURIComponent(current.id))); } catch (e) { /* the stream may still bring it */ }
@@ -98,18 +107,20 @@
       plan.forEach((step, i) => (Array.isArray(step) ? step : [step]).forEach((n) => order.push([n, i])));
       for (const o of outcomes) if (!order.some((x) => x[0] === o.node)) order.push([o.node, o.batch]);
       if (!order.length) for (const n of current.planned) order.push([n, null]);
-      const done = doc.state === 'done';
+      const done = doc.state === 'done' || doc.state === 'failed';
       const stopped = !!doc.stopped;
-      const status = h('div', { id: 'rollout-status', class: 'note ' + (stopped ? 'stopped' : done ? 'done' : ''), dataset: { state: doc.state || '', stopped: String(stopped) } },
-        stopped ? 'stopped: failure budget reached \u2014 ' + (doc.reason || '') : done ? 'done: ' + (doc.failures || 0) + ' failures' : 'running...');
+      const failed = doc.state === 'failed';
+      const status = h('div', { id: 'rollout-status', class: 'note ' + (stopped || failed ? 'stopped' : done ? 'done' : ''), dataset: { state: doc.state || '', stopped: String(stopped) } },
+        failed ? 'failed: ' + (doc.reason || '') : stopped ? 'stopped: failure budget reached \u2014 ' + (doc.reason || '')
+          : done ? 'done: ' + (doc.failures || 0) + ' failures of ' + outcomes.length : (doc.state || 'running') + '...');
       const skipped = outcomes.filter((o) => o.outcome === 'skipped').map((o) => o.node);
       const rowsOut = order.map(([n, step]) => {
         const o = byNode.get(n);
         const outcome = o ? o.outcome : (done ? 'skipped' : 'pending');
         const label = outcome === 'skipped' ? 'not run' : outcome;
-        const b = o && o.batch !== null && o.batch !== undefined ? o.batch : step;
+        const b = o ? o.batch : step === null ? null : current.canary ? step : step + 1;
         return h('tr', { dataset: { node: n, outcome } },
-          h('td', { class: 'mono', text: n }), h('td', { text: b === 0 && doc.canary !== false && plan.length > 1 ? 'canary' : b === null || b === undefined ? '-' : String(b) }),
+          h('td', { class: 'mono', text: n }), h('td', { text: b === 0 ? 'canary' : b === null || b === undefined ? '-' : String(b) }),
           h('td', { dataset: { col: 'outcome' }, text: label }), h('td', { class: 'mono small', dataset: { col: 'detail' }, text: o ? show(o.detail) : '' }));
       });
       clear(result);
@@ -154,6 +165,7 @@
     const method = h('input', { id: 'compare-method', list: 'methods', value: 'vitals', size: 14, spellcheck: 'false' });
     const sel = h('input', { id: 'compare-selector', type: 'text', size: 36, spellcheck: 'false', placeholder: 'every node; or a,b  web-*  /re/  env=prod' });
     const run = h('button', { class: 'primary', id: 'compare-run', text: 'Compare' });
+    const ns = namespaceSelect('compare-namespace');
     const out = h('div', { id: 'compare-result' });
     const keyLabel = h('span', { text: 'rows' });
     const methodField = field('method', method);
@@ -164,11 +176,12 @@
     });
     methodField.hidden = true;
     append(main, [methodList(), h('h1', { text: 'Compare across nodes' }),
-      h('div', { class: 'panel' }, h('div', { class: 'toolbar' }, field('what', kind), methodField, h('label', { class: 'field' }, keyLabel, key), field('selector', sel), run)), out]);
+      h('div', { class: 'panel' }, h('div', { class: 'toolbar' }, field('what', kind), methodField, h('label', { class: 'field' }, keyLabel, key), field('namespace', ns), field('selector', sel), run)), out]);
     run.addEventListener('click', async () => {
       clear(out).appendChild(h('p', { class: 'muted', text: 'Asking...' }));
-      const b = selectorBody(parseSelector(sel.value));
       try {
+        const b = selectorBody(parseSelector(sel.value));
+        if (ns.value) b.namespace = ns.value;
         if (kind.value === 'histogram') {
           const top = Math.max(1, parseInt(key.value, 10) || 10);
           const doc = await post('/api/call', Object.assign(b, { method: 'histogram', arguments: { top }, timeout: '20s' }));

@@ -33,7 +33,8 @@
     append(e, children);
     return e;
   }
-  function append(e, children) {
+  /** Appends nodes or text (arrays flattened, null and false skipped). */
+  function append(e, ...children) {
     for (const c of children.flat(Infinity)) {
       if (c === null || c === undefined || c === false) continue;
       e.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
@@ -137,18 +138,21 @@
   const readOnly = () => !S.session || S.session.read_only !== false;
 
   // ---------- selectors ----------
-  /** "a,b  web-*  /re/  env=prod" -> {names, globs, regexes, where}; names/globs/regexes are alternatives, tags all hold. */
+  /**
+   * "a,b  web-*  /re/  env=prod" -> {names, globs, regexes, where}. As with the CLI's --to, --glob, --regex and
+   * --where, every part given must hold: the name is one of the names, matches the glob and the regex, and the
+   * node has every tag.
+   */
   function parseSelector(text) {
     const sel = { names: [], globs: [], regexes: [], where: {} };
-    const tokens = [];
     const re = /\/((?:\\.|[^/])+)\/|[^\s,]+/g;
     let m;
-    while ((m = re.exec(text || '')) !== null) tokens.push(m[1] !== undefined ? { regex: m[1] } : { word: m[0] });
-    for (const t of tokens) {
-      if (t.regex !== undefined) sel.regexes.push(t.regex);
-      else if (/^[^=*?\[]+=/.test(t.word)) { const i = t.word.indexOf('='); sel.where[t.word.slice(0, i)] = t.word.slice(i + 1); }
-      else if (/[*?\[]/.test(t.word)) sel.globs.push(t.word);
-      else sel.names.push(t.word);
+    while ((m = re.exec(text || '')) !== null) {
+      if (m[1] !== undefined) { sel.regexes.push(m[1]); continue; }
+      const w = m[0];
+      if (/^[^=*?\[]+=/.test(w)) { const i = w.indexOf('='); sel.where[w.slice(0, i)] = w.slice(i + 1); }
+      else if (/[*?\[]/.test(w)) sel.globs.push(w);
+      else sel.names.push(w);
     }
     return sel;
   }
@@ -174,47 +178,35 @@
   }
   function matcher(sel) {
     const globs = sel.globs.map(globRegex);
-    const regexes = [];
-    for (const r of sel.regexes) { try { regexes.push(new RegExp(r)); } catch (e) { /* an invalid regex matches nothing */ } }
-    const anyName = sel.names.length || globs.length || sel.regexes.length;
+    const regexes = sel.regexes.map((r) => { try { return new RegExp(r); } catch (e) { return /(?!)/; } });
     return (row) => {
       const name = row.node;
-      if (anyName && !(sel.names.includes(name) || globs.some((g) => g.test(name)) || regexes.some((r) => r.test(name)))) return false;
+      if (sel.names.length && !sel.names.includes(name)) return false;
+      if (!globs.every((g) => g.test(name)) || !regexes.every((r) => r.test(name))) return false;
       const tags = row.tags || {};
       return Object.entries(sel.where).every(([k, v]) => String(tags[k]) === v);
     };
   }
-  /** The selector as the fields of a call or rollout body. */
+  /** The selector as the fields of a call or rollout body (the API takes one glob and one regex). */
   function selectorBody(sel) {
+    if (sel.globs.length > 1 || sel.regexes.length > 1) throw new Error('a selection takes one glob and one /regex/ at most');
     const b = {};
     if (sel.names.length) b.to = sel.names;
-    if (sel.globs.length) b.glob = sel.globs.join(',');
-    if (sel.regexes.length) b.regex = sel.regexes.length === 1 ? sel.regexes[0] : sel.regexes.map((r) => '(?:' + r + ')').join('|');
-    if (Object.keys(sel.where).length) b.where = Object.entries(sel.where).map(([k, v]) => k + '=' + v);
+    if (sel.globs.length) b.glob = sel.globs[0];
+    if (sel.regexes.length) b.regex = sel.regexes[0];
+    if (Object.keys(sel.where).length) b.where = Object.assign({}, sel.where);
     return b;
   }
 
   // ---------- fleet state ----------
+  /** The console keeps missing nodes in its document (until --forget-after), so the page shows what it sends. */
   function absorb(doc) {
-    const seen = new Set();
-    for (const row of doc.nodes || []) {
-      seen.add(row.node);
-      S.known.set(row.node, row);
+    const next = new Map();
+    for (const row of doc.nodes || []) next.set(row.node, row);
+    for (const name of Array.isArray(doc.missing) ? doc.missing : []) {
+      if (!next.has(name)) next.set(name, Object.assign({}, S.known.get(name) || { node: name, tags: {} }, { state: 'missing' }));
     }
-    const missingNames = Array.isArray(doc.missing) ? doc.missing : [];
-    const now = doc.at || new Date().toISOString();
-    for (const name of missingNames) {
-      if (seen.has(name)) continue;
-      seen.add(name);
-      const before = S.known.get(name) || { node: name, tags: {} };
-      S.known.set(name, Object.assign({}, before, { state: 'missing', missing_since: before.missing_since || now }));
-    }
-    // A node this page saw before that the document no longer has stays, as missing.
-    for (const [name, row] of S.known) {
-      if (!seen.has(name) && row.state !== 'missing') {
-        S.known.set(name, Object.assign({}, row, { state: 'missing', missing_since: now }));
-      }
-    }
+    S.known = next;
     S.fleet = doc;
   }
   function rows() { return Array.from(S.known.values()); }
@@ -323,7 +315,7 @@
     const groupSel = h('select', { id: 'group-by', title: 'group the rows by', onchange: () => { S.groupBy = groupSel.value; draw(); } });
     const filter = h('input', {
       id: 'selector', class: 'grow', type: 'search', value: S.filter, spellcheck: 'false',
-      placeholder: 'filter: names a,b  glob web-*  /regex/  tag env=prod',
+      placeholder: 'filter: names a,b   glob web-*   /regex/   tags env=prod   (all must hold)',
       oninput: () => { S.filter = filter.value; draw(); },
     });
     const counts = h('div', { class: 'counts', id: 'counts' });
