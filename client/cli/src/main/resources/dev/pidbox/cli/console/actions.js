@@ -25,10 +25,17 @@
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('arguments must be a JSON object');
     return v;
   }
-  /** The nodes of the fleet a selector picks, as the page knows them (for "not run yet"). */
-  function selected(selText) {
+  /** The answering nodes of a namespace a selector picks, as the page knows them. */
+  function selected(selText, namespace) {
     const m = matcher(parseSelector(selText));
-    return U.rows().filter((r) => m(r) && U.stateOf(r) !== 'missing').map((r) => r.node).sort();
+    return U.rows().filter((r) => m(r) && U.stateOf(r) !== 'missing' && (!namespace || r.namespace === namespace))
+      .map((r) => r.node).sort();
+  }
+  /** A call waits for as many replies as the page knows nodes for the selection, not for its whole deadline. */
+  function expectKnown(b, selText, namespace) {
+    const n = selected(selText, namespace).length;
+    if (n > 0) b.expect = n;
+    return b;
   }
 
   // ================= actions =================
@@ -67,7 +74,7 @@
       try { b = body(); } catch (e) { result.appendChild(errorNote(e)); return; }
       callBtn.disabled = true;
       try {
-        const doc = await post('/api/call', b);
+        const doc = await post('/api/call', expectKnown(b, sel.value, ns.value));
         result.appendChild(callResult(doc));
       } catch (e) {
         result.appendChild(errorNote(e));
@@ -85,7 +92,7 @@
       b.batch = Math.max(1, parseInt(batch.value, 10) || 1);
       b.max_failures = Math.max(0, parseInt(maxFailures.value, 10) || 0);
       rollBtn.disabled = true;
-      const planned = selected(sel.value);
+      const planned = selected(sel.value, ns.value);
       try {
         const doc = await post('/api/rollout', b);
         current = { id: doc.id, planned, canary: canaries > 0 };
@@ -184,13 +191,13 @@
         if (ns.value) b.namespace = ns.value;
         if (kind.value === 'histogram') {
           const top = Math.max(1, parseInt(key.value, 10) || 10);
-          const doc = await post('/api/call', Object.assign(b, { method: 'histogram', arguments: { top }, timeout: '20s' }));
+          const doc = await post('/api/call', expectKnown(Object.assign(b, { method: 'histogram', arguments: { top }, timeout: '20s' }), sel.value, ns.value));
           clear(out).appendChild(histogramTable(doc, top));
         } else if (kind.value === 'sysprop') {
-          const doc = await post('/api/call', Object.assign(b, { method: 'sysprops', arguments: { name: key.value } }));
+          const doc = await post('/api/call', expectKnown(Object.assign(b, { method: 'sysprops', arguments: { name: key.value } }), sel.value, ns.value));
           clear(out).appendChild(valueTable(doc, (v) => v && v.properties ? v.properties[key.value] : undefined, key.value));
         } else {
-          const doc = await post('/api/call', Object.assign(b, { method: method.value.trim() }));
+          const doc = await post('/api/call', expectKnown(Object.assign(b, { method: method.value.trim() }), sel.value, ns.value));
           clear(out).appendChild(valueTable(doc, (v) => at(v, key.value), key.value));
         }
       } catch (e) { clear(out).appendChild(errorNote(e)); }
@@ -250,7 +257,7 @@
       const kind = rest.kind || rest.type || rest.event; delete rest.kind; delete rest.type; delete rest.event;
       const node = rest.node || (Array.isArray(rest.nodes) ? rest.nodes.join(', ') : ''); delete rest.node;
       const what = rest.text || rest.message || rest.detail;
-      return h('tr', { dataset: { kind: kind || '' } }, h('td', { class: 'nowrap', text: time ? clock(time) : '' }), h('td', { class: 'kind', text: kind || '' }),
+      return h('tr', { dataset: { kind: kind || '' } }, h('td', { class: 'nowrap', text: time ? clock(time) : '' }), h('td', { class: 'jkind' }, h('span', { class: 'jk ' + (kind || ''), text: kind || '' })),
         h('td', { class: 'mono small', text: node || '' }), h('td', { class: 'small', text: what !== undefined && typeof what === 'string' ? what : show(rest) }));
     }
     function draw() {
