@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -116,16 +117,37 @@ class ConsoleBrowserTest {
     }
 
     static String stateOf(WebDriver d, String node) {
-        List<WebElement> rows = d.findElements(By.cssSelector(rowSelector(node)));
-        return rows.isEmpty() ? null : rows.get(0).getAttribute("data-state");
+        return (String) ((ChromeDriver) d).executeScript(
+                "const tr = document.querySelector(arguments[0]); return tr ? tr.dataset.state : null;", rowSelector(node));
+    }
+
+    /**
+     * The fleet table read in one script, so that no refresh happens between two reads: node -> the row's data
+     * attributes, each cell's text under its column name and each cell's data attributes as COLUMN.NAME.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, String>> fleetTable() {
+        return (Map<String, Map<String, String>>) driver().executeScript("const out = {};"
+                + "for (const tr of document.querySelectorAll('table#fleet tr[data-node]')) {"
+                + "  const row = Object.assign({}, tr.dataset);"
+                + "  for (const td of tr.querySelectorAll('td[data-col]')) {"
+                + "    row[td.dataset.col] = td.innerText.trim();"
+                + "    for (const [k, v] of Object.entries(td.dataset)) if (k !== 'col') row[td.dataset.col + '.' + k] = v;"
+                + "  }"
+                + "  out[tr.dataset.node] = row;"
+                + "}"
+                + "return out;");
+    }
+
+    /** An attribute of every element a selector finds, read in one script. */
+    @SuppressWarnings("unchecked")
+    static List<String> attributes(String selector, String attribute) {
+        return (List<String>) driver().executeScript("return Array.from(document.querySelectorAll(arguments[0]))"
+                + ".map(e => e.getAttribute(arguments[1]));", selector, attribute);
     }
 
     static String rowSelector(String node) {
         return "table#fleet tr[data-node='" + node + "']";
-    }
-
-    static WebElement cell(String node, String col) {
-        return driver().findElement(By.cssSelector(rowSelector(node) + " td[data-col='" + col + "']"));
     }
 
     static String pageText() {
@@ -158,30 +180,28 @@ class ConsoleBrowserTest {
         open("/");
         awaitEveryNode("answering");
 
-        assertThat(driver().findElements(By.cssSelector("table#fleet tr[data-node]"))).extracting(e -> e.getAttribute("data-node"))
-                .containsExactlyInAnyOrderElementsOf(everyNode());
+        Map<String, Map<String, String>> table = fleetTable();
+        assertThat(table).containsOnlyKeys(everyNode());
         for (String node : fleet.javaNodes()) {
             Map<String, Object> vitals = direct(node, "vitals", Map.of());
-            WebElement row = driver().findElement(By.cssSelector(rowSelector(node)));
-            assertThat(Long.parseLong(row.getAttribute("data-pid"))).as("pid of %s", node)
+            Map<String, String> row = table.get(node);
+            assertThat(Long.parseLong(row.get("pid"))).as("pid of %s", node)
                     .isEqualTo(fleet.jvms.get(node).pid()).isEqualTo(((Number) vitals.get("pid")).longValue());
-            assertThat(cell(node, "java").getText()).as("java of %s", node).isEqualTo(vitals.get("java_version"));
-            WebElement heap = cell(node, "heap");
+            assertThat(row.get("java")).as("java of %s", node).isEqualTo(vitals.get("java_version"));
             long heapMax = ((Number) vitals.get("heap_max")).longValue();
-            assertThat(Long.parseLong(heap.getAttribute("data-max"))).as("heap max of %s", node).isEqualTo(heapMax);
-            assertThat(heap.getText()).as("heap of %s", node).contains("/ " + (heapMax >> 20) + " MiB");
-            int threads = Integer.parseInt(cell(node, "threads").getText());
+            assertThat(Long.parseLong(row.get("heap.max"))).as("heap max of %s", node).isEqualTo(heapMax);
+            assertThat(row.get("heap")).as("heap of %s", node).contains("/ " + (heapMax >> 20) + " MiB");
+            int threads = Integer.parseInt(row.get("threads"));
             assertThat(threads).as("threads of %s", node).isCloseTo(((Number) vitals.get("threads")).intValue(), within(3));
             Map<String, String> tags = fleet.tags.get(node);
-            assertThat(cell(node, "tags").getText()).contains("env=" + tags.get("env")).contains("team=" + tags.get("team"));
-            assertThat(cell(node, "state").getText()).isEqualTo("answering");
-            assertThat(cell(node, "uptime").getText()).matches("\\d+s|\\d+m \\d+s");
+            assertThat(row.get("tags")).contains("env=" + tags.get("env")).contains("team=" + tags.get("team"));
+            assertThat(row.get("state")).isEqualTo("answering");
+            assertThat(row.get("uptime")).matches("\\d+s|\\d+m \\d+s");
         }
-        assertThat(cell(search, "java").getText()).as("the Java 25 node").startsWith("25");
-        WebElement celery = driver().findElement(By.cssSelector(rowSelector(fleet.workerName)));
-        assertThat(celery.getAttribute("data-kind")).isEqualTo("celery");
-        assertThat(cell(fleet.workerName, "java").getText()).isEqualTo("Celery");
-        assertThat(Long.parseLong(celery.getAttribute("data-pid"))).as("the worker's pid").isEqualTo(fleet.workerPid());
+        assertThat(table.get(search).get("java")).as("the Java 25 node").startsWith("25");
+        Map<String, String> celery = table.get(fleet.workerName);
+        assertThat(celery).containsEntry("kind", "celery").containsEntry("java", "Celery");
+        assertThat(Long.parseLong(celery.get("pid"))).as("the worker's pid").isEqualTo(fleet.workerPid());
 
         // The page contract the benchmark relies on: one entry per rendered fleet event, the last one on the body.
         List<Map<String, Object>> renders = (List<Map<String, Object>>) driver()
@@ -195,6 +215,38 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(2)
+    void theSelectorBoxAndTheGroupingNarrowAndFoldTheFleetTable() {
+        open("/");
+        awaitEveryNode("answering");
+        WebElement box = driver().findElement(By.id("selector"));
+        List<String> nodes = fleet.javaNodes();
+
+        box.sendKeys("env=prod");
+        assertThat(shownNodes()).containsExactlyInAnyOrder(nodes.get(0), nodes.get(1));
+        retype(box, "/^(search|batch)\\./");
+        assertThat(shownNodes()).containsExactlyInAnyOrder(nodes.get(2), nodes.get(3));
+        retype(box, "*@pbt team=ops");
+        assertThat(shownNodes()).containsExactly(nodes.get(3));
+        retype(box, fleet.workerName + ", " + nodes.get(0));
+        assertThat(shownNodes()).containsExactlyInAnyOrder(fleet.workerName, nodes.get(0));
+        retype(box, "");
+        new Select(driver().findElement(By.id("group-by"))).selectByValue("tag:env");
+
+        assertThat(attributes("table#fleet tr.group", "data-group")).containsExactly("(no env)", "dev", "prod", "staging");
+        assertThat(shownNodes()).containsExactlyInAnyOrderElementsOf(everyNode());
+    }
+
+    private static List<String> shownNodes() {
+        return attributes("table#fleet tr[data-node]", "data-node");
+    }
+
+    private static void retype(WebElement box, String text) {
+        box.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+        box.sendKeys(text);
+    }
+
+    @Test
+    @Order(3)
     void screenshotsOfTheFleetPageAndOfANodePageAreSaved() throws Exception {
         open("/");
         awaitEveryNode("answering");
@@ -218,7 +270,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     @SuppressWarnings("unchecked")
     void aLoggerLevelChosenInThePageIsWhatTheNodeAndItsOwnLogManagerThenReport() throws Exception {
         open(nodeHash(orders, "loggers"));
@@ -245,7 +297,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aRolloutStartedInThePageStopsAtItsFailureBudgetAndShowsEveryNodesOutcome() throws Exception {
         open("/actions");
         WebElement method = driver().findElement(By.id("action-method"));
@@ -262,14 +314,16 @@ class ConsoleBrowserTest {
         WebElement status = driver().findElement(By.id("rollout-status"));
         assertThat(status.getAttribute("data-stopped")).isEqualTo("true");
         assertThat(status.getText()).startsWith("stopped: failure budget reached");
-        List<WebElement> rows = driver().findElements(By.cssSelector("#rollout-outcomes tr[data-node]"));
-        assertThat(rows).extracting(r -> r.getAttribute("data-node")).containsExactlyInAnyOrderElementsOf(fleet.javaNodes());
-        assertThat(rows).filteredOn(r -> "error".equals(r.getAttribute("data-outcome"))).hasSize(2)
-                .allSatisfy(r -> assertThat(r.findElement(By.cssSelector("td[data-col='detail']")).getText())
-                        .contains("pbt.console:type=Absent"));
-        assertThat(rows).filteredOn(r -> "skipped".equals(r.getAttribute("data-outcome"))).hasSize(2)
-                .allSatisfy(r -> assertThat(r.findElement(By.cssSelector("td[data-col='outcome']")).getText())
-                        .isEqualTo("not run"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, String>> rows = (List<Map<String, String>>) driver().executeScript(
+                "return Array.from(document.querySelectorAll('#rollout-outcomes tr[data-node]')).map(tr => ({node:"
+                + " tr.dataset.node, outcome: tr.dataset.outcome, shown: tr.querySelector(\"td[data-col='outcome']\").innerText,"
+                + " detail: tr.querySelector(\"td[data-col='detail']\").innerText}));");
+        assertThat(rows).extracting(r -> r.get("node")).containsExactlyInAnyOrderElementsOf(fleet.javaNodes());
+        assertThat(rows).filteredOn(r -> "error".equals(r.get("outcome"))).hasSize(2)
+                .allSatisfy(r -> assertThat(r.get("detail")).contains("pbt.console:type=Absent"));
+        assertThat(rows).filteredOn(r -> "skipped".equals(r.get("outcome"))).hasSize(2)
+                .allSatisfy(r -> assertThat(r.get("shown")).isEqualTo("not run"));
     }
 
     private static void setNumber(String id, String value) {
@@ -279,7 +333,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void withoutTheTokenEveryPageAssetApiCallStreamAndMetricsIsRefused() throws Exception {
         for (String path : List.of("/", "/static/app.js", "/api/session", "/api/nodes", "/api/stream", "/metrics",
                 "/api/journal")) {
@@ -299,7 +353,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theBrowserLandingWithoutTheTokenSeesTheRefusalPageAndNoFleet() {
         driver().manage().deleteAllCookies();
         driver().get(console.base() + "/");
@@ -314,7 +368,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aCookieAuthenticatedPostWithoutTheCsrfHeaderOrFromAForeignOriginIsRefused() throws Exception {
         String cookie = console.cookie();
         String csrf = (String) console.session("Cookie", cookie).get("csrf");
@@ -337,7 +391,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @SuppressWarnings("unchecked")
     void aReadOnlyConsoleRefusesMutationsAndDisablesTheirControlsWhileReadsWork() throws Exception {
         try (ConsoleProcess readOnly = ConsoleProcess.start(fleet.namespace, "--interval", INTERVAL.toMillis() + "ms",
@@ -373,7 +427,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aKilledNodeTurnsMissingWithinTheRefreshIntervalAndStaysListed() throws Exception {
         driver().get(console.base() + "/#/");
         awaitEveryNode("answering");
@@ -388,7 +442,7 @@ class ConsoleBrowserTest {
 
         // One interval until the next refresh at most, its gather's deadline (under an interval), and the render.
         assertThat(took).as("kill to missing").isLessThan(INTERVAL.multipliedBy(2).plusSeconds(2));
-        assertThat(cell(victim, "state").getText()).matches("missing since \\d\\d:\\d\\d:\\d\\d.*");
+        assertThat(fleetTable().get(victim).get("state")).matches("missing since \\d\\d:\\d\\d:\\d\\d.*");
         String refresh = driver().findElement(By.tagName("body")).getAttribute("data-refresh");
         browser.waitUpTo(WAIT).until(d -> Long.parseLong(d.findElement(By.tagName("body")).getAttribute("data-refresh"))
                 >= Long.parseLong(refresh) + 2);
@@ -399,5 +453,31 @@ class ConsoleBrowserTest {
             }
         }
         assertThat(driver().findElement(By.cssSelector("[data-count='missing'] b")).getText()).isEqualTo("1");
+        browser.screenshot(TARGET.resolve("console-fleet-missing.png"));
+    }
+
+    @Test
+    @Order(11)
+    @SuppressWarnings("unchecked")
+    void theJournalShowsNodesAppearingAndTheKilledOneGoingMissingAndDownloadsAsJson() throws Exception {
+        String victim = fleet.javaNodes().get(3);
+        open("/journal");
+        browser.waitUpTo(WAIT).withMessage(() -> "the journal's missing entry; page: " + pageText())
+                .until(d -> d.findElements(By.cssSelector("#journal-list tr[data-kind='missing']")).stream()
+                        .anyMatch(r -> r.getText().contains(victim)));
+        List<String> appeared = driver().findElements(By.cssSelector("#journal-list tr[data-kind='appeared'] td:nth-child(3)"))
+                .stream().map(WebElement::getText).toList();
+        assertThat(appeared).containsAll(everyNode());
+        assertThat(driver().findElement(By.id("journal-download")).getAttribute("href"))
+                .isEqualTo(console.base() + "/api/journal?download=1");
+
+        HttpResponse<String> download = console.send("GET", "/api/journal?download=1", null, "Authorization",
+                console.bearer());
+        assertThat(download.headers().firstValue("Content-Disposition")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("attachment"));
+        List<Map<String, Object>> entries = (List<Map<String, Object>>) JsonValues.decode(download.body());
+        assertThat(entries).anySatisfy(e -> assertThat(e).containsEntry("kind", "missing").containsEntry("node", victim));
+        assertThat(entries).anySatisfy(e -> assertThat(e).containsEntry("kind", "action")
+                .hasEntrySatisfying("text", t -> assertThat((String) t).contains("rollout mbean.get")));
     }
 }

@@ -107,6 +107,9 @@
     });
     function drawRollout(doc) {
       if (!current || !doc || doc.id !== current.id) return;
+      const seen = JSON.stringify(doc);
+      if (seen === current.drawn) return; // the stream and the polling bring the same document
+      current.drawn = seen;
       const outcomes = doc.outcomes || [];
       const byNode = new Map(outcomes.map((o) => [o.node, o]));
       const plan = Array.isArray(doc.plan) ? doc.plan : [];

@@ -351,36 +351,73 @@
       groupSel.value = wanted.some((w) => w[0] === S.groupBy) ? S.groupBy : '';
     }
 
+    // Rows are kept per node and updated in place (a cell only when what it shows changed), so a refresh does not
+    // replace the elements under the pointer, a text selection or a test's reference.
+    const cache = new Map();
     function row(r) {
       const st = stateOf(r);
-      const tr = h('tr', { dataset: { node: r.node, state: st, namespace: r.namespace || '', kind: r.kind || '' } });
-      if (isNum(r.pid)) tr.dataset.pid = String(r.pid);
-      const link = h('a', { href: '#/node/' + encodeURIComponent(r.node), text: r.node });
-      const sub = [r.namespace, isNum(r.pid) ? 'pid ' + r.pid : null].filter(Boolean).join(' · ');
+      let entry = cache.get(r.node);
+      if (!entry) {
+        const tr = h('tr', { dataset: { node: r.node } });
+        const tds = {};
+        for (const [col, , cls] of COLUMNS) tr.appendChild(tds[col] = h('td', { class: cls || null, dataset: { col } }));
+        entry = { tr, tds, sig: {} };
+        cache.set(r.node, entry);
+      }
+      const { tr, tds, sig } = entry;
+      const attrs = { state: st, namespace: r.namespace || '', kind: r.kind || '', pid: isNum(r.pid) ? String(r.pid) : '' };
+      for (const [k, v] of Object.entries(attrs)) if (tr.dataset[k] !== v) tr.dataset[k] = v;
+      const sub = [r.namespace, isNum(r.pid) ? 'pid ' + r.pid : null].filter(Boolean).join(' \u00b7 ');
       const cells = {
-        node: [link, sub ? h('span', { class: 'sub', text: sub }) : null],
-        tags: Object.entries(r.tags || {}).map(([k, v]) => h('span', { class: 'tag', text: k + '=' + v })),
-        java: isCelery(r) ? h('span', { class: 'kind celery', text: 'Celery' }) : (r.java_version || '-'),
-        uptime: duration(r.uptime_ms),
-        heap: heapBar(r),
-        threads: num(r.threads),
-        cpu: pct(r.cpu_percent),
-        gc: num(r.gc_ms),
-        age: age(r.age_ms),
-        state: [h('span', { class: 'state-dot ' + st }), stateText(r)],
+        node: [sub, () => [h('a', { href: '#/node/' + encodeURIComponent(r.node), text: r.node }), sub ? h('span', { class: 'sub', text: sub }) : null]],
+        tags: [JSON.stringify(r.tags || {}), () => Object.entries(r.tags || {}).map(([k, v]) => h('span', { class: 'tag', text: k + '=' + v }))],
+        java: [isCelery(r) + (r.java_version || ''), () => isCelery(r) ? h('span', { class: 'kind celery', text: 'Celery' }) : (r.java_version || '-')],
+        uptime: [duration(r.uptime_ms)],
+        heap: [[r.heap_used, r.heap_max, r.rss_bytes, r.kind].join(), () => heapBar(r)],
+        threads: [num(r.threads)],
+        cpu: [pct(r.cpu_percent)],
+        gc: [num(r.gc_ms)],
+        age: [age(r.age_ms)],
+        state: [st + stateText(r), () => [h('span', { class: 'state-dot ' + st }), stateText(r)]],
       };
-      const raw = { uptime: r.uptime_ms, threads: r.threads, cpu: r.cpu_percent, gc: r.gc_ms, age: r.age_ms, java: r.java_version };
-      for (const [col, , cls] of COLUMNS) {
-        const td = h('td', { class: cls || null, dataset: { col } }, cells[col]);
-        if (raw[col] !== undefined && raw[col] !== null) td.dataset.value = String(raw[col]);
-        if (col === 'heap') {
-          if (isNum(r.heap_used)) td.dataset.used = String(r.heap_used);
-          if (isNum(r.heap_max)) td.dataset.max = String(r.heap_max);
+      const raw = { uptime: r.uptime_ms, threads: r.threads, cpu: r.cpu_percent, gc: r.gc_ms, age: r.age_ms, java: r.java_version,
+        heap: r.heap_used };
+      for (const [col] of COLUMNS) {
+        const [text, build] = cells[col];
+        const td = tds[col];
+        if (sig[col] !== text) {
+          sig[col] = text;
+          if (build) append(clear(td), build());
+          else td.textContent = text;
         }
-        tr.appendChild(td);
+        const value = raw[col] === undefined || raw[col] === null ? '' : String(raw[col]);
+        if (td.dataset.value !== value) td.dataset.value = value;
+        if (col === 'heap') {
+          td.dataset.used = isNum(r.heap_used) ? String(r.heap_used) : '';
+          td.dataset.max = isNum(r.heap_max) ? String(r.heap_max) : '';
+        }
       }
       return tr;
     }
+    const groupRows = new Map();
+    function groupRow(g, members) {
+      let tr = groupRows.get(g);
+      if (!tr) {
+        tr = h('tr', { class: 'group', dataset: { group: g } }, h('td', { colspan: COLUMNS.length }));
+        groupRows.set(g, tr);
+      }
+      const answering = members.filter((r) => stateOf(r) === 'answering').length;
+      const text = g + '  \u00b7  ' + members.length + ' node' + (members.length === 1 ? '' : 's') + ', ' + answering + ' answering';
+      if (tr.firstChild.textContent !== text) tr.firstChild.textContent = text;
+      return tr;
+    }
+    /** Puts exactly {@code wanted} in tbody in that order, moving only what is out of place. */
+    function arrange(wanted) {
+      const keep = new Set(wanted);
+      for (const el of Array.from(tbody.children)) if (!keep.has(el)) tbody.removeChild(el);
+      wanted.forEach((el, i) => { if (tbody.children[i] !== el) tbody.insertBefore(el, tbody.children[i] || null); });
+    }
+    const emptyRow = h('tr', null, h('td', { colspan: COLUMNS.length, class: 'muted' }));
 
     function draw() {
       groupOptions();
@@ -400,7 +437,7 @@
         th.classList.toggle('sorted', th.dataset.col === S.sort.col);
         th.classList.toggle('asc', th.dataset.col === S.sort.col && S.sort.asc);
       }
-      const frag = document.createDocumentFragment();
+      const wanted = [];
       if (S.groupBy) {
         const groups = new Map();
         for (const r of list) {
@@ -409,21 +446,19 @@
           groups.get(g).push(r);
         }
         for (const g of Array.from(groups.keys()).sort()) {
-          const members = groups.get(g);
-          const answering = members.filter((r) => stateOf(r) === 'answering').length;
-          frag.appendChild(h('tr', { class: 'group', dataset: { group: g } },
-            h('td', { colspan: COLUMNS.length, text: g + '  ·  ' + members.length + ' node' + (members.length === 1 ? '' : 's')
-              + ', ' + answering + ' answering' })));
-          for (const r of members) frag.appendChild(row(r));
+          wanted.push(groupRow(g, groups.get(g)));
+          for (const r of groups.get(g)) wanted.push(row(r));
         }
       } else {
-        for (const r of list) frag.appendChild(row(r));
+        for (const r of list) wanted.push(row(r));
       }
-      clear(tbody).appendChild(frag);
+      for (const name of Array.from(cache.keys())) if (!S.known.has(name)) cache.delete(name);
       if (!list.length) {
-        tbody.appendChild(h('tr', null, h('td', { colspan: COLUMNS.length, class: 'muted',
-          text: doc ? (rows().length ? 'No node matches the filter.' : 'No node has answered yet.') : 'Waiting for the first refresh...' })));
+        emptyRow.firstChild.textContent = doc ? (rows().length ? 'No node matches the filter.' : 'No node has answered yet.')
+          : 'Waiting for the first refresh...';
+        wanted.push(emptyRow);
       }
+      arrange(wanted);
       drawCounts(list);
       if (doc) {
         meta.textContent = 'refresh ' + doc.refresh + ' at ' + clock(doc.at || Date.now()) + ' · gather ' + num(doc.elapsed_ms)
