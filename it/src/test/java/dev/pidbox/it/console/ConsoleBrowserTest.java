@@ -158,8 +158,14 @@ class ConsoleBrowserTest {
         }
     }
 
+    /** Loads the page at {@code #hash} afresh (a same-URL navigation would only change the hash). */
     static void open(String hash) {
-        driver().get(console.base() + "/#" + hash);
+        String url = console.base() + "/#" + hash;
+        boolean same = url.equals(driver().getCurrentUrl());
+        driver().get(url);
+        if (same) {
+            driver().navigate().refresh();
+        }
     }
 
     static String nodeHash(String node, String tab) {
@@ -250,6 +256,7 @@ class ConsoleBrowserTest {
     void screenshotsOfTheFleetPageAndOfANodePageAreSaved() throws Exception {
         open("/");
         awaitEveryNode("answering");
+        new Select(driver().findElement(By.id("group-by"))).selectByValue("tag:env");
         Path fleetShot = browser.screenshot(TARGET.resolve("console-fleet.png"));
 
         open(nodeHash(orders, "overview"));
