@@ -22,7 +22,8 @@ import java.util.Objects;
  * as every node that answered last time has answered again ({@code expect}); every fifth refresh, and after any
  * refresh that could not judge a silent node, it waits its whole deadline to find new nodes and to tell the silent
  * ones missing. The interval adapts to the fleet: at least 2 s, 1 s more per 500 nodes, at least five times the
- * last refresh's duration, at most 30 s; {@code --interval} fixes it.
+ * time the last refresh took to get its last answer (not its deadline, which a discovery always waits), at most
+ * 30 s; {@code --interval} fixes it.
  */
 final class FleetWatch implements AutoCloseable {
     /** A namespace watched through {@code fleet}; {@code celery} when its nodes are Celery workers. */
@@ -44,7 +45,7 @@ final class FleetWatch implements AutoCloseable {
     private volatile Thread thread;
     private volatile boolean closed;
     private boolean judgeNext = true;
-    private long lastElapsedMillis;
+    private volatile long lastAnswerMillis;
     private String trouble;
 
     FleetWatch(List<Watched> watched, FleetState state, Tiers tiers, Journal journal, Duration fixedInterval,
@@ -88,13 +89,13 @@ final class FleetWatch implements AutoCloseable {
     }
 
     /** The time between refreshes now. */
-    synchronized Duration interval() {
+    Duration interval() {
         if (fixedInterval != null) {
             return fixedInterval;
         }
         int nodes = ((Number) state.summary().get("nodes")).intValue();
         long ms = Math.max(2000, 1000L * ((nodes + 499) / 500));
-        ms = Math.max(ms, 5 * lastElapsedMillis);
+        ms = Math.max(ms, 5 * lastAnswerMillis);
         return Duration.ofMillis(Math.min(ms, LONGEST.toMillis()));
     }
 
@@ -121,7 +122,13 @@ final class FleetWatch implements AutoCloseable {
         }
         judgeNext = !judged;
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-        lastElapsedMillis = elapsed.toMillis();
+        long lastAnswer = 0;
+        for (FleetState.Part p : parts) {
+            for (long ms : p.replyMillis().values()) {
+                lastAnswer = Math.max(lastAnswer, ms);
+            }
+        }
+        lastAnswerMillis = lastAnswer;
         state.apply(sent, elapsed, every, parts);
         afterRefresh.run();
         describeNewNodes(every);
