@@ -14,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The console's refresh loop. Every interval it gathers {@code vitals} in each pidbox namespace and Celery's
@@ -41,11 +45,18 @@ final class FleetWatch implements AutoCloseable {
     private final Clock clock;
     private final Runnable afterRefresh;
     private final Journal journal;
-    private final Map<String, long[]> celeryStarts = new HashMap<>();
+    private final Map<String, long[]> celeryStarts = new ConcurrentHashMap<>();
+    private final ExecutorService helpers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "pidbox-console-gather");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile Thread thread;
     private volatile boolean closed;
     private boolean judgeNext = true;
     private volatile long lastAnswerMillis;
+    /** Guards {@link #trouble}: namespaces are gathered on threads of their own. */
+    private final Object troubleLock = new Object();
     private String trouble;
 
     FleetWatch(List<Watched> watched, FleetState state, Tiers tiers, Journal journal, Duration fixedInterval,
@@ -111,8 +122,17 @@ final class FleetWatch implements AutoCloseable {
         boolean discover = judgeNext || state.refreshes() % DISCOVER_EVERY == 0;
         boolean judged = true;
         List<FleetState.Part> parts = new ArrayList<>();
-        for (Watched w : watched) {
-            FleetState.Part part = gather(w, timeout(every), discover, sent);
+        // Namespaces are gathered side by side, so that a refresh of several lasts as long as the slowest one.
+        List<CompletableFuture<FleetState.Part>> pending = new ArrayList<>();
+        for (Watched w : watched.subList(1, watched.size())) {
+            pending.add(CompletableFuture.supplyAsync(() -> gather(w, timeout(every), discover, sent), helpers));
+        }
+        List<FleetState.Part> gathered = new ArrayList<>();
+        gathered.add(gather(watched.get(0), timeout(every), discover, sent));
+        for (CompletableFuture<FleetState.Part> f : pending) {
+            gathered.add(f.join());
+        }
+        for (FleetState.Part part : gathered) {
             if (part != null) {
                 parts.add(part);
                 judged &= part.conclusive();
@@ -239,15 +259,13 @@ final class FleetWatch implements AutoCloseable {
 
     /** Journals a refresh trouble once, and its end. */
     private void note(String text) {
-        if (Objects.equals(text, trouble)) {
-            return;
+        synchronized (troubleLock) {
+            if (Objects.equals(text, trouble)) {
+                return;
+            }
+            journal.add("trouble", null, null, text != null ? text : "refreshes work again", null);
+            trouble = text;
         }
-        if (text != null) {
-            journal.add("trouble", null, null, text, null);
-        } else {
-            journal.add("trouble", null, null, "refreshes work again", null);
-        }
-        trouble = text;
     }
 
     @Override
@@ -257,5 +275,6 @@ final class FleetWatch implements AutoCloseable {
         if (t != null) {
             t.interrupt();
         }
+        helpers.shutdownNow();
     }
 }
