@@ -81,6 +81,9 @@ final class ConsoleCommand extends Base {
 
     @Override
     int run() throws IOException, InterruptedException {
+        if (groupBy() != null || format() != Options.Format.TABLE) {
+            throw new IllegalArgumentException("--group-by and -o do not apply to console (its API answers JSON)");
+        }
         Duration every = interval == null ? null : Durations.parse(interval);
         if (every != null && every.toMillis() < 200) {
             throw new IllegalArgumentException("--interval must be at least 200ms, got " + interval);

@@ -14,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The console's refresh loop. Every interval it gathers {@code vitals} in each pidbox namespace and Celery's
@@ -22,7 +26,8 @@ import java.util.Objects;
  * as every node that answered last time has answered again ({@code expect}); every fifth refresh, and after any
  * refresh that could not judge a silent node, it waits its whole deadline to find new nodes and to tell the silent
  * ones missing. The interval adapts to the fleet: at least 2 s, 1 s more per 500 nodes, at least five times the
- * last refresh's duration, at most 30 s; {@code --interval} fixes it.
+ * time the last refresh took to get its last answer (not its deadline, which a discovery always waits), at most
+ * 30 s; {@code --interval} fixes it.
  */
 final class FleetWatch implements AutoCloseable {
     /** A namespace watched through {@code fleet}; {@code celery} when its nodes are Celery workers. */
@@ -40,11 +45,18 @@ final class FleetWatch implements AutoCloseable {
     private final Clock clock;
     private final Runnable afterRefresh;
     private final Journal journal;
-    private final Map<String, long[]> celeryStarts = new HashMap<>();
+    private final Map<String, long[]> celeryStarts = new ConcurrentHashMap<>();
+    private final ExecutorService helpers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "pidbox-console-gather");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile Thread thread;
     private volatile boolean closed;
     private boolean judgeNext = true;
-    private long lastElapsedMillis;
+    private volatile long lastAnswerMillis;
+    /** Guards {@link #trouble}: namespaces are gathered on threads of their own. */
+    private final Object troubleLock = new Object();
     private String trouble;
 
     FleetWatch(List<Watched> watched, FleetState state, Tiers tiers, Journal journal, Duration fixedInterval,
@@ -88,13 +100,13 @@ final class FleetWatch implements AutoCloseable {
     }
 
     /** The time between refreshes now. */
-    synchronized Duration interval() {
+    Duration interval() {
         if (fixedInterval != null) {
             return fixedInterval;
         }
         int nodes = ((Number) state.summary().get("nodes")).intValue();
         long ms = Math.max(2000, 1000L * ((nodes + 499) / 500));
-        ms = Math.max(ms, 5 * lastElapsedMillis);
+        ms = Math.max(ms, 5 * lastAnswerMillis);
         return Duration.ofMillis(Math.min(ms, LONGEST.toMillis()));
     }
 
@@ -110,8 +122,17 @@ final class FleetWatch implements AutoCloseable {
         boolean discover = judgeNext || state.refreshes() % DISCOVER_EVERY == 0;
         boolean judged = true;
         List<FleetState.Part> parts = new ArrayList<>();
-        for (Watched w : watched) {
-            FleetState.Part part = gather(w, timeout(every), discover, sent);
+        // Namespaces are gathered side by side, so that a refresh of several lasts as long as the slowest one.
+        List<CompletableFuture<FleetState.Part>> pending = new ArrayList<>();
+        for (Watched w : watched.subList(1, watched.size())) {
+            pending.add(CompletableFuture.supplyAsync(() -> gather(w, timeout(every), discover, sent), helpers));
+        }
+        List<FleetState.Part> gathered = new ArrayList<>();
+        gathered.add(gather(watched.get(0), timeout(every), discover, sent));
+        for (CompletableFuture<FleetState.Part> f : pending) {
+            gathered.add(f.join());
+        }
+        for (FleetState.Part part : gathered) {
             if (part != null) {
                 parts.add(part);
                 judged &= part.conclusive();
@@ -121,7 +142,13 @@ final class FleetWatch implements AutoCloseable {
         }
         judgeNext = !judged;
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-        lastElapsedMillis = elapsed.toMillis();
+        long lastAnswer = 0;
+        for (FleetState.Part p : parts) {
+            for (long ms : p.replyMillis().values()) {
+                lastAnswer = Math.max(lastAnswer, ms);
+            }
+        }
+        lastAnswerMillis = lastAnswer;
         state.apply(sent, elapsed, every, parts);
         afterRefresh.run();
         describeNewNodes(every);
@@ -232,15 +259,13 @@ final class FleetWatch implements AutoCloseable {
 
     /** Journals a refresh trouble once, and its end. */
     private void note(String text) {
-        if (Objects.equals(text, trouble)) {
-            return;
+        synchronized (troubleLock) {
+            if (Objects.equals(text, trouble)) {
+                return;
+            }
+            journal.add("trouble", null, null, text != null ? text : "refreshes work again", null);
+            trouble = text;
         }
-        if (text != null) {
-            journal.add("trouble", null, null, text, null);
-        } else {
-            journal.add("trouble", null, null, "refreshes work again", null);
-        }
-        trouble = text;
     }
 
     @Override
@@ -250,5 +275,6 @@ final class FleetWatch implements AutoCloseable {
         if (t != null) {
             t.interrupt();
         }
+        helpers.shutdownNow();
     }
 }
