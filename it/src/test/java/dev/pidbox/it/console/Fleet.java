@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -120,12 +121,17 @@ final class Fleet implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException, TimeoutException {
         jvms.values().forEach(TargetJvm::close);
         if (worker != null) {
             worker.destroy();
-            if (!worker.waitFor(20, TimeUnit.SECONDS)) {
-                worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            try {
+                if (!worker.waitFor(20, TimeUnit.SECONDS)) {
+                    worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                worker.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
             try (Connection c = RabbitMQ.connect("pbt-console-cleanup"); Channel ch = c.createChannel()) {
                 ch.queueDelete(taskQueue);
