@@ -10,7 +10,6 @@ import dev.pidbox.it.support.Python;
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.it.support.TargetJvm;
 import dev.pidbox.spi.JsonValues;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
@@ -114,50 +112,8 @@ class ConsoleBrowserTest {
     }
 
     private static void awaitEveryNode(String state) {
-        browser.waitUpTo(WAIT).withMessage(() -> "every node " + state + "; page: " + pageText())
-                .until(d -> everyNode().stream().allMatch(n -> state.equals(stateOf(d, n))));
-    }
-
-    static String stateOf(WebDriver d, String node) {
-        return (String) ((ChromeDriver) d).executeScript(
-                "const tr = document.querySelector(arguments[0]); return tr ? tr.dataset.state : null;", rowSelector(node));
-    }
-
-    /**
-     * The fleet table read in one script, so that no refresh happens between two reads: node -> the row's data
-     * attributes, each cell's text under its column name and each cell's data attributes as COLUMN.NAME.
-     */
-    @SuppressWarnings("unchecked")
-    static Map<String, Map<String, String>> fleetTable() {
-        return (Map<String, Map<String, String>>) driver().executeScript("const out = {};"
-                + "for (const tr of document.querySelectorAll('table#fleet tr[data-node]')) {"
-                + "  const row = Object.assign({}, tr.dataset);"
-                + "  for (const td of tr.querySelectorAll('td[data-col]')) {"
-                + "    row[td.dataset.col] = td.innerText.trim();"
-                + "    for (const [k, v] of Object.entries(td.dataset)) if (k !== 'col') row[td.dataset.col + '.' + k] = v;"
-                + "  }"
-                + "  out[tr.dataset.node] = row;"
-                + "}"
-                + "return out;");
-    }
-
-    /** An attribute of every element a selector finds, read in one script. */
-    @SuppressWarnings("unchecked")
-    static List<String> attributes(String selector, String attribute) {
-        return (List<String>) driver().executeScript("return Array.from(document.querySelectorAll(arguments[0]))"
-                + ".map(e => e.getAttribute(arguments[1]));", selector, attribute);
-    }
-
-    static String rowSelector(String node) {
-        return "table#fleet tr[data-node='" + node + "']";
-    }
-
-    static String pageText() {
-        try {
-            return driver().findElement(By.tagName("body")).getText();
-        } catch (RuntimeException e) {
-            return "<" + e + ">";
-        }
+        browser.waitUpTo(WAIT).withMessage(() -> "every node " + state + "; page: " + Page.text(driver()))
+                .until(d -> everyNode().stream().allMatch(n -> state.equals(Page.stateOf(d, n))));
     }
 
     /** Loads the page at {@code #hash} afresh (a same-URL navigation would only change the hash). */
@@ -168,10 +124,6 @@ class ConsoleBrowserTest {
         if (same) {
             driver().navigate().refresh();
         }
-    }
-
-    static String nodeHash(String node, String tab) {
-        return "/node/" + URLEncoder.encode(node, StandardCharsets.UTF_8).replace("+", "%20") + "/" + tab;
     }
 
     @SuppressWarnings("unchecked")
@@ -188,7 +140,7 @@ class ConsoleBrowserTest {
         open("/");
         awaitEveryNode("answering");
 
-        Map<String, Map<String, String>> table = fleetTable();
+        Map<String, Map<String, String>> table = Page.fleetTable(driver());
         assertThat(table).containsOnlyKeys(everyNode());
         for (String node : fleet.javaNodes()) {
             Map<String, Object> vitals = direct(node, "vitals", Map.of());
@@ -240,12 +192,13 @@ class ConsoleBrowserTest {
         retype(box, "");
         new Select(driver().findElement(By.id("group-by"))).selectByValue("tag:env");
 
-        assertThat(attributes("table#fleet tr.group", "data-group")).containsExactly("(no env)", "dev", "prod", "staging");
+        assertThat(Page.attributes(driver(), "table#fleet tr.group", "data-group"))
+                .containsExactly("(no env)", "dev", "prod", "staging");
         assertThat(shownNodes()).containsExactlyInAnyOrderElementsOf(everyNode());
     }
 
     private static List<String> shownNodes() {
-        return attributes("table#fleet tr[data-node]", "data-node");
+        return Page.attributes(driver(), "table#fleet tr[data-node]", "data-node");
     }
 
     private static void retype(WebElement box, String text) {
@@ -261,8 +214,8 @@ class ConsoleBrowserTest {
         new Select(driver().findElement(By.id("group-by"))).selectByValue("tag:env");
         Path fleetShot = browser.screenshot(TARGET.resolve("console-fleet.png"));
 
-        open(nodeHash(orders, "overview"));
-        browser.waitUpTo(WAIT).withMessage(() -> "the heap chart and the pools; page: " + pageText())
+        open(Page.nodeHash(orders, "overview"));
+        browser.waitUpTo(WAIT).withMessage(() -> "the heap chart and the pools; page: " + Page.text(driver()))
                 .until(d -> !d.findElements(By.cssSelector("svg.chart path.line")).isEmpty()
                         && !d.findElements(By.cssSelector("#pools tr[data-pool]")).isEmpty()
                         && !d.findElements(By.cssSelector("table.kv tr[data-key='vm_name']")).isEmpty());
@@ -282,9 +235,9 @@ class ConsoleBrowserTest {
     @Order(4)
     @SuppressWarnings("unchecked")
     void aLoggerLevelChosenInThePageIsWhatTheNodeAndItsOwnLogManagerThenReport() throws Exception {
-        open(nodeHash(orders, "loggers"));
+        open(Page.nodeHash(orders, "loggers"));
         By select = By.cssSelector("select[data-logger='" + ShopApp.LOGGER + "'][data-framework='jul']");
-        browser.waitUpTo(WAIT).withMessage(() -> "the logger's level control; page: " + pageText())
+        browser.waitUpTo(WAIT).withMessage(() -> "the logger's level control; page: " + Page.text(driver()))
                 .until(d -> !d.findElements(select).isEmpty());
         Select level = new Select(driver().findElement(select));
         assertThat(level.getFirstSelectedOption().getText()).as("the level the app set").isEqualTo("INFO");
@@ -292,7 +245,7 @@ class ConsoleBrowserTest {
 
         level.selectByValue("FINE");
 
-        browser.waitUpTo(WAIT).withMessage(() -> "the change confirmed; page: " + pageText())
+        browser.waitUpTo(WAIT).withMessage(() -> "the change confirmed; page: " + Page.text(driver()))
                 .until(d -> !d.findElements(By.cssSelector("#logger-status .note.ok")).isEmpty());
         Map<String, Object> reply = direct(orders, "loggers", Map.of("name", ShopApp.LOGGER, "framework", "jul"));
         List<Map<String, Object>> rows = (List<Map<String, Object>>) reply.get("loggers");
@@ -303,6 +256,21 @@ class ConsoleBrowserTest {
                 assertThat(fleet.jvms.get(other).out()).as("%s untouched", other).doesNotContain("LEVEL " + ShopApp.LOGGER + " FINE");
             }
         }
+    }
+
+    @Test
+    @Order(4)
+    void aLoggerNamedWithMarkupIsShownAsTextAndRunsNothing() {
+        open(Page.nodeHash(orders, "loggers"));
+        browser.waitUpTo(WAIT).withMessage(() -> "the hostile logger's row; page: " + Page.text(driver()))
+                .until(d -> Page.attributes(d, "#loggers tr[data-logger]", "data-logger").contains(ShopApp.HOSTILE));
+
+        Object shown = driver().executeScript("return Array.from(document.querySelectorAll('#loggers tr[data-logger]'))"
+                + ".find(tr => tr.dataset.logger === arguments[0]).cells[0].textContent;", ShopApp.HOSTILE);
+        assertThat(shown).isEqualTo(ShopApp.HOSTILE);
+        assertThat(driver().executeScript("return document.querySelectorAll('img:not([src^=\"/static/\"])').length;"))
+                .as("images made from the name").isEqualTo(0L);
+        assertThat(driver().executeScript("return typeof window.pwned;")).isEqualTo("undefined");
     }
 
     @Test
@@ -318,7 +286,7 @@ class ConsoleBrowserTest {
         setNumber("action-max-failures", "1");
         driver().findElement(By.id("action-rollout")).click();
 
-        browser.waitUpTo(WAIT).withMessage(() -> "the rollout done; page: " + pageText())
+        browser.waitUpTo(WAIT).withMessage(() -> "the rollout done; page: " + Page.text(driver()))
                 .until(d -> "done".equals(d.findElement(By.id("rollout-status")).getAttribute("data-state")));
         WebElement status = driver().findElement(By.id("rollout-status"));
         assertThat(status.getAttribute("data-stopped")).isEqualTo("true");
@@ -369,7 +337,7 @@ class ConsoleBrowserTest {
 
         assertThat(driver().findElements(By.cssSelector("table#fleet"))).isEmpty();
         assertThat(driver().findElements(By.cssSelector("script[src]"))).isEmpty();
-        assertThat(pageText()).containsIgnoringCase("token");
+        assertThat(Page.text(driver())).containsIgnoringCase("token");
 
         driver().get(console.loginUrl("/"));
         awaitEveryNode("answering");
@@ -429,13 +397,13 @@ class ConsoleBrowserTest {
             // localhost, not 127.0.0.1: a cookie of its own, the main console's session stays
             driver().get(readOnly.loginUrl("/").replace("127.0.0.1", "localhost"));
             browser.waitUpTo(WAIT).until(d -> d.findElement(By.id("mode")).getText().equals("read-only"));
-            driver().get("http://localhost:" + readOnly.port + "/#" + nodeHash(orders, "loggers"));
+            driver().get("http://localhost:" + readOnly.port + "/#" + Page.nodeHash(orders, "loggers"));
             By select = By.cssSelector("select[data-logger='" + ShopApp.LOGGER + "'][data-framework='jul']");
-            browser.waitUpTo(WAIT).withMessage(() -> "the logger's level control; page: " + pageText())
+            browser.waitUpTo(WAIT).withMessage(() -> "the logger's level control; page: " + Page.text(driver()))
                     .until(d -> !d.findElements(select).isEmpty());
             assertThat(driver().findElement(select).isEnabled()).as("level control in read-only mode").isFalse();
             assertThat(new Select(driver().findElement(select)).getFirstSelectedOption().getText()).isEqualTo("FINE");
-            driver().get("http://localhost:" + readOnly.port + "/#" + nodeHash(orders, "reload"));
+            driver().get("http://localhost:" + readOnly.port + "/#" + Page.nodeHash(orders, "reload"));
             browser.waitUpTo(WAIT).until(d -> !d.findElements(By.id("reload-apply")).isEmpty());
             assertThat(driver().findElement(By.id("reload-apply")).isEnabled()).isFalse();
         }
@@ -451,20 +419,20 @@ class ConsoleBrowserTest {
 
         long killedAt = System.nanoTime();
         assertThat(new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor()).isZero();
-        browser.waitUpTo(WAIT).withMessage(() -> victim + " missing; page: " + pageText())
-                .until(d -> "missing".equals(stateOf(d, victim)));
+        browser.waitUpTo(WAIT).withMessage(() -> victim + " missing; page: " + Page.text(driver()))
+                .until(d -> "missing".equals(Page.stateOf(d, victim)));
         Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
 
         // One interval until the next refresh at most, its gather's deadline (under an interval), and the render.
         assertThat(took).as("kill to missing").isLessThan(INTERVAL.multipliedBy(2).plusSeconds(2));
-        assertThat(fleetTable().get(victim).get("state")).matches("missing since \\d\\d:\\d\\d:\\d\\d.*");
+        assertThat(Page.fleetTable(driver()).get(victim).get("state")).matches("missing since \\d\\d:\\d\\d:\\d\\d.*");
         String refresh = driver().findElement(By.tagName("body")).getAttribute("data-refresh");
         browser.waitUpTo(WAIT).until(d -> Long.parseLong(d.findElement(By.tagName("body")).getAttribute("data-refresh"))
                 >= Long.parseLong(refresh) + 2);
-        assertThat(stateOf(driver(), victim)).as("still listed two refreshes later").isEqualTo("missing");
+        assertThat(Page.stateOf(driver(), victim)).as("still listed two refreshes later").isEqualTo("missing");
         for (String node : everyNode()) {
             if (!node.equals(victim)) {
-                assertThat(stateOf(driver(), node)).as(node).isEqualTo("answering");
+                assertThat(Page.stateOf(driver(), node)).as(node).isEqualTo("answering");
             }
         }
         assertThat(driver().findElement(By.cssSelector("[data-count='missing'] b")).getText()).isEqualTo("1");
@@ -477,7 +445,7 @@ class ConsoleBrowserTest {
     void theJournalShowsNodesAppearingAndTheKilledOneGoingMissingAndDownloadsAsJson() throws Exception {
         String victim = fleet.javaNodes().get(3);
         open("/journal");
-        browser.waitUpTo(WAIT).withMessage(() -> "the journal's missing entry; page: " + pageText())
+        browser.waitUpTo(WAIT).withMessage(() -> "the journal's missing entry; page: " + Page.text(driver()))
                 .until(d -> d.findElements(By.cssSelector("#journal-list tr[data-kind='missing']")).stream()
                         .anyMatch(r -> r.getText().contains(victim)));
         List<String> appeared = driver().findElements(By.cssSelector("#journal-list tr[data-kind='appeared'] td:nth-child(3)"))
