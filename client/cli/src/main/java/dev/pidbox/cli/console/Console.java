@@ -152,7 +152,7 @@ public final class Console implements AutoCloseable {
         String frame = Events.frame("fleet", JsonValues.encodeToString(
                 state.document(false, (ns, row) -> true, clock.instant())));
         fleetFrame = frame;
-        events.publishFrame(frame);
+        events.publishFleet(frame);
     }
 
     private Map<String, Object> session() {

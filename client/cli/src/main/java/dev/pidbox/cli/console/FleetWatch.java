@@ -25,9 +25,7 @@ import java.util.concurrent.Executors;
  * (a Java node in a Celery namespace, a kombu node in a pidbox one). Between discoveries a gather returns as soon
  * as every node that answered last time has answered again ({@code expect}); every fifth refresh, and after any
  * refresh that could not judge a silent node, it waits its whole deadline to find new nodes and to tell the silent
- * ones missing. The interval adapts to the fleet: at least 2 s, 1 s more per 500 nodes, at least five times the
- * time the last refresh took to get its last answer (not its deadline, which a discovery always waits), at most
- * 30 s; {@code --interval} fixes it.
+ * ones missing. The interval adapts to the fleet's size ({@link #base}); a refresh waits at most 3/4 of it.
  */
 final class FleetWatch implements AutoCloseable {
     /** A namespace watched through {@code fleet}; {@code celery} when its nodes are Celery workers. */
@@ -54,7 +52,7 @@ final class FleetWatch implements AutoCloseable {
     private volatile Thread thread;
     private volatile boolean closed;
     private boolean judgeNext = true;
-    private volatile long lastAnswerMillis;
+    private volatile long lastRefreshMillis;
     /** Guards {@link #trouble}: namespaces are gathered on threads of their own. */
     private final Object troubleLock = new Object();
     private String trouble;
@@ -99,20 +97,36 @@ final class FleetWatch implements AutoCloseable {
         }
     }
 
-    /** The time between refreshes now. */
-    Duration interval() {
+    /**
+     * The interval for the fleet's size: {@code --interval}, else 2 s, 1 s more per 500 nodes, at most 30 s. A
+     * refresh's deadline derives from this, never from how long refreshes took, so that slow answers cannot stretch
+     * the deadline and the deadline the interval (a loop that once took a loaded machine to the 30 s cap).
+     */
+    Duration base() {
         if (fixedInterval != null) {
             return fixedInterval;
         }
         int nodes = ((Number) state.summary().get("nodes")).intValue();
-        long ms = Math.max(2000, 1000L * ((nodes + 499) / 500));
-        ms = Math.max(ms, 5 * lastAnswerMillis);
+        return Duration.ofMillis(Math.min(Math.max(2000, 1000L * ((nodes + 499) / 500)), LONGEST.toMillis()));
+    }
+
+    /**
+     * The time between refreshes now: the base interval, or the last refresh's duration plus a quarter of the base
+     * when the refresh took longer than that leaves (its folding and publishing on a slow machine), so that the
+     * console always rests between refreshes. Bounded: a refresh lasts at most its deadline plus its folding.
+     */
+    Duration interval() {
+        Duration base = base();
+        if (fixedInterval != null) {
+            return base;
+        }
+        long ms = Math.max(base.toMillis(), lastRefreshMillis + base.toMillis() / 4);
         return Duration.ofMillis(Math.min(ms, LONGEST.toMillis()));
     }
 
-    /** How long a refresh's gather waits: {@code --timeout}, else 3/4 of the interval. */
-    Duration timeout(Duration every) {
-        return fixedTimeout != null ? fixedTimeout : every.multipliedBy(3).dividedBy(4);
+    /** How long a refresh's gather waits: {@code --timeout}, else 3/4 of the base interval. */
+    Duration timeout() {
+        return fixedTimeout != null ? fixedTimeout : base().multipliedBy(3).dividedBy(4);
     }
 
     /** One refresh of every namespace, then the listener. Also used by the benchmark to drive refreshes. */
@@ -125,10 +139,10 @@ final class FleetWatch implements AutoCloseable {
         // Namespaces are gathered side by side, so that a refresh of several lasts as long as the slowest one.
         List<CompletableFuture<FleetState.Part>> pending = new ArrayList<>();
         for (Watched w : watched.subList(1, watched.size())) {
-            pending.add(CompletableFuture.supplyAsync(() -> gather(w, timeout(every), discover, sent), helpers));
+            pending.add(CompletableFuture.supplyAsync(() -> gather(w, timeout(), discover, sent), helpers));
         }
         List<FleetState.Part> gathered = new ArrayList<>();
-        gathered.add(gather(watched.get(0), timeout(every), discover, sent));
+        gathered.add(gather(watched.get(0), timeout(), discover, sent));
         for (CompletableFuture<FleetState.Part> f : pending) {
             gathered.add(f.join());
         }
@@ -142,13 +156,7 @@ final class FleetWatch implements AutoCloseable {
         }
         judgeNext = !judged;
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-        long lastAnswer = 0;
-        for (FleetState.Part p : parts) {
-            for (long ms : p.replyMillis().values()) {
-                lastAnswer = Math.max(lastAnswer, ms);
-            }
-        }
-        lastAnswerMillis = lastAnswer;
+        lastRefreshMillis = elapsed.toMillis();
         state.apply(sent, elapsed, every, parts);
         afterRefresh.run();
         describeNewNodes(every);
@@ -247,7 +255,7 @@ final class FleetWatch implements AutoCloseable {
             tiers.asked(w.namespace(), batch);
             try {
                 CallResult r = w.fleet().gather("describe").select(Selector.all().names(batch))
-                        .timeout(timeout(every)).prepare().run(null);
+                        .timeout(timeout()).prepare().run(null);
                 for (Reply reply : r.ok()) {
                     tiers.learn(w.namespace(), reply.node(), reply.value());
                 }

@@ -24,6 +24,35 @@ class PartsTest {
     }
 
     @Test
+    void aSlowStreamGetsEveryJournalEventInOrderButOnlyTheNewestFleet() throws Exception {
+        Events events = new Events(2);
+        Events.Client c = events.join();
+        events.publishFleet("fleet 1");
+        for (int i = 0; i < 1000; i++) {
+            events.publish("journal", "{\"seq\":" + i + "}");
+        }
+        events.publishFleet("fleet 2");
+        List<String> frames = c.next(1000);
+        assertThat(frames).hasSize(1001);
+        assertThat(frames.get(0)).isEqualTo("event: journal\ndata: {\"seq\":0}\n\n");
+        assertThat(frames.get(999)).contains("\"seq\":999");
+        assertThat(frames.get(1000)).isEqualTo("fleet 2");
+        assertThat(c.dropped).isFalse();
+        assertThat(c.next(10)).isEmpty();
+    }
+
+    @Test
+    void aStreamThatFallsTooFarBehindIsDroppedAndTheCapHolds() {
+        Events events = new Events(1);
+        Events.Client c = events.join();
+        assertThat(events.join()).isNull();
+        for (int i = 0; i < 5000; i++) {
+            events.publish("journal", "{}");
+        }
+        assertThat(c.dropped).isTrue();
+    }
+
+    @Test
     void metricLabelsEscapeBackslashQuoteAndNewline() {
         assertThat(Metrics.label("a\\b\"c\nd")).isEqualTo("a\\\\b\\\"c\\nd");
     }
