@@ -1,0 +1,183 @@
+package dev.pidbox.jmx.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.EventType;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedClass;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * The one class that touches {@code jdk.jfr} (so that a JVM without the module never loads it): an in-memory
+ * recording of the mode's events for the duration, on the calling thread. At the end the recording is dumped to a
+ * temporary file readable by its owner only, read with {@link RecordingFile} and the file deleted at once; the
+ * recording is closed in every case, so an interrupted profile (the node closing) leaves no recording behind.
+ * {@code RecordingStream} would spare the file but needs Java 14 and streams through JFR's disk repository anyway.
+ */
+final class JfrSampler {
+    static final String EXECUTION = "jdk.ExecutionSample";
+    static final String ALLOCATION_SAMPLE = "jdk.ObjectAllocationSample";
+    static final String IN_NEW_TLAB = "jdk.ObjectAllocationInNewTLAB";
+    static final String OUTSIDE_TLAB = "jdk.ObjectAllocationOutsideTLAB";
+    static final String FILE_PREFIX = "pidbox-profile-";
+
+    private JfrSampler() {
+    }
+
+    /** Why JFR cannot be used in this JVM, or null when it can. */
+    static String unavailable() {
+        try {
+            return FlightRecorder.isAvailable() ? null : "JFR is disabled in this JVM (-XX:-FlightRecorder)";
+        } catch (LinkageError e) {
+            return "this JVM has no JFR (module jdk.jfr not present)";
+        }
+    }
+
+    /** The JFR events a mode records in this JVM; empty when the JVM has none of them. */
+    static List<String> events(ProfileRequest.Mode mode) {
+        Set<String> known = new HashSet<>();
+        for (EventType t : FlightRecorder.getFlightRecorder().getEventTypes()) {
+            known.add(t.getName());
+        }
+        List<String> out = new ArrayList<>();
+        if (mode == ProfileRequest.Mode.CPU && known.contains(EXECUTION)) {
+            out.add(EXECUTION);
+        } else if (mode == ProfileRequest.Mode.ALLOC && known.contains(ALLOCATION_SAMPLE)) {
+            out.add(ALLOCATION_SAMPLE);
+        } else if (mode == ProfileRequest.Mode.ALLOC) {
+            for (String e : new String[] {IN_NEW_TLAB, OUTSIDE_TLAB}) {
+                if (known.contains(e)) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Records {@code events} for the request's duration and adds their stacks to {@code counts}. */
+    static void sample(ProfileRequest request, List<String> events, StackCounts counts)
+            throws InterruptedException, IOException {
+        Path file = null;
+        boolean dumped = false;
+        try (Recording recording = new Recording()) {
+            recording.setName("pidbox profile " + request.mode.wireName());
+            recording.setToDisk(false);
+            for (String e : events) {
+                if (e.equals(EXECUTION)) {
+                    recording.enable(e).withPeriod(Duration.ofMillis(request.intervalMs)).withStackTrace();
+                } else if (e.equals(ALLOCATION_SAMPLE)) {
+                    recording.enable(e).with("throttle", throttle(request.intervalMs) + "/s")
+                            .withStackTrace();
+                } else {
+                    recording.enable(e).withStackTrace();
+                }
+            }
+            recording.start();
+            TimeUnit.MILLISECONDS.sleep(request.durationMs);
+            file = Files.createTempFile(FILE_PREFIX, ".jfr");
+            // An in-memory recording is dumped while it runs; once stopped its buffers are gone.
+            recording.dump(file);
+            dumped = true;
+            recording.stop();
+        } finally {
+            if (file != null) {
+                try {
+                    if (dumped) {
+                        read(file, request, counts);
+                    }
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    /** Allocation samples per second JFR may take ({@code jdk.ObjectAllocationSample}'s throttle): 1000 at 20 ms. */
+    static int throttle(int intervalMs) {
+        return Math.max(1, 20_000 / intervalMs);
+    }
+
+    private static void read(Path file, ProfileRequest request, StackCounts counts) throws IOException {
+        try (RecordingFile in = new RecordingFile(file)) {
+            while (in.hasMoreEvents()) {
+                add(in.readEvent(), request, counts);
+            }
+        }
+    }
+
+    private static void add(RecordedEvent event, ProfileRequest request, StackCounts counts) {
+        String type = event.getEventType().getName();
+        RecordedThread thread = type.equals(EXECUTION) ? event.getThread("sampledThread") : event.getThread();
+        RecordedStackTrace stack = event.getStackTrace();
+        if (thread == null || stack == null) {
+            return;
+        }
+        String name = thread.getJavaName();
+        if (name != null && ThreadHandlers.isOwn(thread.getJavaThreadId(), name)) {
+            counts.own();
+            return;
+        }
+        if (request.threads != null && (name == null || !Globs.matches(request.threads, name))) {
+            return;
+        }
+        List<String> leafFirst = new ArrayList<>();
+        for (RecordedFrame f : stack.getFrames()) {
+            if (f.getMethod() == null) {
+                continue;
+            }
+            leafFirst.add(f.getMethod().getType().getName() + "." + f.getMethod().getName());
+        }
+        List<String> frames = StackCounts.rootFirst(leafFirst, request.maxDepth, stack.isTruncated());
+        long weight = 1;
+        if (!type.equals(EXECUTION)) {
+            RecordedClass allocated = event.getClass("objectClass");
+            frames.add("new " + (allocated == null ? "?" : javaName(allocated.getName())));
+            weight = type.equals(ALLOCATION_SAMPLE) ? event.getLong("weight")
+                    : type.equals(IN_NEW_TLAB) ? event.getLong("tlabSize") : event.getLong("allocationSize");
+        }
+        counts.add(frames, Math.max(0, weight));
+    }
+
+    /** {@code byte[]} for {@code [B}, {@code java.lang.String[][]} for {@code [[Ljava/lang/String;}; others as they are. */
+    static String javaName(String name) {
+        if (!name.startsWith("[")) {
+            return name.replace('/', '.');
+        }
+        int dims = 0;
+        while (dims < name.length() && name.charAt(dims) == '[') {
+            dims++;
+        }
+        String element = name.substring(dims);
+        String base;
+        switch (element) {
+            case "B": base = "byte"; break;
+            case "C": base = "char"; break;
+            case "S": base = "short"; break;
+            case "I": base = "int"; break;
+            case "J": base = "long"; break;
+            case "F": base = "float"; break;
+            case "D": base = "double"; break;
+            case "Z": base = "boolean"; break;
+            default:
+                base = element.startsWith("L") && element.endsWith(";")
+                        ? element.substring(1, element.length() - 1).replace('/', '.') : element;
+        }
+        StringBuilder sb = new StringBuilder(base);
+        for (int i = 0; i < dims; i++) {
+            sb.append("[]");
+        }
+        return sb.toString();
+    }
+}
