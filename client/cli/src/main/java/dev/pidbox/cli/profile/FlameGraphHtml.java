@@ -37,7 +37,7 @@ public final class FlameGraphHtml {
         List<Object> nodes = new ArrayList<>();
         for (Profile.NodeInfo n : profile.nodes()) {
             if (nodeIndex.putIfAbsent(n.node(), nodes.size()) == null) {
-                nodes.add(Map.of("name", n.node(), "group", n.group()));
+                nodes.add(node(n.node(), n.group()));
             }
         }
         List<Object> stacks = new ArrayList<>();
@@ -46,7 +46,7 @@ public final class FlameGraphHtml {
             if (node == null) {
                 node = nodes.size();
                 nodeIndex.put(s.node(), node);
-                nodes.add(Map.of("name", s.node(), "group", s.group()));
+                nodes.add(node(s.node(), s.group()));
             }
             List<Object> row = new ArrayList<>(s.frames().size() + 2);
             row.add(node);
@@ -69,6 +69,13 @@ public final class FlameGraphHtml {
         out.put("frames", frames);
         out.put("stacks", stacks);
         return out;
+    }
+
+    private static Map<String, Object> node(String name, int group) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("group", group);
+        return m;
     }
 
     /** JSON that cannot end the script element or open a comment in it: {@code <}, {@code >}, {@code &} escaped. */
