@@ -39,7 +39,7 @@ import java.util.function.Function;
  *       {@code "truncated": true} (default 1 MiB)</li>
  *   <li>{@code histogram.top}: default rows of {@code histogram} (20)</li>
  *   <li>{@code threads.max_depth}: default frames per thread (32)</li>
- *   <li>{@code profile.max_duration_ms}: the longest {@code profile} allowed (default 60000)</li>
+ *   <li>{@code profile.max_ms}: the longest {@code profile} allowed (default 60000)</li>
  *   <li>{@code heap_dump.dir}: where {@code heap_dump} writes (default {@code java.io.tmpdir})</li>
  *   <li>{@code reload.file}: the properties file {@code reload} reads into system properties</li>
  *   <li>{@code reload.mbeans}: {@code ObjectName#operation} entries, separated by {@code ;}, that

@@ -53,8 +53,9 @@ final class ProfileView {
             return sb.toString();
         }
         long total = Math.max(1, profile.total(0));
-        sb.append(String.format(Locale.ROOT, "hottest frames of the %s profile (%d %s over %d nodes)%n",
-                profile.mode(), profile.total(0), profile.unit(), profile.nodes().size()));
+        int nodes = profile.nodes().size();
+        sb.append(String.format(Locale.ROOT, "hottest frames of the %s profile (%d %s over %d %s)%n",
+                profile.mode(), profile.total(0), profile.unit(), nodes, nodes == 1 ? "node" : "nodes"));
         List<List<String>> frames = new ArrayList<>();
         for (Profile.FrameWeight w : profile.frames().subList(0, Math.min(TOP, profile.frames().size()))) {
             frames.add(List.of(percent(w.total()[0] / (double) total), percent(w.self()[0] / (double) total),

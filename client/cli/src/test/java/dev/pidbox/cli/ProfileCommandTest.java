@@ -54,7 +54,7 @@ class ProfileCommandTest {
     void theSummaryListsTheHottestFramesWithTheirShares() {
         Profile p = Profile.of(List.of(reply("a@h", "main;work;hot", 3L, "main;idle", 1L)), List.of("all"), n -> 0);
         String text = ProfileView.render(p);
-        assertThat(text).contains("a@h").contains("hottest frames of the cpu profile (4 samples over 1 nodes)");
+        assertThat(text).contains("a@h").contains("hottest frames of the cpu profile (4 samples over 1 node)");
         assertThat(text).containsPattern("75\\.0%\\s+0\\.0%\\s+work\\n").containsPattern("75\\.0%\\s+75\\.0%\\s+hot\\n");
     }
 

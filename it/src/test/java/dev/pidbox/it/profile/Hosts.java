@@ -56,7 +56,11 @@ final class Hosts implements AutoCloseable {
             }
             Thread.sleep(300);
         }
-        throw new AssertionError("nodes " + List.of(nodes) + " never answered: " + last);
+        StringBuilder children = new StringBuilder();
+        for (TargetJvm t : started) {
+            children.append("\n").append(t.pid()).append(" stderr: ").append(t.err());
+        }
+        throw new AssertionError("nodes " + List.of(nodes) + " never answered: " + last + children);
     }
 
     TargetJvm.Result cli(String... args) throws Exception {

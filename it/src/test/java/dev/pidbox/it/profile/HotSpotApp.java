@@ -1,20 +1,19 @@
 package dev.pidbox.it.profile;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A host whose hot spots are known, one thread per argument: {@code spin} ({@link #spin}, CPU-bound), {@code extra}
  * (a second CPU-bound thread in {@link #extraHot}), {@code nap} (sleeping in {@link #nap}), {@code block} (BLOCKED
  * on a monitor in {@link #waitForLock} that another thread holds), {@code alloc} (allocating {@link Payload}s in
- * {@link #allocate}), {@code deep} (10,000 frames of {@link #recurse}, then parked). Prints {@code READY <pid>} and
- * runs until its standard input closes.
+ * {@link #allocate}), {@code deep} (16 threads 10,000 frames deep in {@link #downA}, each stack its own).
+ * Prints {@code READY <pid>} and runs until its standard input closes.
  */
 public final class HotSpotApp {
     static final Object LOCK = new Object();
     static volatile long sink;
     static volatile Object kept;
+    static final int DEEP_THREADS = 16;
 
     private HotSpotApp() {
     }
@@ -30,7 +29,15 @@ public final class HotSpotApp {
                     yield new Thread(null, HotSpotApp::waitForLock, "hot-blocked");
                 }
                 case "alloc" -> new Thread(null, HotSpotApp::allocate, "hot-alloc");
-                case "deep" -> new Thread(null, () -> recurse(10_000), "hot-deep", 256L << 20);
+                case "deep" -> {
+                    for (int i = 1; i < DEEP_THREADS; i++) {
+                        int pattern = i;
+                        Thread d = new Thread(null, () -> downA(10_000, pattern), "hot-deep-" + i, 64L << 20);
+                        d.setDaemon(true);
+                        d.start();
+                    }
+                    yield new Thread(null, () -> downA(10_000, 0), "hot-deep-0", 64L << 20);
+                }
                 default -> throw new IllegalArgumentException(what);
             };
             t.setDaemon(true);
@@ -96,25 +103,40 @@ public final class HotSpotApp {
         }
     }
 
-    /** Allocates about 8 MB/s of Payloads, pausing between bursts so that it is no CPU hot spot. */
+    /**
+     * Allocates about 8 MB/s of Payloads and nothing else (the array that keeps a burst is reused), pausing between
+     * bursts so that it is no CPU hot spot.
+     */
     static void allocate() {
-        List<Payload> list = new ArrayList<>();
+        Payload[] burst = new Payload[1000];
         while (true) {
-            for (int i = 0; i < 1000; i++) {
-                list.add(new Payload(i));
+            for (int i = 0; i < burst.length; i++) {
+                burst[i] = new Payload(i);
             }
-            kept = list;
-            list = new ArrayList<>();
+            kept = burst[burst.length - 1];
             LockSupport.parkNanos(10_000_000L);
         }
     }
 
-    static void recurse(int depth) {
-        if (depth > 0) {
-            recurse(depth - 1);
-            return;
+    /**
+     * 10,000 frames of {@code downA} and {@code downB}: {@code downB} where {@code depth % 17 == pattern}, so that each
+     * of the {@link #DEEP_THREADS} threads has a stack of its own; parked at the bottom.
+     */
+    static void downA(int depth, int pattern) {
+        if (depth == 0) {
+            while (true) {
+                LockSupport.park();
+            }
         }
-        LockSupport.park();
+        if (depth % 17 == pattern) {
+            downB(depth - 1, pattern);
+        } else {
+            downA(depth - 1, pattern);
+        }
+    }
+
+    static void downB(int depth, int pattern) {
+        downA(depth, pattern);
     }
 
     /** The allocated class the alloc profile must name. */

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,15 +28,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * What keeps a profile safe for its host, against the shipped agent in a child JVM (reply cap 64 KiB, longest
- * profile 10 s): one at a time, the maximum duration, a 10,000-frame recursion under the reply cap, and detaching
+ * What keeps a profile safe for its host, against the shipped agent in a child JVM (longest profile 10 s): one at a time, the maximum duration, a 10,000-frame recursion under the reply cap, and detaching
  * mid-profile leaving no JFR recording, no file and no pidbox thread.
  */
 @RabbitMQ.Required
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProfileSafetyTest {
     private static final String NODE = "safe@profile";
-    private static final int CAP = 65536;
+    /** The agent's reply cap (ReplyCap's default, 1 MiB). */
+    private static final int CAP = 1024 * 1024;
     private Hosts hosts;
     private Connection connection;
     private Mailbox mailbox;
@@ -44,7 +45,7 @@ class ProfileSafetyTest {
     @BeforeAll
     void start() throws Exception {
         hosts = new Hosts("profile-safe");
-        hosts.start(TargetJvm.currentJavaHome(), NODE, "reply.max_bytes=" + CAP + ",profile.max_duration_ms=10000",
+        hosts.start(TargetJvm.currentJavaHome(), NODE, "profile-max-ms=10000",
                 "spin", "deep");
         connection = RabbitMQ.connect("pidbox-it-profile");
         mailbox = Mailbox.builder(hosts.namespace).build().bind(connection);
@@ -65,13 +66,14 @@ class ProfileSafetyTest {
 
     @Test
     void aSecondProfileWhileOneRunsIsRefusedNamingTheFirst() throws Exception {
-        Future<CallResult> first = background.submit(() -> profile(NODE, Map.of("duration_ms", 3000)));
+        // long enough to outlast the second command's JVM start on a loaded machine
+        Future<CallResult> first = background.submit(() -> profile(NODE, Map.of("duration_ms", 8000)));
         Thread.sleep(1000);
 
         TargetJvm.Result second = hosts.cli("profile", "--to", NODE, "--duration", "1s");
 
         assertThat(second.exitCode).as("%s", second).isEqualTo(1);
-        assertThat(second.out).contains("a profile is already running in this JVM (cpu for 3000 ms at a 20 ms interval");
+        assertThat(second.out).contains("a profile is already running in this JVM (cpu for 8000 ms at a 20 ms interval");
         CallResult done = first.get();
         assertThat(done.byNode().get(NODE)).isInstanceOf(Map.class);
         assertThat(((Map<?, ?>) done.byNode().get(NODE)).get("source")).isEqualTo("jfr");
@@ -82,13 +84,14 @@ class ProfileSafetyTest {
         TargetJvm.Result r = hosts.cli("profile", "--to", NODE, "--duration", "11s");
 
         assertThat(r.exitCode).as("%s", r).isEqualTo(1);
-        assertThat(r.out).contains("profile() argument 'duration_ms' must be in 100..10000 (the maximum is"
-                + " profile.max_duration_ms), got 11000");
+        assertThat(r.out).contains("profile() argument 'duration_ms' must be in 100..10000 (the node's maximum, agent"
+                + " option profile-max-ms), got 11000");
     }
 
     @Test
     void theReplyCapHoldsWithATenThousandFrameRecursion() throws Exception {
-        Map<?, ?> deepest = (Map<?, ?>) profile(NODE, Map.of("mode", "wall", "duration_ms", 500, "name", "hot-deep",
+        // 16 threads 10,000 frames deep, each its own stack: 2048 frames of each do not fit in 1 MiB
+        Map<?, ?> deepest = (Map<?, ?>) profile(NODE, Map.of("mode", "wall", "duration_ms", 500, "name", "hot-deep-*",
                 "max_depth", 2048)).byNode().get(NODE);
         assertThat(JsonValues.encode(deepest).length).isLessThanOrEqualTo(CAP);
         assertThat(deepest.get("truncated")).as("%s", deepest).isEqualTo(true);
@@ -96,13 +99,20 @@ class ProfileSafetyTest {
         assertThat(((Number) truncation.get("stacks_dropped")).longValue()).isPositive();
         assertThat(((Number) truncation.get("samples_dropped")).longValue()).isPositive();
 
-        Map<?, ?> cut = (Map<?, ?>) profile(NODE, Map.of("mode", "wall", "duration_ms", 500, "name", "hot-deep",
+        assertThat(((List<?>) deepest.get("stacks")).size() + ((Number) truncation.get("stacks_dropped")).longValue())
+                .isEqualTo(16);
+
+        Map<?, ?> cut = (Map<?, ?>) profile(NODE, Map.of("mode", "wall", "duration_ms", 500, "name", "hot-deep-*",
                 "max_depth", 1000)).byNode().get(NODE);
-        assertThat(JsonValues.encode(cut).length).isLessThanOrEqualTo(CAP);
-        List<?> frames = (List<?>) ((Map<?, ?>) ((List<?>) cut.get("stacks")).get(0)).get("frames");
-        assertThat(frames).hasSize(1002);
-        assertThat(frames.get(0)).isEqualTo("[truncated]");
-        assertThat(frames.get(500)).isEqualTo(HotSpotApp.class.getName() + ".recurse");
+        assertThat(cut.containsKey("truncated")).as("%s", cut.get("truncation")).isFalse();
+        List<Object> stacks = new ArrayList<>((List<?>) cut.get("stacks"));
+        assertThat(stacks).hasSize(16).allSatisfy(s -> {
+            List<String> frames = ((List<?>) ((Map<?, ?>) s).get("frames")).stream().map(String::valueOf).toList();
+            assertThat(frames).hasSize(1002);
+            assertThat(frames.get(0)).isEqualTo("[truncated]");
+            assertThat(frames.get(1001)).isEqualTo("[WAITING]");
+            assertThat(frames.subList(1, 998)).allSatisfy(f -> assertThat(f).matches(".*HotSpotApp\\.down[AB]"));
+        });
     }
 
     @Test

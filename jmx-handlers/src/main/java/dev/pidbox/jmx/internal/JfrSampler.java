@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import jdk.jfr.EventType;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
@@ -32,6 +33,8 @@ final class JfrSampler {
     static final String IN_NEW_TLAB = "jdk.ObjectAllocationInNewTLAB";
     static final String OUTSIDE_TLAB = "jdk.ObjectAllocationOutsideTLAB";
     static final String FILE_PREFIX = "pidbox-profile-";
+    /** What a hidden class's name has after its own: {@code /0x0000000800c03000}, {@code +0x00007f...}, {@code .123}. */
+    private static final Pattern HIDDEN_SUFFIX = Pattern.compile("[/+]0x[0-9a-fA-F]+(\\.\\d+)?$");
 
     private JfrSampler() {
     }
@@ -134,10 +137,10 @@ final class JfrSampler {
         }
         List<String> leafFirst = new ArrayList<>();
         for (RecordedFrame f : stack.getFrames()) {
-            if (f.getMethod() == null) {
-                continue;
+            String frame = f.getMethod() == null ? null : frame(f.getMethod().getType().getName(), f.getMethod().getName());
+            if (frame != null) {
+                leafFirst.add(frame);
             }
-            leafFirst.add(f.getMethod().getType().getName() + "." + f.getMethod().getName());
         }
         List<String> frames = StackCounts.rootFirst(leafFirst, request.maxDepth, stack.isTruncated());
         long weight = 1;
@@ -148,6 +151,18 @@ final class JfrSampler {
                     : type.equals(IN_NEW_TLAB) ? event.getLong("tlabSize") : event.getLong("allocationSize");
         }
         counts.add(frames, Math.max(0, weight));
+    }
+
+    /**
+     * A frame as ThreadMXBean would name it, so that the JVMs of a fleet merge and both samplers agree: null for a
+     * lambda's hidden proxy class ({@code Foo$$Lambda$17+0x...}, left out of Java stack traces too), and other hidden
+     * classes without the address that differs from JVM to JVM ({@code LambdaForm$DMH/0x...}).
+     */
+    static String frame(String type, String method) {
+        if (type.contains("$$Lambda")) {
+            return null;
+        }
+        return HIDDEN_SUFFIX.matcher(type).replaceFirst("") + "." + method;
     }
 
     /** {@code byte[]} for {@code [B}, {@code java.lang.String[][]} for {@code [[Ljava/lang/String;}; others as they are. */

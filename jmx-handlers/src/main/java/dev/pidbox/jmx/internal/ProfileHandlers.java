@@ -16,7 +16,7 @@ import java.util.function.Function;
  * {@code profile}: where this JVM spends CPU ({@code cpu}, JFR execution samples), wall-clock time ({@code wall},
  * every thread with its state, sampled with ThreadMXBean) or allocations ({@code alloc}, JFR allocation samples,
  * weighed in bytes) over a duration, as aggregated stacks. One profile at a time per JVM, at most
- * {@code profile.max_duration_ms} long, six a minute. Sampling runs on the handler's own thread; nothing is started
+ * {@code profile.max_ms} long, six a minute. Sampling runs on the handler's own thread; nothing is started
  * and no file outlives the call.
  */
 public final class ProfileHandlers implements HandlerProvider {
@@ -27,7 +27,7 @@ public final class ProfileHandlers implements HandlerProvider {
     @Override
     public Collection<HandlerDefinition> handlers(Function<String, String> config) {
         Config cfg = new Config(config);
-        int maxDuration = cfg.getInt("profile.max_duration_ms", DEFAULT_MAX_DURATION_MS, MIN_DURATION_MS, 3_600_000);
+        int maxDuration = cfg.getInt("profile.max_ms", DEFAULT_MAX_DURATION_MS, MIN_DURATION_MS, 3_600_000);
         int maxBytes = cfg.getInt("reply.max_bytes", ReplyCap.DEFAULT_MAX_BYTES, 256, Integer.MAX_VALUE);
         return Collections.singletonList(HandlerDefinition.builder("profile")
                 .description("Samples stacks for duration_ms and replies them aggregated, widest first: mode cpu (JFR"
@@ -40,7 +40,7 @@ public final class ProfileHandlers implements HandlerProvider {
                 .strictArguments(true)
                 .argument(ArgumentSpec.optional("mode", ArgType.STRING, "cpu", "cpu, wall or alloc"))
                 .argument(ArgumentSpec.optional("duration_ms", ArgType.INTEGER, 5000,
-                        "how long to sample, " + MIN_DURATION_MS + ".." + maxDuration + " (profile.max_duration_ms)"))
+                        "how long to sample, " + MIN_DURATION_MS + ".." + maxDuration + " (profile.max_ms)"))
                 .argument(ArgumentSpec.optional("interval_ms", ArgType.INTEGER, null,
                         "sampling interval, 10..1000; default 20 for cpu and alloc, 50 for wall"))
                 .argument(ArgumentSpec.optional("name", ArgType.STRING, null, "only threads whose name matches this glob"))
@@ -55,7 +55,7 @@ public final class ProfileHandlers implements HandlerProvider {
                     long duration = args.getLong("duration_ms", 5000);
                     if (duration < MIN_DURATION_MS || duration > maxDuration) {
                         throw new ArgumentException("profile() argument 'duration_ms' must be in " + MIN_DURATION_MS
-                                + ".." + maxDuration + " (the maximum is profile.max_duration_ms), got " + duration);
+                                + ".." + maxDuration + " (the node's maximum, agent option profile-max-ms), got " + duration);
                     }
                     request.durationMs = duration;
                     int interval = args.getInt("interval_ms", request.mode.defaultIntervalMs);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ProfileHandlersTest {
-    private final Calls calls = Calls.of(new ProfileHandlers(), Collections.singletonMap("profile.max_duration_ms", "5000"));
+    private final Calls calls = Calls.of(new ProfileHandlers(), Collections.singletonMap("profile.max_ms", "5000"));
     private final List<Thread> started = new ArrayList<>();
     private volatile boolean stop;
     static volatile long sink;
@@ -141,8 +141,8 @@ class ProfileHandlersTest {
     void aDurationOverTheMaximumIsRefused() {
         assertThatThrownBy(() -> calls.call("profile", args("duration_ms", 5001)))
                 .isInstanceOf(ArgumentException.class)
-                .hasMessage("profile() argument 'duration_ms' must be in 100..5000 (the maximum is"
-                        + " profile.max_duration_ms), got 5001");
+                .hasMessage("profile() argument 'duration_ms' must be in 100..5000 (the node's maximum, agent option"
+                        + " profile-max-ms), got 5001");
         assertThatThrownBy(() -> calls.call("profile", args("mode", "heap")))
                 .isInstanceOf(ArgumentException.class).hasMessageContaining("cpu, wall or alloc");
     }

@@ -65,6 +65,15 @@ class StackCountsTest {
     }
 
     @Test
+    void lambdaProxiesAreLeftOutAndHiddenClassesLoseTheirAddress() {
+        assertThat(JfrSampler.frame("app.Hot$$Lambda$17+0x00007fa860002c20.1804094807", "run")).isNull();
+        assertThat(JfrSampler.frame("app.Hot$$Lambda$17/0x0000000800c03000", "run")).isNull();
+        assertThat(JfrSampler.frame("java.lang.invoke.LambdaForm$DMH/0x0000000800c04000", "invokeStatic"))
+                .isEqualTo("java.lang.invoke.LambdaForm$DMH.invokeStatic");
+        assertThat(JfrSampler.frame("app.Hot", "spin")).isEqualTo("app.Hot.spin");
+    }
+
+    @Test
     void arrayClassNamesReadAsJava() {
         assertThat(JfrSampler.javaName("[B")).isEqualTo("byte[]");
         assertThat(JfrSampler.javaName("[[Ljava/lang/String;")).isEqualTo("java.lang.String[][]");
