@@ -33,9 +33,10 @@ import picocli.CommandLine.Parameters;
         + " fleet spends CPU (cpu), wall-clock time (wall) or allocations (alloc).",
     "--compare-to/--compare-glob/--compare-regex/--compare-where pick a second group profiled in the same window; the"
             + " output is then differential (what grew and shrank, as shares of each group's total).",
-    "The gather waits --duration plus --timeout (default 5s here) for the nodes to read their samples."})
+    "The gather waits --duration plus --timeout (default 10s here) for the nodes to read their samples."})
 final class ProfileCommand extends Base {
-    static final Duration GRACE = Duration.ofSeconds(5);
+    /** How long to wait after the duration by default: a loaded host takes seconds to read and send its samples. */
+    static final Duration GRACE = Duration.ofSeconds(10);
 
     @Parameters(arity = "0..*", paramLabel = "NODE", description = "node names (same as --to)")
     List<String> nodes = new ArrayList<>();

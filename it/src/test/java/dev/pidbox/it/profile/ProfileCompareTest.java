@@ -28,7 +28,7 @@ class ProfileCompareTest {
             hosts.start(TargetJvm.currentJavaHome(), "canary@cmp", "", "spin", "nap", "extra");
             hosts.awaitNodes("base@cmp", "canary@cmp");
 
-            Map<String, Object> doc = hosts.json("profile", "--to", "base@cmp,canary@cmp", "--compare-to", "canary@cmp",
+            Map<String, Object> doc = hosts.json("profile", "--timeout", "30s", "--to", "base@cmp,canary@cmp", "--compare-to", "canary@cmp",
                     "--duration", "3s");
 
             @SuppressWarnings("unchecked")
@@ -51,7 +51,7 @@ class ProfileCompareTest {
                     .allSatisfy(c -> assertThat(related).as("grown beyond noise: %s", c).contains((String) c.get("frame")));
 
             // as a person reads it
-            TargetJvm.Result text = hosts.cli("profile", "--to", "base@cmp,canary@cmp", "--compare-to", "canary@cmp",
+            TargetJvm.Result text = hosts.cli("profile", "--timeout", "30s", "--to", "base@cmp,canary@cmp", "--compare-to", "canary@cmp",
                     "--duration", "2s");
             assertThat(text.exitCode).as("%s", text).isZero();
             String grown = text.out.substring(text.out.indexOf("grown in compared"), text.out.indexOf("shrunk in"));

@@ -42,7 +42,7 @@ class ProfileHotSpotsTest {
             // cpu: the widest frame right below the thread roots (Thread.run, and Thread.runWith on 21+) of the merged
             // profile is the CPU-bound method
             Path html = dir.resolve("cpu.html");
-            Map<String, Object> doc = hosts.json("profile", "--to", all, "--duration", "2s", "--html", html.toString());
+            Map<String, Object> doc = hosts.json("profile", "--timeout", "30s", "--to", all, "--duration", "2s", "--html", html.toString());
             assertThat(((Map<?, ?>) doc.get("errors"))).isEmpty();
             assertThat(((Map<?, ?>) doc.get("replies")).keySet().stream().map(String::valueOf).toList()).containsExactlyInAnyOrder(cpu, idle, alloc);
             Map<?, ?> cpuReply = (Map<?, ?>) ((Map<?, ?>) doc.get("replies")).get(cpu);
@@ -58,7 +58,7 @@ class ProfileHotSpotsTest {
             assertThat(page).contains(APP + ".spin").contains(cpu).doesNotContainPattern("(?i)https?://");
 
             // wall: the sleeping and the blocked method, each with its thread state as leaf
-            Map<String, Object> wall = hosts.json("profile", "--to", idle, "--mode", "wall", "--duration", "2s",
+            Map<String, Object> wall = hosts.json("profile", "--timeout", "30s", "--to", idle, "--mode", "wall", "--duration", "2s",
                     "--name", "hot-*");
             List<List<String>> wallStacks = Hosts.mergedStacks(wall).stream().map(Hosts::frames).toList();
             assertThat(wallStacks).anySatisfy(f -> {
@@ -71,7 +71,7 @@ class ProfileHotSpotsTest {
             });
 
             // alloc: the widest stack (by bytes) ends in the allocating method and the allocated class
-            Map<String, Object> allocDoc = hosts.json("profile", "--to", alloc, "--mode", "alloc", "--duration", "2s",
+            Map<String, Object> allocDoc = hosts.json("profile", "--timeout", "30s", "--to", alloc, "--mode", "alloc", "--duration", "2s",
                     "--name", "hot-*");
             assertThat(((Map<?, ?>) allocDoc.get("profile")).get("unit")).isEqualTo("bytes");
             Map<String, Object> top = Hosts.mergedStacks(allocDoc).stream()
@@ -81,7 +81,7 @@ class ProfileHotSpotsTest {
             assertThat(f.get(f.size() - 1)).isEqualTo("new " + APP + "$Payload");
 
             // and the collapsed text that flame graph tools read
-            TargetJvm.Result collapsed = hosts.cli("profile", "--to", cpu, "--duration", "1s", "--collapsed");
+            TargetJvm.Result collapsed = hosts.cli("profile", "--timeout", "30s", "--to", cpu, "--duration", "1s", "--collapsed");
             assertThat(collapsed.exitCode).as("%s", collapsed).isZero();
             assertThat(collapsed.out.lines()).isNotEmpty()
                     .allMatch(l -> l.matches("\\S.* \\d+"), "frame;frame count")

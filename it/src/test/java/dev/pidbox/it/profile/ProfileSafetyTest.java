@@ -61,7 +61,7 @@ class ProfileSafetyTest {
     }
 
     private CallResult profile(String node, Map<String, ?> args) {
-        return mailbox.call(List.of(node), "profile", args, Duration.ofSeconds(20));
+        return mailbox.call(List.of(node), "profile", args, Duration.ofSeconds(40));
     }
 
     @Test
@@ -70,7 +70,7 @@ class ProfileSafetyTest {
         Future<CallResult> first = background.submit(() -> profile(NODE, Map.of("duration_ms", 8000)));
         Thread.sleep(1000);
 
-        TargetJvm.Result second = hosts.cli("profile", "--to", NODE, "--duration", "1s");
+        TargetJvm.Result second = hosts.cli("profile", "--timeout", "30s", "--to", NODE, "--duration", "1s");
 
         assertThat(second.exitCode).as("%s", second).isEqualTo(1);
         assertThat(second.out).contains("a profile is already running in this JVM (cpu for 8000 ms at a 20 ms interval");
@@ -81,7 +81,7 @@ class ProfileSafetyTest {
 
     @Test
     void aDurationOverTheMaximumIsRefused() throws Exception {
-        TargetJvm.Result r = hosts.cli("profile", "--to", NODE, "--duration", "11s");
+        TargetJvm.Result r = hosts.cli("profile", "--timeout", "30s", "--to", NODE, "--duration", "11s");
 
         assertThat(r.exitCode).as("%s", r).isEqualTo(1);
         assertThat(r.out).contains("profile() argument 'duration_ms' must be in 100..10000 (the node's maximum, agent"
@@ -124,14 +124,15 @@ class ProfileSafetyTest {
         Path bin = TargetJvm.currentJavaHome().resolve("bin");
         CompletableFuture<CallResult> running = CompletableFuture.supplyAsync(
                 () -> profile(node, Map.of("duration_ms", 8000)), background);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(run(bin.resolve("jcmd").toString(), pid, "JFR.check").out).contains("pidbox profile cpu"));
 
         TargetJvm.Result detach = run(bin.resolve("java").toString(), "-jar", TargetJvm.agentJar().toString(),
                 "detach", pid);
 
         assertThat(detach.exitCode).as("%s", detach).isZero();
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        // the shared pidbox-timer thread ends 10 s after its last task (the profile's time limit, cancelled)
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
             TargetJvm.Result check = run(bin.resolve("jcmd").toString(), pid, "JFR.check");
             assertThat(check.out).doesNotContain("pidbox profile").contains("No available recordings");
             List<String> threads = run(bin.resolve("jcmd").toString(), pid, "Thread.print").out.lines()

@@ -67,7 +67,7 @@ final class Profiler {
             }
         }
         if (request.mode == ProfileRequest.Mode.ALLOC && unavailable != null) {
-            throw new IllegalStateException("an alloc profile needs JFR's allocation events: " + unavailable);
+            throw new IllegalStateException("an alloc profile needs the JFR allocation events: " + unavailable);
         }
         boolean jfr = request.mode != ProfileRequest.Mode.WALL && unavailable == null;
         header.put("source", jfr ? "jfr" : "threadmxbean");
