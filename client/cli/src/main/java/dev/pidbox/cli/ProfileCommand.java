@@ -142,7 +142,8 @@ final class ProfileCommand extends Base {
                 }
                 if (compared.isEmpty() || all.size() == compared.size()) {
                     err().println("pidbox: " + (compared.isEmpty() ? "the compared group" : "the baseline group")
-                            + " selects no node in namespace '" + session.namespace + "'");
+                            + " selects no node in namespace '" + session.namespace + "' (the groups are found with a"
+                            + " gather of " + Durations.human(discovery) + "; PIDBOX_TIMEOUT makes it longer)");
                     return Render.MISSING;
                 }
                 groups = List.of("baseline", "compared");
