@@ -37,10 +37,18 @@ final class Hosts implements AutoCloseable {
 
     /** Starts a HotSpotApp running {@code hotSpots} as node {@code node}, with more agent options, and waits for READY. */
     TargetJvm start(Path javaHome, String node, String agentOptions, String... hotSpots) throws Exception {
+        return start(javaHome, List.of(), node, agentOptions, hotSpots);
+    }
+
+    /** The same, with more JVM options before the agent's. */
+    TargetJvm start(Path javaHome, List<String> jvmOptions, String node, String agentOptions, String... hotSpots)
+            throws Exception {
         String agent = "-javaagent:" + TargetJvm.agentJar() + "=broker=" + RabbitMQ.uri() + ",namespace=" + namespace
                 + ",node=" + node + (agentOptions.isEmpty() ? "" : "," + agentOptions);
-        TargetJvm t = TargetJvm.start(javaHome, TargetJvm.testClasspath(), List.of(agent),
-                HotSpotApp.class.getName(), hotSpots);
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add(agent);
+        TargetJvm t = TargetJvm.start(javaHome, TargetJvm.testClasspath(), options, HotSpotApp.class.getName(),
+                hotSpots);
         started.add(t);
         return t.awaitReady();
     }

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * What keeps a profile safe for its host, against the shipped agent in a child JVM (longest profile 10 s): one at a time, the maximum duration, a 10,000-frame recursion under the reply cap, and detaching
- * mid-profile leaving no JFR recording, no file and no pidbox thread.
+ * What keeps a profile safe for its host, against the shipped agent in child JVMs (longest profile 10 s): one at a
+ * time, the maximum duration, a 10,000-frame recursion under the reply cap, detaching mid-profile leaving no JFR
+ * recording, no file and no pidbox thread, and a JVM without JFR (the fallback, said in the reply).
  */
 @RabbitMQ.Required
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -142,6 +143,26 @@ class ProfileSafetyTest {
         });
         assertThat(profileFiles()).isEmpty();
         assertThat(running.get().missing()).containsExactly(node);
+    }
+
+    @Test
+    void withoutJfrCpuFallsBackToThreadSamplingAndSaysSoAndAllocIsRefused() throws Exception {
+        String node = "nojfr@profile";
+        hosts.start(TargetJvm.currentJavaHome(), List.of("-XX:-FlightRecorder"), node, "", "spin");
+        hosts.awaitNodes(node);
+
+        Map<?, ?> cpu = (Map<?, ?>) profile(node, Map.of("duration_ms", 1500, "name", "hot-*")).byNode().get(node);
+
+        assertThat(cpu.get("source")).as("%s", cpu).isEqualTo("threadmxbean");
+        assertThat((String) cpu.get("fallback")).startsWith("JFR is disabled in this JVM (-XX:-FlightRecorder);"
+                + " sampled with ThreadMXBean instead");
+        List<Object> stacks = new ArrayList<>((List<?>) cpu.get("stacks"));
+        assertThat(stacks).isNotEmpty();
+        assertThat(String.valueOf(((Map<?, ?>) stacks.get(0)).get("frames")))
+                .contains(HotSpotApp.class.getName() + ".spin");
+        Object alloc = profile(node, Map.of("mode", "alloc", "duration_ms", 500)).byNode().get(node);
+        assertThat(String.valueOf(alloc)).contains("an alloc profile needs the JFR allocation events: JFR is disabled"
+                + " in this JVM (-XX:-FlightRecorder)");
     }
 
     private static TargetJvm.Result run(String... command) throws Exception {

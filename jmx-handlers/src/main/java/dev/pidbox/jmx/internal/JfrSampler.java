@@ -98,7 +98,7 @@ final class JfrSampler {
             if (file != null) {
                 try {
                     if (dumped) {
-                        read(file, request, counts);
+                        read(file, new HashSet<>(events), request, counts);
                     }
                 } finally {
                     Files.deleteIfExists(file);
@@ -112,10 +112,18 @@ final class JfrSampler {
         return Math.max(1, 20_000 / intervalMs);
     }
 
-    private static void read(Path file, ProfileRequest request, StackCounts counts) throws IOException {
+    /**
+     * Adds the events of {@code wanted} types: a dump holds whatever JFR recorded meanwhile, the events of a recording
+     * the host runs too.
+     */
+    private static void read(Path file, Set<String> wanted, ProfileRequest request, StackCounts counts)
+            throws IOException {
         try (RecordingFile in = new RecordingFile(file)) {
             while (in.hasMoreEvents()) {
-                add(in.readEvent(), request, counts);
+                RecordedEvent event = in.readEvent();
+                if (wanted.contains(event.getEventType().getName())) {
+                    add(event, request, counts);
+                }
             }
         }
     }

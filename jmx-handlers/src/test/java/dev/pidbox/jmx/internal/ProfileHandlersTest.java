@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import jdk.jfr.FlightRecorder;
+import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +114,29 @@ class ProfileHandlersTest {
         List<String> frames = widest(reply);
         assertThat(frames).contains(ProfileHandlersTest.class.getName() + ".allocateInAKnownPlace");
         assertThat(frames.get(frames.size() - 1)).isEqualTo("new long[]");
+    }
+
+    @Test
+    void aRecordingOfTheHostsOwnIsLeftRunningAndItsEventsAreNotCounted() throws Exception {
+        start("spinner-3", this::spinInAKnownPlace);
+        start("short-sleeper", () -> {
+            while (!stop) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try (Recording host = new Recording()) {
+            host.enable("jdk.ThreadSleep").withThreshold(Duration.ZERO).withStackTrace();
+            host.start();
+            Map<String, Object> reply = calls.map("profile", args("duration_ms", 800, "name", "*"));
+            assertThat(host.getState()).isEqualTo(RecordingState.RUNNING);
+            assertThat(Calls.rows(reply.get("stacks"))).extracting(r -> String.valueOf(r.get("frames")))
+                    .noneMatch(f -> f.contains("sleep"));
+            assertThat(widest(reply)).contains(ProfileHandlersTest.class.getName() + ".spinInAKnownPlace");
+        }
     }
 
     @Test
