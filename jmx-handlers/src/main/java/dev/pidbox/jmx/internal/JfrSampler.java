@@ -21,11 +21,13 @@ import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * The one class that touches {@code jdk.jfr} (so that a JVM without the module never loads it): an in-memory
- * recording of the mode's events for the duration, on the calling thread. At the end the recording is dumped to a
- * temporary file readable by its owner only, read with {@link RecordingFile} and the file deleted at once; the
- * recording is closed in every case, so an interrupted profile (the node closing) leaves no recording behind.
- * {@code RecordingStream} would spare the file but needs Java 14 and streams through JFR's disk repository anyway.
+ * The one class that touches {@code jdk.jfr} (so that a JVM without the module never loads it): a recording of the
+ * mode's events for the duration, on the calling thread. It records to JFR's repository (at most
+ * {@link #MAX_CHUNK_BYTES}): an in-memory recording gets no samples while the host runs a disk recording of its own.
+ * At the end the recording is stopped, dumped to a temporary file readable by its owner only, read with
+ * {@link RecordingFile} and the file deleted at once; the recording is closed in every case, which removes its chunks,
+ * so an interrupted profile (the node closing) leaves no recording and no file behind. {@code RecordingStream} would
+ * spare the dump but needs Java 14 and streams through the same repository anyway.
  */
 final class JfrSampler {
     static final String EXECUTION = "jdk.ExecutionSample";
@@ -33,6 +35,8 @@ final class JfrSampler {
     static final String IN_NEW_TLAB = "jdk.ObjectAllocationInNewTLAB";
     static final String OUTSIDE_TLAB = "jdk.ObjectAllocationOutsideTLAB";
     static final String FILE_PREFIX = "pidbox-profile-";
+    /** The most a profile's recording keeps in JFR's repository while it runs. */
+    static final long MAX_CHUNK_BYTES = 64L * 1024 * 1024;
     /** What a hidden class's name has after its own: {@code /0x0000000800c03000}, {@code +0x00007f...}, {@code .123}. */
     private static final Pattern HIDDEN_SUFFIX = Pattern.compile("[/+]0x[0-9a-fA-F]+(\\.\\d+)?$");
 
@@ -76,7 +80,9 @@ final class JfrSampler {
         boolean dumped = false;
         try (Recording recording = new Recording()) {
             recording.setName("pidbox profile " + request.mode.wireName());
-            recording.setToDisk(false);
+            // On disk: an in-memory recording loses its samples to a disk recording the host runs at the same time.
+            recording.setToDisk(true);
+            recording.setMaxSize(MAX_CHUNK_BYTES);
             for (String e : events) {
                 if (e.equals(EXECUTION)) {
                     recording.enable(e).withPeriod(Duration.ofMillis(request.intervalMs)).withStackTrace();
@@ -89,11 +95,10 @@ final class JfrSampler {
             }
             recording.start();
             TimeUnit.MILLISECONDS.sleep(request.durationMs);
+            recording.stop();
             file = Files.createTempFile(FILE_PREFIX, ".jfr");
-            // An in-memory recording is dumped while it runs; once stopped its buffers are gone.
             recording.dump(file);
             dumped = true;
-            recording.stop();
         } finally {
             if (file != null) {
                 try {

@@ -131,7 +131,8 @@ class ProfileHandlersTest {
         try (Recording host = new Recording()) {
             host.enable("jdk.ThreadSleep").withThreshold(Duration.ZERO).withStackTrace();
             host.start();
-            Map<String, Object> reply = calls.map("profile", args("duration_ms", 800, "name", "*"));
+            Map<String, Object> reply = calls.map("profile", args("duration_ms", 1500, "name", "*"));
+            assertThat((Long) reply.get("samples")).as("%s", reply).isPositive();
             assertThat(host.getState()).isEqualTo(RecordingState.RUNNING);
             assertThat(Calls.rows(reply.get("stacks"))).extracting(r -> String.valueOf(r.get("frames")))
                     .noneMatch(f -> f.contains("sleep"));
