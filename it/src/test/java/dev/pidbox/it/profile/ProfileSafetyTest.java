@@ -142,6 +142,13 @@ class ProfileSafetyTest {
                     .noneMatch(l -> l.contains("pidbox") || l.contains("AMQP Connection"));
         });
         assertThat(profileFiles()).isEmpty();
+        // the recording's chunks in JFR's repository went with it
+        String repository = run(bin.resolve("jcmd").toString(), pid, "VM.system_properties").out.lines()
+                .filter(l -> l.startsWith("jdk.jfr.repository=")).map(l -> l.substring(l.indexOf('=') + 1))
+                .findFirst().orElseThrow(() -> new AssertionError("JFR never made a repository in " + pid));
+        try (Stream<Path> files = Files.list(Paths.get(repository))) {
+            assertThat(files.toList()).as("files in JFR's repository %s", repository).isEmpty();
+        }
         assertThat(running.get().missing()).containsExactly(node);
     }
 
