@@ -11,6 +11,7 @@ import dev.pidbox.jmx.internal.LoggerHandlers;
 import dev.pidbox.jmx.internal.MBeanHandlers;
 import dev.pidbox.jmx.internal.MemoryHandlers;
 import dev.pidbox.jmx.internal.MetricsHandlers;
+import dev.pidbox.jmx.internal.ProfileHandlers;
 import dev.pidbox.jmx.internal.ReloadHandlers;
 import dev.pidbox.jmx.internal.ReplyCap;
 import dev.pidbox.jmx.internal.RuntimeHandlers;
@@ -27,7 +28,7 @@ import java.util.function.Function;
 
 /**
  * The built-in handlers that serve a JVM's introspection and MBeans: {@code ping}, {@code clock},
- * {@code hello}, {@code describe}, {@code runtime}, {@code vitals}, {@code threads}, {@code deadlocks},
+ * {@code hello}, {@code describe}, {@code runtime}, {@code vitals}, {@code threads}, {@code deadlocks}, {@code profile},
  * {@code memory}, {@code histogram}, {@code heap_dump}, {@code sysprops}, {@code env}, {@code flags},
  * {@code set_flag}, {@code loggers}, {@code set_logger}, {@code reload}, {@code mbean.query}, {@code mbean.info},
  * {@code mbean.get}, {@code mbean.set}, {@code mbean.invoke} and {@code metrics}.
@@ -38,6 +39,7 @@ import java.util.function.Function;
  *       {@code "truncated": true} (default 1 MiB)</li>
  *   <li>{@code histogram.top}: default rows of {@code histogram} (20)</li>
  *   <li>{@code threads.max_depth}: default frames per thread (32)</li>
+ *   <li>{@code profile.max_ms}: the longest {@code profile} allowed (default 60000)</li>
  *   <li>{@code heap_dump.dir}: where {@code heap_dump} writes (default {@code java.io.tmpdir})</li>
  *   <li>{@code reload.file}: the properties file {@code reload} reads into system properties</li>
  *   <li>{@code reload.mbeans}: {@code ObjectName#operation} entries, separated by {@code ;}, that
@@ -93,7 +95,7 @@ public final class JmxHandlers implements HandlerProvider {
             }
         }
         List<HandlerProvider> groups = Arrays.asList(new BasicHandlers(), new RuntimeHandlers(), new VitalsHandlers(),
-                new ThreadHandlers(), new MemoryHandlers(), new EnvironmentHandlers(), new FlagHandlers(), new LoggerHandlers(),
+                new ThreadHandlers(), new ProfileHandlers(), new MemoryHandlers(), new EnvironmentHandlers(), new FlagHandlers(), new LoggerHandlers(),
                 new ReloadHandlers(), new MBeanHandlers(), new MetricsHandlers(metrics));
         List<HandlerDefinition> out = new ArrayList<>();
         for (HandlerProvider group : groups) {

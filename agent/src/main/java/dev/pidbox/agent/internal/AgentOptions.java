@@ -55,6 +55,7 @@ public final class AgentOptions {
         k.put("policy", "policy file (default: read handlers allowed, mutate and dangerous refused)");
         k.put("handler-timeout", "time limit of a handler in seconds (default " + Defaults.HANDLER_TIMEOUT.getSeconds()
                 + ")");
+        k.put("profile-max-ms", "the longest profile a caller may ask for, in milliseconds (default 60000)");
         k.put("audit-file", "file to append one JSON line per accepted or refused command");
         k.put("audit-exchange", "exchange to publish audit events to (fanout, declared non-durable)");
         k.put("routed", "true to also receive calls by routed delivery (NS.pidbox.routed); default false");

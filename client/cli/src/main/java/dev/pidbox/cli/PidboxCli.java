@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
             Commands.Call.class, Commands.Cast.class, Commands.Broadcast.class, Commands.MultiCall.class,
             Commands.Ping.class, Commands.Nodes.class, Commands.Stats.class, Commands.Threads.class,
             Commands.Memory.class, Commands.Histogram.class, Commands.Reload.class, Commands.Loggers.class,
-            Commands.MBean.class, TopCommand.class, ConsoleCommand.class, ToolCommands.BrokerCommand.class, ToolCommands.DemoCommand.class,
+            Commands.MBean.class, ProfileCommand.class, TopCommand.class, ConsoleCommand.class, ToolCommands.BrokerCommand.class, ToolCommands.DemoCommand.class,
             ToolCommands.Keygen.class, ToolCommands.Completion.class})
 public final class PidboxCli implements Callable<Integer> {
     @Spec

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RealAppContract {
     /** The handlers the agent serves in every JVM (describe lists them, and each is exercised somewhere here). */
-    static final List<String> BUILT_IN = List.of("ping", "describe", "runtime", "vitals", "threads", "deadlocks", "memory",
+    static final List<String> BUILT_IN = List.of("ping", "describe", "runtime", "vitals", "threads", "deadlocks", "profile", "memory",
             "histogram", "heap_dump", "sysprops", "env", "flags", "set_flag", "loggers", "set_logger", "reload",
             "mbean.query", "mbean.info", "mbean.get", "mbean.set", "mbean.invoke", "metrics");
 
@@ -113,6 +113,23 @@ abstract class RealAppContract {
         Map<String, Object> threads = shipped.callMap(node, "threads");
         List<Map<String, Object>> list = Calls.rows(threads.get("threads"));
         assertThat(list).extracting(t -> String.valueOf(t.get("name"))).anyMatch(n -> n.startsWith(ownThreadPrefix));
+    }
+
+    @Test
+    void profileSamplesTheApplicationsOwnThreadsAndNeverPidboxs() throws Exception {
+        Map<String, Object> wall = shipped.callMap(node, "profile", "mode", "wall", "duration_ms", 1000, "name",
+                ownThreadPrefix + "*");
+        assertThat(wall.get("source")).isEqualTo("threadmxbean");
+        List<Map<String, Object>> stacks = Calls.rows(wall.get("stacks"));
+        assertThat(stacks).as("wall stacks of %s*", ownThreadPrefix).isNotEmpty().allSatisfy(s -> {
+            List<?> frames = (List<?>) s.get("frames");
+            assertThat(String.valueOf(frames.get(frames.size() - 1))).matches("\\[[A-Z_]+\\]");
+        });
+        Map<String, Object> cpu = shipped.callMap(node, "profile", "duration_ms", 1000);
+        assertThat(cpu.get("source")).isEqualTo("jfr");
+        assertThat(((Number) cpu.get("own_samples")).longValue() + ((Number) wall.get("own_samples")).longValue())
+                .as("pidbox's own threads are counted and left out").isPositive();
+        assertThat(String.valueOf(cpu.get("stacks")) + wall.get("stacks")).doesNotContain("dev.pidbox.");
     }
 
     @Test
