@@ -1,0 +1,181 @@
+package dev.pidbox.it.bench;
+
+import static dev.pidbox.it.bench.PidboxBenchmark.ms;
+import static dev.pidbox.it.bench.PidboxBenchmark.percentile;
+
+import dev.pidbox.cli.console.Console;
+import dev.pidbox.it.bench.SseProbe.Arrival;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+import org.openqa.selenium.OutputType;
+
+/**
+ * From a refresh to the browser's updated table: {@link ConsoleBenchmark#REFRESHES} refreshes, each started when
+ * the console's own loop would start it (its adaptive interval after the previous start), timed from the wall time
+ * {@code refreshNow} was called to the {@code rendered_at_ms} the page recorded for that refresh in
+ * {@code window.pidboxRenders}, split into the gather (the document's {@code elapsed_ms}), the push (to the data
+ * line's arrival in a plain Java client of the same event stream) and the browser's parse and render (the rest).
+ */
+final class RefreshToTable {
+    /** One refresh as timed. */
+    record Sample(long refresh, long calledAtMs, long gatherMs, long sseAtMs, long renderedAtMs, int chars) {
+        double total() {
+            return renderedAtMs - calledAtMs;
+        }
+
+        double sse() {
+            return sseAtMs - calledAtMs;
+        }
+
+        double push() {
+            return sseAtMs - calledAtMs - gatherMs;
+        }
+
+        double render() {
+            return renderedAtMs - sseAtMs;
+        }
+    }
+
+    private final ConsoleBenchmark bench;
+    private final Console console;
+    private final SseProbe probe;
+
+    RefreshToTable(ConsoleBenchmark bench, Console console, SseProbe probe) {
+        this.bench = bench;
+        this.console = console;
+        this.probe = probe;
+    }
+
+    void run(HeadlessChromium browser) throws Exception {
+        if (browser != null) {
+            awaitRows(browser, Duration.ofSeconds(60));
+        }
+        List<Sample> samples = new ArrayList<>();
+        List<long[]> timed = new ArrayList<>();
+        long next = System.currentTimeMillis();
+        for (int i = 0; i < ConsoleBenchmark.REFRESHES; i++) {
+            Duration every = bench.interval(console);
+            long wait = next - System.currentTimeMillis();
+            if (wait > 0) {
+                Thread.sleep(wait);
+            }
+            long before = probe.last();
+            long called = System.currentTimeMillis();
+            console.refreshNow(every);
+            Arrival a = probe.awaitAfter(before, Duration.ofSeconds(10));
+            if (a == null) {
+                throw new AssertionError("the event stream carried no fleet event after refresh " + before);
+            }
+            timed.add(new long[] {a.refresh(), called, a.elapsedMs(), a.arrivedAtMs(), a.chars()});
+            next = called + every.toMillis();
+        }
+        Thread.sleep(1500);
+        Map<Long, Long> rendered = browser == null ? Map.of() : renders(browser);
+        for (long[] t : timed) {
+            Long r = rendered.get(t[0]);
+            samples.add(new Sample(t[0], t[1], t[2], t[3], r == null ? -1 : r, (int) t[4]));
+        }
+        report(samples, browser);
+    }
+
+    private void report(List<Sample> samples, HeadlessChromium browser) throws Exception {
+        String how = ConsoleBenchmark.REFRESHES + " refreshes at the adaptive interval, after warm-up";
+        List<Sample> quick = new ArrayList<>();
+        List<Sample> discovery = new ArrayList<>();
+        for (Sample s : samples) {
+            // A discovery refresh (every fifth) waits its whole deadline, 3/4 of the interval, for new nodes.
+            (s.gatherMs() >= 1000 ? discovery : quick).add(s);
+        }
+        boolean all = browser != null && samples.stream().allMatch(s -> s.renderedAtMs() > 0);
+        if (browser != null) {
+            bench.row("refresh to browser table updated, " + ConsoleBenchmark.NODES + " rows (" + how + ")",
+                    all ? spread(samples, Sample::total) : "MISSING renders: " + samples, "-", "-",
+                    "refreshNow called → rendered_at_ms (window.pidboxRenders)");
+            bench.row("  quick refreshes (" + quick.size() + "): gather / push / browser parse+render (medians)",
+                    all && !quick.isEmpty() ? spread(quick, Sample::total) + "; " + ms(median(quick, Sample::gatherMs))
+                            + " / " + ms(median(quick, Sample::push)) + " / " + ms(median(quick, Sample::render))
+                            : "-", "-", "-", "gather = elapsed_ms; push = SSE arrival − call − gather");
+            bench.row("  discovery refreshes (" + discovery.size() + ", every fifth waits out its deadline)",
+                    all && !discovery.isEmpty() ? spread(discovery, Sample::total) + "; gather "
+                            + ms(median(discovery, Sample::gatherMs)) : "-", "-", "-", "-");
+        }
+        bench.row("control: the same refreshes' fleet event in a plain Java SSE client", spread(samples, Sample::sse)
+                + "; quick " + (quick.isEmpty() ? "-" : ms(median(quick, Sample::sse))), "-", "-",
+                "refreshNow called → data line read (java.net.http)");
+        bench.note(String.format(Locale.ROOT, "fleet event: %.0f kB of JSON a refresh (median)",
+                median(samples, Sample::chars) / 1000));
+        StringBuilder raw = new StringBuilder("refresh-to-table samples (refresh: gather, sse, rendered ms after the"
+                + " call):");
+        for (Sample s : samples) {
+            raw.append(String.format(Locale.ROOT, " %d: %d, %.0f, %.0f;", s.refresh(), s.gatherMs(), s.sse(),
+                    s.total()));
+        }
+        bench.note(raw.toString());
+        if (browser != null) {
+            Object shown = browser.script("return [document.querySelectorAll('table#fleet tr[data-node]').length,"
+                    + " document.querySelectorAll('table#fleet tr[data-node][data-state=\"answering\"]').length,"
+                    + " document.body.dataset.refresh];");
+            List<?> v = (List<?>) shown;
+            long last = samples.get(samples.size() - 1).refresh();
+            boolean ok = ((Number) v.get(0)).intValue() == ConsoleBenchmark.NODES
+                    && ((Number) v.get(1)).intValue() == ConsoleBenchmark.NODES
+                    && String.valueOf(last).equals(String.valueOf(v.get(2)));
+            bench.row("fleet page after the run", v.get(0) + " rows, " + v.get(1) + " answering, data-refresh "
+                    + v.get(2), ConsoleBenchmark.NODES + " rows answering, data-refresh " + last, "-",
+                    ok ? "as expected" : "NOT AS EXPECTED");
+            Path shot = Paths.get("target", "console-bench-fleet.png");
+            Files.copy(browser.driver().getScreenshotAs(OutputType.FILE).toPath(), shot,
+                    StandardCopyOption.REPLACE_EXISTING);
+            if (!ok) {
+                throw new AssertionError("the fleet page shows " + v + ", not " + ConsoleBenchmark.NODES
+                        + " answering rows at refresh " + last);
+            }
+        }
+    }
+
+    /** Waits until the page shows every node as a row. */
+    private static void awaitRows(HeadlessChromium browser, Duration max) throws InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        Object n = null;
+        while (System.nanoTime() < end) {
+            n = browser.script("return document.querySelectorAll('table#fleet tr[data-node]').length;");
+            if (n instanceof Number && ((Number) n).intValue() >= ConsoleBenchmark.NODES) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the fleet page showed " + n + " rows, not " + ConsoleBenchmark.NODES);
+    }
+
+    /** The page's render records: refresh number to rendered_at_ms. */
+    private static Map<Long, Long> renders(HeadlessChromium browser) {
+        Object list = browser.script(
+                "return (window.pidboxRenders || []).map(r => [r.refresh, r.rendered_at_ms]);");
+        Map<Long, Long> out = new HashMap<>();
+        for (Object o : (List<?>) list) {
+            List<?> pair = (List<?>) o;
+            out.put(((Number) pair.get(0)).longValue(), ((Number) pair.get(1)).longValue());
+        }
+        return out;
+    }
+
+    private static String spread(List<Sample> samples, ToDoubleFunction<Sample> f) {
+        double[] v = samples.stream().mapToDouble(f).toArray();
+        return "median " + ms(median(samples, f)) + ", p95 " + ms(percentile(v, 95)) + ", max "
+                + ms(percentile(v, 100));
+    }
+
+    private static double median(List<Sample> samples, ToDoubleFunction<Sample> f) {
+        return PidboxBenchmark.median(samples.stream().map(s -> f.applyAsDouble(s)).collect(Collectors.toList()));
+    }
+}
