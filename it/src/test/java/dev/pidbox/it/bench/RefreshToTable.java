@@ -20,9 +20,9 @@ import java.util.stream.Collectors;
 import org.openqa.selenium.OutputType;
 
 /**
- * From a refresh to the browser's updated table: {@link ConsoleBenchmark#REFRESHES} refreshes, each started when
- * the console's own loop would start it (its adaptive interval after the previous start), timed from the wall time
- * {@code refreshNow} was called to the {@code rendered_at_ms} the page recorded for that refresh in
+ * From a refresh to the browser's updated table: {@link ConsoleBenchmark#REFRESHES} refreshes, each started
+ * {@link ConsoleBenchmark#EVERY} after the previous one started (or at once when that one took longer), timed from
+ * the wall time {@code refreshNow} was called to the {@code rendered_at_ms} the page recorded for that refresh in
  * {@code window.pidboxRenders}, split into the gather (the document's {@code elapsed_ms}), the push (to the data
  * line's arrival in a plain Java client of the same event stream) and the browser's parse and render (the rest).
  */
@@ -62,9 +62,10 @@ final class RefreshToTable {
         }
         List<Sample> samples = new ArrayList<>();
         List<long[]> timed = new ArrayList<>();
+        List<Double> loopInterval = new ArrayList<>();
         long next = System.currentTimeMillis();
         for (int i = 0; i < ConsoleBenchmark.REFRESHES; i++) {
-            Duration every = bench.interval(console);
+            Duration every = ConsoleBenchmark.EVERY;
             long wait = next - System.currentTimeMillis();
             if (wait > 0) {
                 Thread.sleep(wait);
@@ -77,6 +78,7 @@ final class RefreshToTable {
                 throw new AssertionError("the event stream carried no fleet event after refresh " + before);
             }
             timed.add(new long[] {a.refresh(), called, a.elapsedMs(), a.arrivedAtMs(), a.chars()});
+            loopInterval.add((double) bench.interval(console).toMillis());
             next = called + every.toMillis();
         }
         Thread.sleep(1500);
@@ -86,15 +88,22 @@ final class RefreshToTable {
             samples.add(new Sample(t[0], t[1], t[2], t[3], r == null ? -1 : r, (int) t[4]));
         }
         report(samples, browser);
+        double[] li = loopInterval.stream().mapToDouble(Double::doubleValue).toArray();
+        bench.row("the interval the console's own loop would choose after each of these refreshes (/api/session)",
+                "median " + ms(PidboxBenchmark.median(loopInterval)) + ", max " + ms(percentile(li, 100)), ms(
+                ConsoleBenchmark.EVERY.toMillis()) + " (its rule for 1000 nodes)", "-",
+                "the loop waits at least 5 times the last refresh, deadline waits of discovery refreshes included");
     }
 
     private void report(List<Sample> samples, HeadlessChromium browser) throws Exception {
-        String how = ConsoleBenchmark.REFRESHES + " refreshes at the adaptive interval, after warm-up";
+        String how = ConsoleBenchmark.REFRESHES + " refreshes " + ConsoleBenchmark.EVERY.toMillis() / 1000.0
+                + " s apart, after warm-up";
         List<Sample> quick = new ArrayList<>();
         List<Sample> discovery = new ArrayList<>();
         for (Sample s : samples) {
-            // A discovery refresh (every fifth) waits its whole deadline, 3/4 of the interval, for new nodes.
-            (s.gatherMs() >= 1000 ? discovery : quick).add(s);
+            // Every fifth refresh (the document's number minus one divisible by 5) is a discovery refresh: it waits
+            // its whole deadline, 3/4 of the interval, for nodes not seen before.
+            ((s.refresh() - 1) % 5 == 0 ? discovery : quick).add(s);
         }
         boolean all = browser != null && samples.stream().allMatch(s -> s.renderedAtMs() > 0);
         if (browser != null) {
@@ -121,6 +130,8 @@ final class RefreshToTable {
                     s.total()));
         }
         bench.note(raw.toString());
+        bench.note("the Java event-stream client had been opened " + probe.streams() + " times by the end of the timed"
+                + " refreshes (more than once: the console ended its stream and it reopened it, as EventSource does)");
         if (browser != null) {
             Object shown = browser.script("return [document.querySelectorAll('table#fleet tr[data-node]').length,"
                     + " document.querySelectorAll('table#fleet tr[data-node][data-state=\"answering\"]').length,"

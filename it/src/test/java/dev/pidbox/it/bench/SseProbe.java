@@ -7,8 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,55 +29,77 @@ final class SseProbe implements AutoCloseable {
     }
 
     private final Map<Long, Arrival> arrivals = new ConcurrentHashMap<>();
-    private final CompletableFuture<HttpResponse<Stream<String>>> response;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpRequest request;
+    private final CountDownLatch open = new CountDownLatch(1);
+    private final Thread reader;
+    private volatile boolean closed;
+    private volatile Stream<String> body;
     private volatile long last = -1;
+    private volatile int streams;
 
     SseProbe(int port, String token) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/stream"))
+        request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/stream"))
                 .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build();
-        response = http.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
-        response.thenAccept(r -> {
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("event stream answered " + r.statusCode());
+        reader = new Thread(this::loop, "bench-sse-probe");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Reads the stream, and opens it again when the console ends it, as a browser's EventSource does. */
+    private void loop() {
+        while (!closed) {
+            try {
+                HttpResponse<Stream<String>> r = http.send(request, HttpResponse.BodyHandlers.ofLines());
+                if (r.statusCode() != 200) {
+                    r.body().close();
+                    Thread.sleep(500);
+                    continue;
+                }
+                body = r.body();
+                streams++;
+                open.countDown();
+                read(r.body());
+            } catch (IOException | RuntimeException e) {
+                // ended; open it again
+            } catch (InterruptedException e) {
+                return;
             }
-            Thread t = new Thread(() -> read(r.body()), "bench-sse-probe");
-            t.setDaemon(true);
-            t.start();
-        });
+        }
     }
 
     private void read(Stream<String> lines) {
         boolean fleet = false;
-        try {
-            for (String line : (Iterable<String>) lines::iterator) {
-                if (line.startsWith("event:")) {
-                    fleet = line.substring(6).trim().equals("fleet");
-                } else if (fleet && line.startsWith("data:")) {
-                    long now = System.currentTimeMillis();
-                    String head = line.substring(0, Math.min(line.length(), 400));
-                    Matcher r = REFRESH.matcher(head);
-                    Matcher e = ELAPSED.matcher(head);
-                    if (r.find()) {
-                        long refresh = Long.parseLong(r.group(1));
-                        arrivals.put(refresh, new Arrival(refresh, now, e.find() ? Long.parseLong(e.group(1)) : -1,
-                                line.length()));
-                        last = Math.max(last, refresh);
-                    }
-                    fleet = false;
+        for (String line : (Iterable<String>) lines::iterator) {
+            if (line.startsWith("event:")) {
+                fleet = line.substring(6).trim().equals("fleet");
+            } else if (fleet && line.startsWith("data:")) {
+                long now = System.currentTimeMillis();
+                String head = line.substring(0, Math.min(line.length(), 400));
+                Matcher r = REFRESH.matcher(head);
+                Matcher e = ELAPSED.matcher(head);
+                if (r.find()) {
+                    long refresh = Long.parseLong(r.group(1));
+                    // A reopened stream starts with the latest document again: the first arrival counts.
+                    arrivals.putIfAbsent(refresh, new Arrival(refresh, now, e.find() ? Long.parseLong(e.group(1))
+                            : -1, line.length()));
+                    last = Math.max(last, refresh);
                 }
+                fleet = false;
             }
-        } catch (RuntimeException e) {
-            // the stream ended (close)
         }
     }
 
     /** Waits until the stream is open (status 200). */
     void awaitOpen(Duration max) throws Exception {
-        HttpResponse<Stream<String>> r = response.get(max.toMillis(), TimeUnit.MILLISECONDS);
-        if (r.statusCode() != 200) {
-            throw new IOException("event stream answered " + r.statusCode());
+        if (!open.await(max.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IOException("the event stream did not open within " + max);
         }
+    }
+
+    /** How many times the stream was opened (more than 1: the console ended it and the probe reopened it). */
+    int streams() {
+        return streams;
     }
 
     /** The highest refresh seen so far, -1 before any. */
@@ -110,7 +132,11 @@ final class SseProbe implements AutoCloseable {
 
     @Override
     public void close() {
-        response.thenAccept(r -> r.body().close());
-        response.cancel(true);
+        closed = true;
+        Stream<String> b = body;
+        if (b != null) {
+            b.close();
+        }
+        reader.interrupt();
     }
 }
