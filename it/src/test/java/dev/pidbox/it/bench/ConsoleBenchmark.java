@@ -173,6 +173,9 @@ class ConsoleBenchmark {
                 if (has("render")) {
                     section("refresh to table", () -> new RefreshToTable(this, console, probe).run(browser));
                 }
+                if (has("render")) {
+                    section("gather control", () -> gatherControl(connection));
+                }
                 if (has("messages")) {
                     section("messages per refresh", () -> messages(connection, console));
                 }
@@ -201,6 +204,33 @@ class ConsoleBenchmark {
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /**
+     * The same fleet gathered without the console, from a mailbox of its own: {@code vitals} (what a refresh asks,
+     * run on each node's handler threads) and {@code ping} (a quick handler, on the consumer thread), each returning
+     * at the 1000th reply: how much of a refresh is the gather itself.
+     */
+    private void gatherControl(Connection connection) throws Exception {
+        Map<String, Double> medians = new LinkedHashMap<>();
+        int fewest = NODES;
+        try (Mailbox mailbox = Mailbox.builder(namespace).build().bind(connection)) {
+            for (String method : List.of("vitals", "ping")) {
+                Request request = Request.builder(method).expect(NODES).timeout(Duration.ofSeconds(5)).build();
+                mailbox.call(request, null);
+                List<Double> times = new ArrayList<>();
+                for (int i = 0; i < 11; i++) {
+                    CallResult r = mailbox.call(request, null);
+                    times.add(r.elapsed().toNanos() / 1e6);
+                    fewest = Math.min(fewest, r.answered().size());
+                    Thread.sleep(300);
+                }
+                medians.put(method, PidboxBenchmark.median(times));
+            }
+        }
+        row("control: the 1000-node gather without the console (median of 11, at the 1000th reply)", "vitals "
+                + PidboxBenchmark.ms(medians.get("vitals")) + ", ping " + PidboxBenchmark.ms(medians.get("ping"))
+                + " (fewest replies " + fewest + ")", "-", "-", "Mailbox.call, expect 1000, same fleet");
+    }
 
     // ------------------------------------------------------------------ messages per refresh
 

@@ -67,6 +67,8 @@ final class ConsoleHeap {
                     point("10 simulated minutes", baseline, n, simulated, wallStart, console);
                 } else if (n == 360) {
                     point("history rings full (360 refreshes)", baseline, n, simulated, wallStart, console);
+                } else if (simulated % TimeUnit.MINUTES.toMillis(15) == 0 && simulated < simEnd) {
+                    point(simulated / 60_000 + " simulated minutes", baseline, n, simulated, wallStart, console);
                 }
             }
             point(simulated >= simEnd ? ConsoleBenchmark.SIM_MINUTES + " simulated minutes" : "end of the wall-clock"
