@@ -71,16 +71,18 @@ final class BrokerCounts {
     }
 
     /**
-     * The counts once they moved from {@code from} and then stayed put for two reads 1.5 s apart (the statistics
-     * interval is 1 s during the run), at most 60 s.
+     * The counts once they moved from {@code from} and then stayed put for three reads 1.5 s apart (the statistics
+     * interval is 1 s during the run, and a loaded broker emits some queues' statistics late), at most 90 s.
      */
     Snapshot settled(Snapshot from) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         Snapshot last = null;
+        int same = 0;
         while (System.nanoTime() < deadline) {
             Thread.sleep(1500);
             Snapshot now = read();
-            if (now.equals(last) && !now.equals(from)) {
+            same = now.equals(last) ? same + 1 : 0;
+            if (same >= 2 && !now.equals(from)) {
                 return now;
             }
             last = now;

@@ -52,6 +52,7 @@ class ConsoleBenchmark {
     static final int NODES = 1000;
     static final int HOSTS = 4;
     static final int WARMUP = Integer.getInteger("bench.consoleWarmup", 25);
+    static final int WARMUP_MAX = Integer.getInteger("bench.consoleWarmupMax", 90);
     static final int REFRESHES = Integer.getInteger("bench.consoleRefreshes", 30);
     static final int COUNTED = Integer.getInteger("bench.consoleCounted", 10);
     static final int SIM_MINUTES = Integer.getInteger("bench.consoleSimMinutes", 60);
@@ -103,7 +104,8 @@ class ConsoleBenchmark {
             String interval = oldInterval.replaceAll("[^0-9]", "");
             BrokerCounts.rabbitmqctl("eval", "application:set_env(rabbit, collect_statistics_interval, "
                     + (interval.isEmpty() ? "5000" : interval) + ").");
-            note(String.format(Locale.ROOT, "whole run: %.0f s", (System.nanoTime() - started) / 1e9));
+            note(String.format(Locale.ROOT, "whole run: %.0f s; load average at the end %s",
+                    (System.nanoTime() - started) / 1e9, loadAverage()));
             writeTable();
         }
     }
@@ -139,7 +141,8 @@ class ConsoleBenchmark {
             p.await(l -> l.startsWith("READY"), Duration.ofSeconds(180));
         }
         note(String.format(Locale.ROOT, "fleet: %d pidbox nodes (the agent's built-in handlers, one tag each) in %d"
-                + " JVMs, one connection per JVM, up in %.1f s", NODES, HOSTS, (System.nanoTime() - t) / 1e9));
+                + " JVMs, one connection per JVM, up in %.1f s; load average %s", NODES, HOSTS,
+                (System.nanoTime() - t) / 1e9, loadAverage()));
     }
 
     /** The console that the browser watches: warm-up, refresh-to-table, then the messages per refresh. */
@@ -158,18 +161,26 @@ class ConsoleBenchmark {
                 }
                 long t = System.nanoTime();
                 List<String> each = new ArrayList<>();
-                for (int i = 0; i < WARMUP; i++) {
-                    Duration every = EVERY;
+                int n = 0;
+                int steady = 0;
+                // At least WARMUP refreshes, and on until five in a row found every node answering.
+                while (n < WARMUP_MAX && (n < WARMUP || steady < 5)) {
+                    long before = probe.last();
                     long t1 = System.nanoTime();
-                    console.refreshNow(every);
-                    each.add((System.nanoTime() - t1) / 1_000_000 + "/" + console.figures().get("elapsed_ms") + "/"
-                            + every.toMillis());
+                    console.refreshNow(EVERY);
+                    n++;
+                    SseProbe.Arrival a = probe.awaitAfter(before, Duration.ofSeconds(10));
+                    int answering = a == null ? -1 : a.answering();
+                    steady = answering == NODES ? steady + 1 : 0;
+                    each.add((System.nanoTime() - t1) / 1_000_000 + "/" + (a == null ? "?" : a.elapsedMs()) + "/"
+                            + answering);
                 }
                 note(String.format(Locale.ROOT, "warm-up: %d refreshes back to back in %.1f s (the console describes"
-                        + " 50 new nodes a refresh, so 1000 need 20 before the fleet is quiet); refreshNow ms / gather"
-                        + " ms / interval ms: %s; console figures then: %s; the Java event-stream client was opened"
-                        + " %d times", WARMUP, (System.nanoTime() - t) / 1e9, String.join(", ", each),
-                        console.figures(), probe.streams()));
+                        + " 50 new nodes a refresh, so 1000 need 20 before the fleet is quiet; then on until five"
+                        + " refreshes in a row found all %d answering, at most %d); refreshNow ms / gather ms /"
+                        + " answering: %s; console figures then: %s; the Java event-stream client was opened %d"
+                        + " times; load average %s", n, (System.nanoTime() - t) / 1e9, NODES, WARMUP_MAX,
+                        String.join(", ", each), console.figures(), probe.streams(), loadAverage()));
                 if (has("render")) {
                     section("refresh to table", () -> new RefreshToTable(this, console, probe).run(browser));
                 }
@@ -286,6 +297,16 @@ class ConsoleBenchmark {
     }
 
     // ------------------------------------------------------------------ plumbing
+
+    /** The machine's load averages (1, 5, 15 minutes), from /proc/loadavg. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Paths.get("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
 
     /** Used heap after garbage collection, settled over several collections. */
     static long retainedHeap() throws InterruptedException {

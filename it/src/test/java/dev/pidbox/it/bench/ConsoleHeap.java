@@ -113,8 +113,8 @@ final class ConsoleHeap {
         }
         bench.note(String.format(Locale.ROOT, "simulated hour: %d refreshes back to back, %.1f simulated minutes of"
                 + " %d, in %.0f s of wall time; %d of them waited out their deadline (discovery refreshes);"
-                + " the console's clock advanced by the interval before each",
-                n, simulatedMs / 60_000.0, simEnd / 60_000, last.wallSeconds(), waited));
+                + " the console's clock advanced by the interval before each; load average after %s",
+                n, simulatedMs / 60_000.0, simEnd / 60_000, last.wallSeconds(), waited, ConsoleBenchmark.loadAverage()));
     }
 
     private static double mb(long bytes) {

@@ -129,7 +129,7 @@ final class RefreshToTable {
             raw.append(String.format(Locale.ROOT, " %d: %d, %.0f, %.0f;", s.refresh(), s.gatherMs(), s.sse(),
                     s.total()));
         }
-        bench.note(raw.toString());
+        bench.note(raw.append(" load average after them ").append(ConsoleBenchmark.loadAverage()).toString());
         bench.note("the Java event-stream client had been opened " + probe.streams() + " times by the end of the timed"
                 + " refreshes (more than once: the console ended its stream and it reopened it, as EventSource does)");
         if (browser != null) {

@@ -23,9 +23,10 @@ import java.util.stream.Stream;
 final class SseProbe implements AutoCloseable {
     private static final Pattern REFRESH = Pattern.compile("\"refresh\"\\s*:\\s*(\\d+)");
     private static final Pattern ELAPSED = Pattern.compile("\"elapsed_ms\"\\s*:\\s*(\\d+)");
+    private static final Pattern ANSWERING = Pattern.compile("\"answering\"\\s*:\\s*(\\d+)");
 
     /** One fleet event as it arrived. */
-    record Arrival(long refresh, long arrivedAtMs, long elapsedMs, int chars) {
+    record Arrival(long refresh, long arrivedAtMs, long elapsedMs, int chars, int answering) {
     }
 
     private final Map<Long, Arrival> arrivals = new ConcurrentHashMap<>();
@@ -75,14 +76,15 @@ final class SseProbe implements AutoCloseable {
                 fleet = line.substring(6).trim().equals("fleet");
             } else if (fleet && line.startsWith("data:")) {
                 long now = System.currentTimeMillis();
-                String head = line.substring(0, Math.min(line.length(), 400));
+                String head = line.substring(0, Math.min(line.length(), 1000));
                 Matcher r = REFRESH.matcher(head);
                 Matcher e = ELAPSED.matcher(head);
+                Matcher a = ANSWERING.matcher(head);
                 if (r.find()) {
                     long refresh = Long.parseLong(r.group(1));
                     // A reopened stream starts with the latest document again: the first arrival counts.
                     arrivals.putIfAbsent(refresh, new Arrival(refresh, now, e.find() ? Long.parseLong(e.group(1))
-                            : -1, line.length()));
+                            : -1, line.length(), a.find() ? Integer.parseInt(a.group(1)) : -1));
                     last = Math.max(last, refresh);
                 }
                 fleet = false;
