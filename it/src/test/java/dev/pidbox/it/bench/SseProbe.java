@@ -24,9 +24,10 @@ final class SseProbe implements AutoCloseable {
     private static final Pattern REFRESH = Pattern.compile("\"refresh\"\\s*:\\s*(\\d+)");
     private static final Pattern ELAPSED = Pattern.compile("\"elapsed_ms\"\\s*:\\s*(\\d+)");
     private static final Pattern ANSWERING = Pattern.compile("\"answering\"\\s*:\\s*(\\d+)");
+    private static final Pattern SLOW = Pattern.compile("\"slow\"\\s*:\\s*(\\d+)");
 
     /** One fleet event as it arrived. */
-    record Arrival(long refresh, long arrivedAtMs, long elapsedMs, int chars, int answering) {
+    record Arrival(long refresh, long arrivedAtMs, long elapsedMs, int chars, int answering, int slow) {
     }
 
     private final Map<Long, Arrival> arrivals = new ConcurrentHashMap<>();
@@ -80,11 +81,13 @@ final class SseProbe implements AutoCloseable {
                 Matcher r = REFRESH.matcher(head);
                 Matcher e = ELAPSED.matcher(head);
                 Matcher a = ANSWERING.matcher(head);
+                Matcher sl = SLOW.matcher(head);
                 if (r.find()) {
                     long refresh = Long.parseLong(r.group(1));
                     // A reopened stream starts with the latest document again: the first arrival counts.
                     arrivals.putIfAbsent(refresh, new Arrival(refresh, now, e.find() ? Long.parseLong(e.group(1))
-                            : -1, line.length(), a.find() ? Integer.parseInt(a.group(1)) : -1));
+                            : -1, line.length(), a.find() ? Integer.parseInt(a.group(1)) : -1,
+                            sl.find() ? Integer.parseInt(sl.group(1)) : -1));
                     last = Math.max(last, refresh);
                 }
                 fleet = false;
