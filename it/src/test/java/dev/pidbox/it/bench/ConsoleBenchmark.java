@@ -165,9 +165,17 @@ class ConsoleBenchmark {
                 int steady = 0;
                 // At least WARMUP refreshes, and on until five in a row found every node answering (or slow: answered
                 // in more than the slow threshold, 1 s), none missing.
+                // Paced as the console's loop paces itself (a refresh starts EVERY after the previous one started):
+                // driven back to back, a loaded machine's fleet fell behind and never caught up.
+                long next = System.nanoTime();
                 while (n < WARMUP_MAX && (n < WARMUP || steady < 5)) {
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000);
+                    }
                     long before = probe.last();
                     long t1 = System.nanoTime();
+                    next = t1 + EVERY.toNanos();
                     console.refreshNow(EVERY);
                     n++;
                     SseProbe.Arrival a = probe.awaitAfter(before, Duration.ofSeconds(10));
@@ -176,11 +184,11 @@ class ConsoleBenchmark {
                     each.add((System.nanoTime() - t1) / 1_000_000 + "/" + (a == null ? "?" : a.elapsedMs() + "/"
                             + a.answering() + "/" + a.slow()));
                 }
-                note(String.format(Locale.ROOT, "warm-up: %d refreshes back to back in %.1f s (the console describes"
+                note(String.format(Locale.ROOT, "warm-up: %d refreshes, %d s apart, in %.1f s (the console describes"
                         + " 50 new nodes a refresh, so 1000 need 20 before the fleet is quiet; then on until five"
                         + " refreshes in a row found all %d answering or slow, at most %d); refreshNow ms / gather ms /"
                         + " answering / slow: %s; console figures then: %s; the Java event-stream client was opened %d"
-                        + " times; load average %s", n, (System.nanoTime() - t) / 1e9, NODES, WARMUP_MAX,
+                        + " times; load average %s", n, EVERY.toSeconds(), (System.nanoTime() - t) / 1e9, NODES, WARMUP_MAX,
                         String.join(", ", each), console.figures(), probe.streams(), loadAverage()));
                 if (has("render")) {
                     section("refresh to table", () -> new RefreshToTable(this, console, probe).run(browser));
