@@ -90,6 +90,18 @@ final class BrokerCounts {
         return last;
     }
 
+    /** Deletes the namespace's two exchanges (they are not auto-delete, so that kombu peers can share them). */
+    void deleteExchanges() throws Exception {
+        for (String exchange : List.of(namespace + ".pidbox", "reply." + namespace + ".pidbox")) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(API + "exchanges/%2F/"
+                    + URLEncoder.encode(exchange, StandardCharsets.UTF_8).replace("+", "%20")))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                            "guest:guest".getBytes(StandardCharsets.UTF_8)))
+                    .timeout(Duration.ofSeconds(20)).DELETE().build();
+            http.send(req, HttpResponse.BodyHandlers.discarding());
+        }
+    }
+
     private long publishIn(String exchange) throws Exception {
         JsonNode e = get("exchanges/%2F/" + URLEncoder.encode(exchange, StandardCharsets.UTF_8).replace("+", "%20"));
         return e.path("message_stats").path("publish_in").asLong(0);

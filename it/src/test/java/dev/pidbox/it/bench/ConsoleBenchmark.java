@@ -101,6 +101,11 @@ class ConsoleBenchmark {
             for (Proc p : hosts) {
                 p.close();
             }
+            try {
+                new BrokerCounts(namespace).deleteExchanges();
+            } catch (Exception e) {
+                note("could not delete the namespace's exchanges: " + e);
+            }
             String interval = oldInterval.replaceAll("[^0-9]", "");
             BrokerCounts.rabbitmqctl("eval", "application:set_env(rabbit, collect_statistics_interval, "
                     + (interval.isEmpty() ? "5000" : interval) + ").");
