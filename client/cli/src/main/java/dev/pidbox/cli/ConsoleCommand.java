@@ -55,8 +55,8 @@ final class ConsoleCommand extends Base {
     List<String> also = new ArrayList<>();
 
     @Option(names = "--interval", paramLabel = "DURATION",
-            description = "time between refreshes (default: adapts to the fleet, 2s for up to 1000 nodes, 1s more per"
-                    + " 500, at least 5 times the last refresh)")
+            description = "time between refreshes (default: adapts to the fleet's size, 2s for up to 1000 nodes, 1s"
+                    + " more per 500, at most 30s)")
     String interval;
 
     @Option(names = "--timeout", paramLabel = "DURATION",
@@ -81,6 +81,9 @@ final class ConsoleCommand extends Base {
 
     @Override
     int run() throws IOException, InterruptedException {
+        if (groupBy() != null || format() != Options.Format.TABLE) {
+            throw new IllegalArgumentException("--group-by and -o do not apply to console (its API answers JSON)");
+        }
         Duration every = interval == null ? null : Durations.parse(interval);
         if (every != null && every.toMillis() < 200) {
             throw new IllegalArgumentException("--interval must be at least 200ms, got " + interval);

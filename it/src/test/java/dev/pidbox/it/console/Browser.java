@@ -12,11 +12,13 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -99,9 +101,21 @@ final class Browser implements AutoCloseable {
         return wait;
     }
 
-    /** Saves a PNG of the viewport as {@code file}. */
+    /**
+     * Saves a PNG of the page as {@code file}: the viewport is made as tall as the page (300 to 900 pixels) for the
+     * shot, and the window put back to 1400 x 900 afterwards.
+     */
     Path screenshot(Path file) throws IOException {
-        File shot = driver.getScreenshotAs(OutputType.FILE);
+        long[] heights = ((List<?>) driver.executeScript("return [Math.ceil(document.body.getBoundingClientRect().height),"
+                + " window.outerHeight - window.innerHeight];")).stream().mapToLong(v -> ((Number) v).longValue()).toArray();
+        long viewport = Math.max(300, Math.min(900, heights[0]));
+        driver.manage().window().setSize(new Dimension(1400, (int) (viewport + heights[1])));
+        File shot;
+        try {
+            shot = driver.getScreenshotAs(OutputType.FILE);
+        } finally {
+            driver.manage().window().setSize(new Dimension(1400, 900));
+        }
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.copy(shot.toPath(), file, StandardCopyOption.REPLACE_EXISTING);
         return file;

@@ -108,10 +108,15 @@ final class ConsoleProcess implements AutoCloseable {
         return "Bearer " + token;
     }
 
-    /** {@code GET /api/session} with the token: read_only, csrf, namespaces... */
-    @SuppressWarnings("unchecked")
+    /** {@code GET /api/session} with the token: read_only, namespaces... */
     Map<String, Object> session() throws IOException, InterruptedException {
-        HttpResponse<String> r = send("GET", "/api/session", null, "Authorization", bearer());
+        return session("Authorization", bearer());
+    }
+
+    /** {@code GET /api/session} with these credentials; a cookie session's holds its CSRF value. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> session(String... credentials) throws IOException, InterruptedException {
+        HttpResponse<String> r = send("GET", "/api/session", null, credentials);
         if (r.statusCode() != 200) {
             throw new AssertionError("GET /api/session: " + r.statusCode() + " " + r.body());
         }

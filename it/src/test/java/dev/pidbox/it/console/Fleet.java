@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,11 +41,21 @@ final class Fleet implements AutoCloseable {
     private Path workerLog;
     String workerName;
 
-    /** Starts a JVM on {@code javaHome} whose node is {@code app.SUFFIX@pbt}, tagged {@code env} and {@code team}. */
+    /**
+     * Starts a JVM on {@code javaHome} whose node is {@code app.SUFFIX@pbt}, tagged {@code env} and {@code team}. Its
+     * policy allows {@code set_logger} and {@code reload} besides the read handlers, and its reload file sets a
+     * property the JVM does not have yet.
+     */
     String startJvm(Path javaHome, String app, String env, String team) throws IOException, InterruptedException {
         String node = app + "." + suffix + "@pbt";
+        Path policy = Files.createTempFile("pbt-console-policy-", ".properties");
+        Files.writeString(policy, "allow = set_logger; reload\n");
+        policy.toFile().deleteOnExit();
+        Path reload = Files.createTempFile("pbt-console-reload-", ".properties");
+        Files.writeString(reload, "shop.checkout.enabled=true\nshop.team=" + team + "\n");
+        reload.toFile().deleteOnExit();
         String agentArgs = "broker=" + RabbitMQ.uri() + ",namespace=" + namespace + ",node=" + node + ",tags=env=" + env
-                + ";team=" + team;
+                + ";team=" + team + ",policy=" + policy + ",reload-file=" + reload;
         TargetJvm jvm = TargetJvm.start(javaHome, TargetJvm.testClasspath(),
                 List.of("-javaagent:" + TargetJvm.agentJar() + "=" + agentArgs), ShopApp.class.getName());
         jvms.put(node, jvm);
@@ -110,12 +121,17 @@ final class Fleet implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException, TimeoutException {
         jvms.values().forEach(TargetJvm::close);
         if (worker != null) {
             worker.destroy();
-            if (!worker.waitFor(20, TimeUnit.SECONDS)) {
-                worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            try {
+                if (!worker.waitFor(20, TimeUnit.SECONDS)) {
+                    worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                worker.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
             try (Connection c = RabbitMQ.connect("pbt-console-cleanup"); Channel ch = c.createChannel()) {
                 ch.queueDelete(taskQueue);

@@ -35,7 +35,8 @@ class VitalsHandlersTest {
         assertThat(reply).containsOnlyKeys("heap_used", "heap_committed", "heap_max", "non_heap_used", "threads",
                 "daemon_threads", "peak_threads", "loaded_classes", "process_cpu_load", "process_cpu_time_ms",
                 "available_processors", "system_load_average", "gc_count", "gc_time_ms", "uptime_ms", "java_version",
-                "pid");
+                "pid", "tags");
+        assertThat(reply.get("tags")).isInstanceOf(Map.class);
     }
 
     @Test

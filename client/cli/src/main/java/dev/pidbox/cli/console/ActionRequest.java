@@ -82,7 +82,7 @@ record ActionRequest(String method, Map<String, Object> arguments, List<String> 
     String selection() {
         List<String> parts = new ArrayList<>();
         if (!to.isEmpty()) {
-            parts.add("to " + String.join(",", to));
+            parts.add(String.join(",", to));
         }
         if (glob != null) {
             parts.add("glob " + glob);

@@ -2,14 +2,17 @@ package dev.pidbox.cli.console;
 
 import dev.pidbox.CallResult;
 import dev.pidbox.PidboxException;
+import dev.pidbox.Reply;
 import dev.pidbox.cli.Render;
 import dev.pidbox.cli.RolloutView;
 import dev.pidbox.fleet.Fleet;
 import dev.pidbox.fleet.NodeOutcome;
 import dev.pidbox.fleet.Rollout;
 import dev.pidbox.fleet.RolloutResult;
+import dev.pidbox.fleet.Selector;
 import dev.pidbox.spi.JsonValues;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +28,7 @@ import java.util.function.Consumer;
  */
 final class Actions {
     private static final int KEPT_ROLLOUTS = 20;
+    private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(3);
 
     private final Map<String, Fleet> fleets;
     private final String defaultNamespace;
@@ -71,12 +75,41 @@ final class Actions {
         boolean java = kinds.containsValue("java");
         boolean celery = kinds.containsValue("celery");
         if (!tiers.isRead(req.method(), java, celery)) {
+            describeNow(ns, kinds);
+        }
+        if (!tiers.isRead(req.method(), java, celery)) {
             String what = "refused " + req.method() + " to " + req.selection() + " in " + ns + ": read-only console";
             journal.add("refused", ns, null, who + ": " + what, Map.of("method", req.method()));
             log(who, what);
             throw new ApiError(403, "this console is read-only and '" + req.method() + "' is not known to be a read"
                     + " (tier read on every node that describes it); start pidbox console with --allow-mutations"
                     + " to send it");
+        }
+    }
+
+    /**
+     * Asks the Java nodes of {@code ns} that have not described their handlers yet (a console just started, a node
+     * just appeared) to do it now, so that a read is not refused only because the refresh loop has not got to them.
+     */
+    private void describeNow(String ns, Map<String, String> kinds) {
+        List<String> fresh = new ArrayList<>();
+        kinds.forEach((node, kind) -> {
+            if (kind.equals("java") && !tiers.described(ns, node) && fresh.size() < 200) {
+                fresh.add(node);
+            }
+        });
+        if (fresh.isEmpty()) {
+            return;
+        }
+        tiers.asked(ns, fresh);
+        try {
+            CallResult r = fleets.get(ns).gather("describe").select(Selector.all().names(fresh))
+                    .timeout(DESCRIBE_TIMEOUT).prepare().run(null);
+            for (Reply reply : r.ok()) {
+                tiers.learn(ns, reply.node(), reply.value());
+            }
+        } catch (PidboxException e) {
+            // judged on what is known
         }
     }
 
@@ -191,6 +224,8 @@ final class Actions {
             doc.put("stopped", false);
             doc.put("reason", null);
         }
+        doc.put("canary", req.canary());
+        doc.put("batch", req.batch());
         doc.put("max_failures", req.maxFailures());
         synchronized (this) {
             rollouts.put(id, doc);

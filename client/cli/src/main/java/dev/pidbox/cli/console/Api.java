@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 
@@ -171,7 +170,10 @@ final class Api {
                 && (re == null || re.matches(row.node)) && (!t.hasTags() || t.matchesTags(row.vitals));
     }
 
-    /** The event stream: the latest fleet document at once, then every event, a comment every 15 s. */
+    /**
+     * The event stream: the latest fleet document at once, then every journal and rollout event and the newest
+     * fleet document after each refresh (one a slow reader has not taken yet is replaced), a comment every 15 s.
+     */
     void stream(HttpExchange ex) throws IOException {
         Events.Client c = events.join();
         if (c == null) {
@@ -186,8 +188,13 @@ final class Api {
             out.write((first != null ? first : ": no refresh yet\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             while (!c.dropped) {
-                String frame = c.frames.poll(15, TimeUnit.SECONDS);
-                out.write((frame != null ? frame : ": keep-alive\n\n").getBytes(StandardCharsets.UTF_8));
+                List<String> frames = c.next(15_000);
+                if (frames.isEmpty()) {
+                    out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                }
+                for (String frame : frames) {
+                    out.write(frame.getBytes(StandardCharsets.UTF_8));
+                }
                 out.flush();
             }
         } catch (InterruptedException e) {

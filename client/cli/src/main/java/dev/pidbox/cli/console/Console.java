@@ -66,7 +66,7 @@ public final class Console implements AutoCloseable {
         this.clock = clock;
         this.signing = signing;
         this.namespaces = new ArrayList<>(fleets.keySet());
-        this.events = new Events(64);
+        this.events = new Events(32);
         this.journal = new Journal(config.journalEntries(), clock);
         journal.listener(e -> events.publish("journal", JsonValues.encodeToString(e)));
         this.state = new FleetState(namespaces, new History(config.historyPoints()), journal, config.slow(),
@@ -152,7 +152,7 @@ public final class Console implements AutoCloseable {
         String frame = Events.frame("fleet", JsonValues.encodeToString(
                 state.document(false, (ns, row) -> true, clock.instant())));
         fleetFrame = frame;
-        events.publishFrame(frame);
+        events.publishFleet(frame);
     }
 
     private Map<String, Object> session() {

@@ -14,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The console's refresh loop. Every interval it gathers {@code vitals} in each pidbox namespace and Celery's
@@ -21,8 +25,7 @@ import java.util.Objects;
  * (a Java node in a Celery namespace, a kombu node in a pidbox one). Between discoveries a gather returns as soon
  * as every node that answered last time has answered again ({@code expect}); every fifth refresh, and after any
  * refresh that could not judge a silent node, it waits its whole deadline to find new nodes and to tell the silent
- * ones missing. The interval adapts to the fleet: at least 2 s, 1 s more per 500 nodes, at least five times the
- * last refresh's duration, at most 30 s; {@code --interval} fixes it.
+ * ones missing. The interval adapts to the fleet's size ({@link #base}); a refresh waits at most 3/4 of it.
  */
 final class FleetWatch implements AutoCloseable {
     /** A namespace watched through {@code fleet}; {@code celery} when its nodes are Celery workers. */
@@ -40,11 +43,18 @@ final class FleetWatch implements AutoCloseable {
     private final Clock clock;
     private final Runnable afterRefresh;
     private final Journal journal;
-    private final Map<String, long[]> celeryStarts = new HashMap<>();
+    private final Map<String, long[]> celeryStarts = new ConcurrentHashMap<>();
+    private final ExecutorService helpers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "pidbox-console-gather");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile Thread thread;
     private volatile boolean closed;
     private boolean judgeNext = true;
-    private long lastElapsedMillis;
+    private volatile long lastRefreshMillis;
+    /** Guards {@link #trouble}: namespaces are gathered on threads of their own. */
+    private final Object troubleLock = new Object();
     private String trouble;
 
     FleetWatch(List<Watched> watched, FleetState state, Tiers tiers, Journal journal, Duration fixedInterval,
@@ -87,20 +97,36 @@ final class FleetWatch implements AutoCloseable {
         }
     }
 
-    /** The time between refreshes now. */
-    synchronized Duration interval() {
+    /**
+     * The interval for the fleet's size: {@code --interval}, else 2 s, 1 s more per 500 nodes, at most 30 s. A
+     * refresh's deadline derives from this, never from how long refreshes took, so that slow answers cannot stretch
+     * the deadline and the deadline the interval (a loop that once took a loaded machine to the 30 s cap).
+     */
+    Duration base() {
         if (fixedInterval != null) {
             return fixedInterval;
         }
         int nodes = ((Number) state.summary().get("nodes")).intValue();
-        long ms = Math.max(2000, 1000L * ((nodes + 499) / 500));
-        ms = Math.max(ms, 5 * lastElapsedMillis);
+        return Duration.ofMillis(Math.min(Math.max(2000, 1000L * ((nodes + 499) / 500)), LONGEST.toMillis()));
+    }
+
+    /**
+     * The time between refreshes now: the base interval, or the last refresh's duration plus a quarter of the base
+     * when the refresh took longer than that leaves (its folding and publishing on a slow machine), so that the
+     * console always rests between refreshes. Bounded: a refresh lasts at most its deadline plus its folding.
+     */
+    Duration interval() {
+        Duration base = base();
+        if (fixedInterval != null) {
+            return base;
+        }
+        long ms = Math.max(base.toMillis(), lastRefreshMillis + base.toMillis() / 4);
         return Duration.ofMillis(Math.min(ms, LONGEST.toMillis()));
     }
 
-    /** How long a refresh's gather waits: {@code --timeout}, else 3/4 of the interval. */
-    Duration timeout(Duration every) {
-        return fixedTimeout != null ? fixedTimeout : every.multipliedBy(3).dividedBy(4);
+    /** How long a refresh's gather waits: {@code --timeout}, else 3/4 of the base interval. */
+    Duration timeout() {
+        return fixedTimeout != null ? fixedTimeout : base().multipliedBy(3).dividedBy(4);
     }
 
     /** One refresh of every namespace, then the listener. Also used by the benchmark to drive refreshes. */
@@ -110,8 +136,17 @@ final class FleetWatch implements AutoCloseable {
         boolean discover = judgeNext || state.refreshes() % DISCOVER_EVERY == 0;
         boolean judged = true;
         List<FleetState.Part> parts = new ArrayList<>();
-        for (Watched w : watched) {
-            FleetState.Part part = gather(w, timeout(every), discover, sent);
+        // Namespaces are gathered side by side, so that a refresh of several lasts as long as the slowest one.
+        List<CompletableFuture<FleetState.Part>> pending = new ArrayList<>();
+        for (Watched w : watched.subList(1, watched.size())) {
+            pending.add(CompletableFuture.supplyAsync(() -> gather(w, timeout(), discover, sent), helpers));
+        }
+        List<FleetState.Part> gathered = new ArrayList<>();
+        gathered.add(gather(watched.get(0), timeout(), discover, sent));
+        for (CompletableFuture<FleetState.Part> f : pending) {
+            gathered.add(f.join());
+        }
+        for (FleetState.Part part : gathered) {
             if (part != null) {
                 parts.add(part);
                 judged &= part.conclusive();
@@ -121,7 +156,7 @@ final class FleetWatch implements AutoCloseable {
         }
         judgeNext = !judged;
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-        lastElapsedMillis = elapsed.toMillis();
+        lastRefreshMillis = elapsed.toMillis();
         state.apply(sent, elapsed, every, parts);
         afterRefresh.run();
         describeNewNodes(every);
@@ -220,7 +255,7 @@ final class FleetWatch implements AutoCloseable {
             tiers.asked(w.namespace(), batch);
             try {
                 CallResult r = w.fleet().gather("describe").select(Selector.all().names(batch))
-                        .timeout(timeout(every)).prepare().run(null);
+                        .timeout(timeout()).prepare().run(null);
                 for (Reply reply : r.ok()) {
                     tiers.learn(w.namespace(), reply.node(), reply.value());
                 }
@@ -232,15 +267,13 @@ final class FleetWatch implements AutoCloseable {
 
     /** Journals a refresh trouble once, and its end. */
     private void note(String text) {
-        if (Objects.equals(text, trouble)) {
-            return;
+        synchronized (troubleLock) {
+            if (Objects.equals(text, trouble)) {
+                return;
+            }
+            journal.add("trouble", null, null, text != null ? text : "refreshes work again", null);
+            trouble = text;
         }
-        if (text != null) {
-            journal.add("trouble", null, null, text, null);
-        } else {
-            journal.add("trouble", null, null, "refreshes work again", null);
-        }
-        trouble = text;
     }
 
     @Override
@@ -250,5 +283,6 @@ final class FleetWatch implements AutoCloseable {
         if (t != null) {
             t.interrupt();
         }
+        helpers.shutdownNow();
     }
 }

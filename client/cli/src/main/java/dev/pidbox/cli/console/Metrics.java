@@ -1,7 +1,6 @@
 package dev.pidbox.cli.console;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -85,6 +84,6 @@ final class Metrics {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        return String.format(Locale.ROOT, "%.6g", v);
+        return Double.toString(v);
     }
 }

@@ -12,6 +12,12 @@
     return h('datalist', { id: 'methods' }, METHODS.map((m) => h('option', { value: m })));
   }
   function field(label, input) { return h('label', { class: 'field' }, label, input); }
+  function namespaceSelect(id) {
+    const namespaces = (U.S.session && U.S.session.namespaces) || [];
+    const sel = h('select', { id }, namespaces.map((n) => h('option', { value: n, text: n })));
+    sel.disabled = namespaces.length < 2;
+    return sel;
+  }
   function parseArgs(text) {
     const t = text.trim();
     if (!t) return {};
@@ -19,10 +25,17 @@
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('arguments must be a JSON object');
     return v;
   }
-  /** The nodes of the fleet a selector picks, as the page knows them (for "not run yet"). */
-  function selected(selText) {
+  /** The answering nodes of a namespace a selector picks, as the page knows them. */
+  function selected(selText, namespace) {
     const m = matcher(parseSelector(selText));
-    return U.rows().filter((r) => m(r) && U.stateOf(r) !== 'missing').map((r) => r.node).sort();
+    return U.rows().filter((r) => m(r) && U.stateOf(r) !== 'missing' && (!namespace || r.namespace === namespace))
+      .map((r) => r.node).sort();
+  }
+  /** A call waits for as many replies as the page knows nodes for the selection, not for its whole deadline. */
+  function expectKnown(b, selText, namespace) {
+    const n = selected(selText, namespace).length;
+    if (n > 0) b.expect = n;
+    return b;
   }
 
   // ================= actions =================
@@ -32,7 +45,8 @@
     const args = h('textarea', { id: 'action-args', spellcheck: 'false', placeholder: '{"name": "com.example", "level": "DEBUG"}' });
     const sel = h('input', { id: 'action-selector', type: 'text', spellcheck: 'false', size: 40, placeholder: 'every node; or a,b  web-*  /re/  env=prod' });
     const timeout = h('input', { id: 'action-timeout', type: 'text', value: '5s', size: 6 });
-    const canary = h('input', { id: 'action-canary', type: 'checkbox' });
+    const canary = h('input', { id: 'action-canary', type: 'number', min: 0, value: 0, size: 4, title: 'nodes in a first step of their own; 0 for none' });
+    const ns = namespaceSelect('action-namespace');
     const batch = h('input', { id: 'action-batch', type: 'number', min: 1, value: 1, size: 4 });
     const maxFailures = h('input', { id: 'action-max-failures', type: 'number', min: 0, value: 0, size: 4 });
     const callBtn = h('button', { id: 'action-call', text: 'Call once' });
@@ -40,10 +54,10 @@
     const result = h('div', { id: 'action-result' });
     append(main, [methodList(), h('h1', { text: 'Fleet actions' }),
       h('div', { class: 'panel' },
-        h('div', { class: 'toolbar' }, field('method', method), field('selector', sel), field('timeout', timeout)),
+        h('div', { class: 'toolbar' }, field('method', method), field('namespace', ns), field('selector', sel), field('timeout', timeout)),
         field('arguments (JSON object)', args),
         h('div', { class: 'toolbar' },
-          h('label', null, canary, ' canary first'), field('batch size', batch), field('max failures', maxFailures),
+          field('canary nodes', canary), field('batch size', batch), field('max failures', maxFailures),
           callBtn, rollBtn,
           readOnly() ? h('span', { class: 'badge', title: 'started without --allow-mutations', text: 'read-only: only read-only methods run' }) : null)),
       result]);
@@ -51,6 +65,7 @@
     function body() {
       const b = Object.assign({ method: method.value.trim(), arguments: parseArgs(args.value) }, selectorBody(parseSelector(sel.value)));
       if (timeout.value.trim()) b.timeout = timeout.value.trim();
+      if (ns.value) b.namespace = ns.value;
       return b;
     }
     callBtn.addEventListener('click', async () => {
@@ -59,7 +74,7 @@
       try { b = body(); } catch (e) { result.appendChild(errorNote(e)); return; }
       callBtn.disabled = true;
       try {
-        const doc = await post('/api/call', b);
+        const doc = await post('/api/call', expectKnown(b, sel.value, ns.value));
         result.appendChild(callResult(doc));
       } catch (e) {
         result.appendChild(errorNote(e));
@@ -72,14 +87,15 @@
       clear(result);
       let b;
       try { b = body(); } catch (e) { result.appendChild(errorNote(e)); return; }
-      b.canary = canary.checked;
+      const canaries = Math.max(0, parseInt(canary.value, 10) || 0);
+      if (canaries) b.canary = canaries;
       b.batch = Math.max(1, parseInt(batch.value, 10) || 1);
       b.max_failures = Math.max(0, parseInt(maxFailures.value, 10) || 0);
       rollBtn.disabled = true;
-      const planned = selected(sel.value);
+      const planned = selected(sel.value, ns.value);
       try {
         const doc = await post('/api/rollout', b);
-        current = { id: doc.id, planned };
+        current = { id: doc.id, planned, canary: canaries > 0 };
         drawRollout(doc);
         poll = setInterval(async () => {
           try { drawRollout(await get('/api/rollouts/' + encodeURIComponent(current.id))); } catch (e) { /* the stream may still bring it */ }
@@ -91,6 +107,9 @@
     });
     function drawRollout(doc) {
       if (!current || !doc || doc.id !== current.id) return;
+      const seen = JSON.stringify(doc);
+      if (seen === current.drawn) return; // the stream and the polling bring the same document
+      current.drawn = seen;
       const outcomes = doc.outcomes || [];
       const byNode = new Map(outcomes.map((o) => [o.node, o]));
       const plan = Array.isArray(doc.plan) ? doc.plan : [];
@@ -98,18 +117,20 @@
       plan.forEach((step, i) => (Array.isArray(step) ? step : [step]).forEach((n) => order.push([n, i])));
       for (const o of outcomes) if (!order.some((x) => x[0] === o.node)) order.push([o.node, o.batch]);
       if (!order.length) for (const n of current.planned) order.push([n, null]);
-      const done = doc.state === 'done';
+      const done = doc.state === 'done' || doc.state === 'failed';
       const stopped = !!doc.stopped;
-      const status = h('div', { id: 'rollout-status', class: 'note ' + (stopped ? 'stopped' : done ? 'done' : ''), dataset: { state: doc.state || '', stopped: String(stopped) } },
-        stopped ? 'stopped: failure budget reached \u2014 ' + (doc.reason || '') : done ? 'done: ' + (doc.failures || 0) + ' failures' : 'running...');
+      const failed = doc.state === 'failed';
+      const status = h('div', { id: 'rollout-status', class: 'note ' + (stopped || failed ? 'stopped' : done ? 'done' : ''), dataset: { state: doc.state || '', stopped: String(stopped) } },
+        failed ? 'failed: ' + (doc.reason || '') : stopped ? 'stopped: failure budget reached \u2014 ' + (doc.reason || '')
+          : done ? 'done: ' + (doc.failures || 0) + ' failures of ' + outcomes.length : (doc.state || 'running') + '...');
       const skipped = outcomes.filter((o) => o.outcome === 'skipped').map((o) => o.node);
       const rowsOut = order.map(([n, step]) => {
         const o = byNode.get(n);
         const outcome = o ? o.outcome : (done ? 'skipped' : 'pending');
         const label = outcome === 'skipped' ? 'not run' : outcome;
-        const b = o && o.batch !== null && o.batch !== undefined ? o.batch : step;
+        const b = o ? o.batch : step === null ? null : current.canary ? step : step + 1;
         return h('tr', { dataset: { node: n, outcome } },
-          h('td', { class: 'mono', text: n }), h('td', { text: b === 0 && doc.canary !== false && plan.length > 1 ? 'canary' : b === null || b === undefined ? '-' : String(b) }),
+          h('td', { class: 'mono', text: n }), h('td', { text: b === 0 ? 'canary' : b === null || b === undefined ? '-' : String(b) }),
           h('td', { dataset: { col: 'outcome' }, text: label }), h('td', { class: 'mono small', dataset: { col: 'detail' }, text: o ? show(o.detail) : '' }));
       });
       clear(result);
@@ -154,6 +175,7 @@
     const method = h('input', { id: 'compare-method', list: 'methods', value: 'vitals', size: 14, spellcheck: 'false' });
     const sel = h('input', { id: 'compare-selector', type: 'text', size: 36, spellcheck: 'false', placeholder: 'every node; or a,b  web-*  /re/  env=prod' });
     const run = h('button', { class: 'primary', id: 'compare-run', text: 'Compare' });
+    const ns = namespaceSelect('compare-namespace');
     const out = h('div', { id: 'compare-result' });
     const keyLabel = h('span', { text: 'rows' });
     const methodField = field('method', method);
@@ -164,20 +186,21 @@
     });
     methodField.hidden = true;
     append(main, [methodList(), h('h1', { text: 'Compare across nodes' }),
-      h('div', { class: 'panel' }, h('div', { class: 'toolbar' }, field('what', kind), methodField, h('label', { class: 'field' }, keyLabel, key), field('selector', sel), run)), out]);
+      h('div', { class: 'panel' }, h('div', { class: 'toolbar' }, field('what', kind), methodField, h('label', { class: 'field' }, keyLabel, key), field('namespace', ns), field('selector', sel), run)), out]);
     run.addEventListener('click', async () => {
       clear(out).appendChild(h('p', { class: 'muted', text: 'Asking...' }));
-      const b = selectorBody(parseSelector(sel.value));
       try {
+        const b = selectorBody(parseSelector(sel.value));
+        if (ns.value) b.namespace = ns.value;
         if (kind.value === 'histogram') {
           const top = Math.max(1, parseInt(key.value, 10) || 10);
-          const doc = await post('/api/call', Object.assign(b, { method: 'histogram', arguments: { top }, timeout: '20s' }));
+          const doc = await post('/api/call', expectKnown(Object.assign(b, { method: 'histogram', arguments: { top }, timeout: '20s' }), sel.value, ns.value));
           clear(out).appendChild(histogramTable(doc, top));
         } else if (kind.value === 'sysprop') {
-          const doc = await post('/api/call', Object.assign(b, { method: 'sysprops', arguments: { name: key.value } }));
+          const doc = await post('/api/call', expectKnown(Object.assign(b, { method: 'sysprops', arguments: { name: key.value } }), sel.value, ns.value));
           clear(out).appendChild(valueTable(doc, (v) => v && v.properties ? v.properties[key.value] : undefined, key.value));
         } else {
-          const doc = await post('/api/call', Object.assign(b, { method: method.value.trim() }));
+          const doc = await post('/api/call', expectKnown(Object.assign(b, { method: method.value.trim() }), sel.value, ns.value));
           clear(out).appendChild(valueTable(doc, (v) => at(v, key.value), key.value));
         }
       } catch (e) { clear(out).appendChild(errorNote(e)); }
@@ -237,7 +260,7 @@
       const kind = rest.kind || rest.type || rest.event; delete rest.kind; delete rest.type; delete rest.event;
       const node = rest.node || (Array.isArray(rest.nodes) ? rest.nodes.join(', ') : ''); delete rest.node;
       const what = rest.text || rest.message || rest.detail;
-      return h('tr', { dataset: { kind: kind || '' } }, h('td', { class: 'nowrap', text: time ? clock(time) : '' }), h('td', { class: 'kind', text: kind || '' }),
+      return h('tr', { dataset: { kind: kind || '' } }, h('td', { class: 'nowrap', text: time ? clock(time) : '' }), h('td', { class: 'jkind' }, h('span', { class: 'jk ' + (kind || ''), text: kind || '' })),
         h('td', { class: 'mono small', text: node || '' }), h('td', { class: 'small', text: what !== undefined && typeof what === 'string' ? what : show(rest) }));
     }
     function draw() {

@@ -33,7 +33,8 @@
     append(e, children);
     return e;
   }
-  function append(e, children) {
+  /** Appends nodes or text (arrays flattened, null and false skipped). */
+  function append(e, ...children) {
     for (const c of children.flat(Infinity)) {
       if (c === null || c === undefined || c === false) continue;
       e.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
@@ -137,18 +138,21 @@
   const readOnly = () => !S.session || S.session.read_only !== false;
 
   // ---------- selectors ----------
-  /** "a,b  web-*  /re/  env=prod" -> {names, globs, regexes, where}; names/globs/regexes are alternatives, tags all hold. */
+  /**
+   * "a,b  web-*  /re/  env=prod" -> {names, globs, regexes, where}. As with the CLI's --to, --glob, --regex and
+   * --where, every part given must hold: the name is one of the names, matches the glob and the regex, and the
+   * node has every tag.
+   */
   function parseSelector(text) {
     const sel = { names: [], globs: [], regexes: [], where: {} };
-    const tokens = [];
     const re = /\/((?:\\.|[^/])+)\/|[^\s,]+/g;
     let m;
-    while ((m = re.exec(text || '')) !== null) tokens.push(m[1] !== undefined ? { regex: m[1] } : { word: m[0] });
-    for (const t of tokens) {
-      if (t.regex !== undefined) sel.regexes.push(t.regex);
-      else if (/^[^=*?\[]+=/.test(t.word)) { const i = t.word.indexOf('='); sel.where[t.word.slice(0, i)] = t.word.slice(i + 1); }
-      else if (/[*?\[]/.test(t.word)) sel.globs.push(t.word);
-      else sel.names.push(t.word);
+    while ((m = re.exec(text || '')) !== null) {
+      if (m[1] !== undefined) { sel.regexes.push(m[1]); continue; }
+      const w = m[0];
+      if (/^[^=*?\[]+=/.test(w)) { const i = w.indexOf('='); sel.where[w.slice(0, i)] = w.slice(i + 1); }
+      else if (/[*?\[]/.test(w)) sel.globs.push(w);
+      else sel.names.push(w);
     }
     return sel;
   }
@@ -174,47 +178,35 @@
   }
   function matcher(sel) {
     const globs = sel.globs.map(globRegex);
-    const regexes = [];
-    for (const r of sel.regexes) { try { regexes.push(new RegExp(r)); } catch (e) { /* an invalid regex matches nothing */ } }
-    const anyName = sel.names.length || globs.length || sel.regexes.length;
+    const regexes = sel.regexes.map((r) => { try { return new RegExp(r); } catch (e) { return /(?!)/; } });
     return (row) => {
       const name = row.node;
-      if (anyName && !(sel.names.includes(name) || globs.some((g) => g.test(name)) || regexes.some((r) => r.test(name)))) return false;
+      if (sel.names.length && !sel.names.includes(name)) return false;
+      if (!globs.every((g) => g.test(name)) || !regexes.every((r) => r.test(name))) return false;
       const tags = row.tags || {};
       return Object.entries(sel.where).every(([k, v]) => String(tags[k]) === v);
     };
   }
-  /** The selector as the fields of a call or rollout body. */
+  /** The selector as the fields of a call or rollout body (the API takes one glob and one regex). */
   function selectorBody(sel) {
+    if (sel.globs.length > 1 || sel.regexes.length > 1) throw new Error('a selection takes one glob and one /regex/ at most');
     const b = {};
     if (sel.names.length) b.to = sel.names;
-    if (sel.globs.length) b.glob = sel.globs.join(',');
-    if (sel.regexes.length) b.regex = sel.regexes.length === 1 ? sel.regexes[0] : sel.regexes.map((r) => '(?:' + r + ')').join('|');
-    if (Object.keys(sel.where).length) b.where = Object.entries(sel.where).map(([k, v]) => k + '=' + v);
+    if (sel.globs.length) b.glob = sel.globs[0];
+    if (sel.regexes.length) b.regex = sel.regexes[0];
+    if (Object.keys(sel.where).length) b.where = Object.assign({}, sel.where);
     return b;
   }
 
   // ---------- fleet state ----------
+  /** The console keeps missing nodes in its document (until --forget-after), so the page shows what it sends. */
   function absorb(doc) {
-    const seen = new Set();
-    for (const row of doc.nodes || []) {
-      seen.add(row.node);
-      S.known.set(row.node, row);
+    const next = new Map();
+    for (const row of doc.nodes || []) next.set(row.node, row);
+    for (const name of Array.isArray(doc.missing) ? doc.missing : []) {
+      if (!next.has(name)) next.set(name, Object.assign({}, S.known.get(name) || { node: name, tags: {} }, { state: 'missing' }));
     }
-    const missingNames = Array.isArray(doc.missing) ? doc.missing : [];
-    const now = doc.at || new Date().toISOString();
-    for (const name of missingNames) {
-      if (seen.has(name)) continue;
-      seen.add(name);
-      const before = S.known.get(name) || { node: name, tags: {} };
-      S.known.set(name, Object.assign({}, before, { state: 'missing', missing_since: before.missing_since || now }));
-    }
-    // A node this page saw before that the document no longer has stays, as missing.
-    for (const [name, row] of S.known) {
-      if (!seen.has(name) && row.state !== 'missing') {
-        S.known.set(name, Object.assign({}, row, { state: 'missing', missing_since: now }));
-      }
-    }
+    S.known = next;
     S.fleet = doc;
   }
   function rows() { return Array.from(S.known.values()); }
@@ -323,7 +315,7 @@
     const groupSel = h('select', { id: 'group-by', title: 'group the rows by', onchange: () => { S.groupBy = groupSel.value; draw(); } });
     const filter = h('input', {
       id: 'selector', class: 'grow', type: 'search', value: S.filter, spellcheck: 'false',
-      placeholder: 'filter: names a,b  glob web-*  /regex/  tag env=prod',
+      placeholder: 'filter: names a,b   glob web-*   /regex/   tags env=prod   (all must hold)',
       oninput: () => { S.filter = filter.value; draw(); },
     });
     const counts = h('div', { class: 'counts', id: 'counts' });
@@ -359,36 +351,73 @@
       groupSel.value = wanted.some((w) => w[0] === S.groupBy) ? S.groupBy : '';
     }
 
+    // Rows are kept per node and updated in place (a cell only when what it shows changed), so a refresh does not
+    // replace the elements under the pointer, a text selection or a test's reference.
+    const cache = new Map();
     function row(r) {
       const st = stateOf(r);
-      const tr = h('tr', { dataset: { node: r.node, state: st, namespace: r.namespace || '', kind: r.kind || '' } });
-      if (isNum(r.pid)) tr.dataset.pid = String(r.pid);
-      const link = h('a', { href: '#/node/' + encodeURIComponent(r.node), text: r.node });
-      const sub = [r.namespace, isNum(r.pid) ? 'pid ' + r.pid : null].filter(Boolean).join(' · ');
+      let entry = cache.get(r.node);
+      if (!entry) {
+        const tr = h('tr', { dataset: { node: r.node } });
+        const tds = {};
+        for (const [col, , cls] of COLUMNS) tr.appendChild(tds[col] = h('td', { class: cls || null, dataset: { col } }));
+        entry = { tr, tds, sig: {} };
+        cache.set(r.node, entry);
+      }
+      const { tr, tds, sig } = entry;
+      const attrs = { state: st, namespace: r.namespace || '', kind: r.kind || '', pid: isNum(r.pid) ? String(r.pid) : '' };
+      for (const [k, v] of Object.entries(attrs)) if (tr.dataset[k] !== v) tr.dataset[k] = v;
+      const sub = [r.namespace, isNum(r.pid) ? 'pid ' + r.pid : null].filter(Boolean).join(' \u00b7 ');
       const cells = {
-        node: [link, sub ? h('span', { class: 'sub', text: sub }) : null],
-        tags: Object.entries(r.tags || {}).map(([k, v]) => h('span', { class: 'tag', text: k + '=' + v })),
-        java: isCelery(r) ? h('span', { class: 'kind celery', text: 'Celery' }) : (r.java_version || '-'),
-        uptime: duration(r.uptime_ms),
-        heap: heapBar(r),
-        threads: num(r.threads),
-        cpu: pct(r.cpu_percent),
-        gc: num(r.gc_ms),
-        age: age(r.age_ms),
-        state: [h('span', { class: 'state-dot ' + st }), stateText(r)],
+        node: [sub, () => [h('a', { href: '#/node/' + encodeURIComponent(r.node), text: r.node }), sub ? h('span', { class: 'sub', text: sub }) : null]],
+        tags: [JSON.stringify(r.tags || {}), () => Object.entries(r.tags || {}).map(([k, v]) => h('span', { class: 'tag', text: k + '=' + v }))],
+        java: [isCelery(r) + (r.java_version || ''), () => isCelery(r) ? h('span', { class: 'kind celery', text: 'Celery' }) : (r.java_version || '-')],
+        uptime: [duration(r.uptime_ms)],
+        heap: [[r.heap_used, r.heap_max, r.rss_bytes, r.kind].join(), () => heapBar(r)],
+        threads: [num(r.threads)],
+        cpu: [pct(r.cpu_percent)],
+        gc: [num(r.gc_ms)],
+        age: [age(r.age_ms)],
+        state: [st + stateText(r), () => [h('span', { class: 'state-dot ' + st }), stateText(r)]],
       };
-      const raw = { uptime: r.uptime_ms, threads: r.threads, cpu: r.cpu_percent, gc: r.gc_ms, age: r.age_ms, java: r.java_version };
-      for (const [col, , cls] of COLUMNS) {
-        const td = h('td', { class: cls || null, dataset: { col } }, cells[col]);
-        if (raw[col] !== undefined && raw[col] !== null) td.dataset.value = String(raw[col]);
-        if (col === 'heap') {
-          if (isNum(r.heap_used)) td.dataset.used = String(r.heap_used);
-          if (isNum(r.heap_max)) td.dataset.max = String(r.heap_max);
+      const raw = { uptime: r.uptime_ms, threads: r.threads, cpu: r.cpu_percent, gc: r.gc_ms, age: r.age_ms, java: r.java_version,
+        heap: r.heap_used };
+      for (const [col] of COLUMNS) {
+        const [text, build] = cells[col];
+        const td = tds[col];
+        if (sig[col] !== text) {
+          sig[col] = text;
+          if (build) append(clear(td), build());
+          else td.textContent = text;
         }
-        tr.appendChild(td);
+        const value = raw[col] === undefined || raw[col] === null ? '' : String(raw[col]);
+        if (td.dataset.value !== value) td.dataset.value = value;
+        if (col === 'heap') {
+          td.dataset.used = isNum(r.heap_used) ? String(r.heap_used) : '';
+          td.dataset.max = isNum(r.heap_max) ? String(r.heap_max) : '';
+        }
       }
       return tr;
     }
+    const groupRows = new Map();
+    function groupRow(g, members) {
+      let tr = groupRows.get(g);
+      if (!tr) {
+        tr = h('tr', { class: 'group', dataset: { group: g } }, h('td', { colspan: COLUMNS.length }));
+        groupRows.set(g, tr);
+      }
+      const answering = members.filter((r) => stateOf(r) === 'answering').length;
+      const text = g + '  \u00b7  ' + members.length + ' node' + (members.length === 1 ? '' : 's') + ', ' + answering + ' answering';
+      if (tr.firstChild.textContent !== text) tr.firstChild.textContent = text;
+      return tr;
+    }
+    /** Puts exactly {@code wanted} in tbody in that order, moving only what is out of place. */
+    function arrange(wanted) {
+      const keep = new Set(wanted);
+      for (const el of Array.from(tbody.children)) if (!keep.has(el)) tbody.removeChild(el);
+      wanted.forEach((el, i) => { if (tbody.children[i] !== el) tbody.insertBefore(el, tbody.children[i] || null); });
+    }
+    const emptyRow = h('tr', null, h('td', { colspan: COLUMNS.length, class: 'muted' }));
 
     function draw() {
       groupOptions();
@@ -408,7 +437,7 @@
         th.classList.toggle('sorted', th.dataset.col === S.sort.col);
         th.classList.toggle('asc', th.dataset.col === S.sort.col && S.sort.asc);
       }
-      const frag = document.createDocumentFragment();
+      const wanted = [];
       if (S.groupBy) {
         const groups = new Map();
         for (const r of list) {
@@ -417,21 +446,19 @@
           groups.get(g).push(r);
         }
         for (const g of Array.from(groups.keys()).sort()) {
-          const members = groups.get(g);
-          const answering = members.filter((r) => stateOf(r) === 'answering').length;
-          frag.appendChild(h('tr', { class: 'group', dataset: { group: g } },
-            h('td', { colspan: COLUMNS.length, text: g + '  ·  ' + members.length + ' node' + (members.length === 1 ? '' : 's')
-              + ', ' + answering + ' answering' })));
-          for (const r of members) frag.appendChild(row(r));
+          wanted.push(groupRow(g, groups.get(g)));
+          for (const r of groups.get(g)) wanted.push(row(r));
         }
       } else {
-        for (const r of list) frag.appendChild(row(r));
+        for (const r of list) wanted.push(row(r));
       }
-      clear(tbody).appendChild(frag);
+      for (const name of Array.from(cache.keys())) if (!S.known.has(name)) cache.delete(name);
       if (!list.length) {
-        tbody.appendChild(h('tr', null, h('td', { colspan: COLUMNS.length, class: 'muted',
-          text: doc ? (rows().length ? 'No node matches the filter.' : 'No node has answered yet.') : 'Waiting for the first refresh...' })));
+        emptyRow.firstChild.textContent = doc ? (rows().length ? 'No node matches the filter.' : 'No node has answered yet.')
+          : 'Waiting for the first refresh...';
+        wanted.push(emptyRow);
       }
+      arrange(wanted);
       drawCounts(list);
       if (doc) {
         meta.textContent = 'refresh ' + doc.refresh + ' at ' + clock(doc.at || Date.now()) + ' · gather ' + num(doc.elapsed_ms)

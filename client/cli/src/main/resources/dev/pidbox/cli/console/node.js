@@ -151,7 +151,7 @@
     append(body, h('div', { class: 'panel' }, h('h2', { text: 'Threads by state' }), summaryBox),
       h('div', { class: 'panel' },
         h('div', { class: 'toolbar' },
-          h('button', { class: 'primary', id: 'load-dump', onclick: loadDump, text: 'Load thread dump' }),
+          h('button', { class: 'primary', id: 'load-dump', onclick: () => loadDump(), text: 'Reload thread dump' }),
           filterInput('search names and stack frames', (q) => { query = q; drawList(); }), states,
           h('label', null, h('input', { type: 'checkbox', id: 'own-threads' }), ' include pidbox threads')),
         listBox));
@@ -166,11 +166,12 @@
     async function loadDump() {
       const own = document.getElementById('own-threads').checked;
       await load(listBox, async () => {
-        dump = await callNode(name, 'threads', { max_depth: 64, own }, 20);
+        dump = await callNode(name, 'threads', { max_depth: 64, own }, '20s');
         return [];
       });
       drawList();
     }
+    loadDump();
     function drawList() {
       if (!dump) return;
       clear(listBox);
@@ -265,7 +266,7 @@
     let query = '';
     append(body, h('div', { class: 'split' },
       h('div', { class: 'panel' }, h('div', { class: 'toolbar' }, pattern, h('button', { onclick: () => queryNames(), text: 'Query' })),
-        filterInput('filter names', (q) => { query = q; drawTree(); }), tree),
+        h('input', { type: 'search', class: 'tree-filter', placeholder: 'filter names', spellcheck: 'false', oninput: (e) => { query = e.target.value.toLowerCase(); drawTree(); } }), tree),
       h('div', { class: 'panel' }, detail)));
     async function queryNames() {
       await load(tree, async () => {
