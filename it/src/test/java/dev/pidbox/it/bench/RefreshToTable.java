@@ -92,7 +92,7 @@ final class RefreshToTable {
         bench.row("the interval the console's own loop would choose after each of these refreshes (/api/session)",
                 "median " + ms(PidboxBenchmark.median(loopInterval)) + ", max " + ms(percentile(li, 100)), ms(
                 ConsoleBenchmark.EVERY.toMillis()) + " (its rule for 1000 nodes)", "-",
-                "the loop waits at least 5 times the last refresh, deadline waits of discovery refreshes included");
+                "what the console's own loop would wait; the benchmark paces at its fleet-size rule");
     }
 
     private void report(List<Sample> samples, HeadlessChromium browser) throws Exception {
