@@ -9,6 +9,7 @@ import dev.pidbox.Brokers;
 import dev.pidbox.HandlerDefinition;
 import dev.pidbox.Mailbox;
 import dev.pidbox.Node;
+import dev.pidbox.jmx.JmxHandlers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,6 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * plain amqp-client, for the broker floor of a gather: one exclusive queue per node bound to the fanout exchange
  * {@code NS}, consumed on one channel, and for each delivery one reply, published on one other channel to the
  * default exchange with the request's reply-to as routing key.
+ *
+ * <p>{@code NS:PREFIX:FROM:COUNT:jmx} starts pidbox nodes with the agent's built-in handlers ({@link JmxHandlers}:
+ * {@code vitals}, {@code describe} and the rest, as an attached JVM serves them) and a tag {@code shard} (the node's
+ * number modulo 4), for the console benchmark.
  */
 public final class BenchNodeHost {
     private BenchNodeHost() {
@@ -55,14 +60,21 @@ public final class BenchNodeHost {
                 continue;
             }
             boolean routed = p.length > 4 && p[4].equals("routed");
+            boolean jmx = p.length > 4 && p[4].equals("jmx");
             Mailbox mailbox = mailboxes.computeIfAbsent(p[0],
                     ns -> Mailbox.builder(ns).routed(routed).build().bind(connection));
             int from = Integer.parseInt(p[2]);
             int count = Integer.parseInt(p[3]);
             for (int i = from; i < from + count; i++) {
                 Node.Builder b = mailbox.node(p[1] + "-" + i + "@bench");
-                for (HandlerDefinition h : handlers(new AtomicLong())) {
-                    b.handler(h);
+                if (jmx) {
+                    JmxHandlers builtIn = new JmxHandlers();
+                    b.handlers(builtIn.handlers(key -> null)).observer(builtIn.metrics()).tag("shard",
+                            Integer.toString(i % 4));
+                } else {
+                    for (HandlerDefinition h : handlers(new AtomicLong())) {
+                        b.handler(h);
+                    }
                 }
                 nodes.add(b.build().listen());
             }
