@@ -127,6 +127,11 @@ final class FleetState {
         return kinds.getOrDefault(key(ns, node), "java");
     }
 
+    /** The kind of a node that has answered before, else null. */
+    synchronized String kindIfKnown(String namespace, String node) {
+        return kinds.get(key(namespace, node));
+    }
+
     /** The kind ({@code java} or {@code celery}) of every node seen in {@code namespace}. */
     synchronized Map<String, String> kinds(String namespace) {
         Map<String, String> out = new HashMap<>();

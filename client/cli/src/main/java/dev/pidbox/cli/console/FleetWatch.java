@@ -195,8 +195,14 @@ final class FleetWatch implements AutoCloseable {
             answers.put(reply.node(), reply.isError() ? reply.value() : normal(w, reply.node(), reply.value(), at,
                     w.celery()));
             kinds.put(reply.node(), w.celery() ? "celery" : "java");
-            if (reply.isError()) {
+            // Only a node not known to answer this namespace's usual question is asked the other one: an error
+            // from a known node (busy, refused by its policy) is its answer, not a sign of another kind.
+            String known = state.kindIfKnown(w.namespace(), reply.node());
+            if (reply.isError() && (known == null || !known.equals(w.celery() ? "celery" : "java"))) {
                 refused.add(reply.node());
+                if (known != null) {
+                    kinds.put(reply.node(), known);
+                }
             }
         }
         if (!refused.isEmpty()) {
