@@ -197,11 +197,11 @@ final class FleetWatch implements AutoCloseable {
             kinds.put(reply.node(), w.celery() ? "celery" : "java");
             // Only a node not known to answer this namespace's usual question is asked the other one: an error
             // from a known node (busy, refused by its policy) is its answer, not a sign of another kind.
-            String known = state.kindIfKnown(w.namespace(), reply.node());
-            if (reply.isError() && (known == null || !known.equals(w.celery() ? "celery" : "java"))) {
+            String seenAs = state.kindIfKnown(w.namespace(), reply.node());
+            if (reply.isError() && (seenAs == null || !seenAs.equals(w.celery() ? "celery" : "java"))) {
                 refused.add(reply.node());
-                if (known != null) {
-                    kinds.put(reply.node(), known);
+                if (seenAs != null) {
+                    kinds.put(reply.node(), seenAs);
                 }
             }
         }
