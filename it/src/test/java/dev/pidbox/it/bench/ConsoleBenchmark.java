@@ -64,7 +64,7 @@ class ConsoleBenchmark {
      */
     static final Duration EVERY = Duration.ofMillis(Long.getLong("bench.consoleIntervalMs",
             Math.max(2000, 1000L * ((NODES + 499) / 500))));
-    static final String SECTIONS = System.getProperty("bench.sections", "render,messages,heap");
+    static final String SECTIONS = System.getProperty("bench.sections", "render,messages,heap,replay");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String namespace = "pbt-cbench-" + UUID.randomUUID().toString().substring(0, 6);
@@ -96,6 +96,9 @@ class ConsoleBenchmark {
             }
             if (has("heap")) {
                 section("heap", () -> new ConsoleHeap(this, connection, namespace, token).run());
+            }
+            if (has("replay")) {
+                section("replayed hour", () -> new ConsoleHeapReplay(this, connection, namespace).run());
             }
         } finally {
             for (Proc p : hosts) {
