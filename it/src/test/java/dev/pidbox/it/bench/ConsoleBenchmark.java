@@ -10,6 +10,7 @@ import dev.pidbox.cli.console.Console;
 import dev.pidbox.fleet.Fleet;
 import dev.pidbox.it.bench.BrokerCounts.Snapshot;
 import dev.pidbox.it.bench.PidboxBenchmark.Proc;
+import dev.pidbox.it.console.Browser;
 import dev.pidbox.it.support.RabbitMQ;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -159,8 +160,8 @@ class ConsoleBenchmark {
                 Console console = start(Map.of(namespace, Fleet.of(mailbox)), Clock.systemUTC());
                 SseProbe probe = new SseProbe(console.port(), token)) {
             probe.awaitOpen(Duration.ofSeconds(10));
-            String why = HeadlessChromium.missingReason();
-            HeadlessChromium browser = why == null ? HeadlessChromium.start() : null;
+            String why = Browser.missingReason();
+            Browser browser = why == null ? Browser.start() : null;
             try {
                 if (browser != null) {
                     browser.driver().get(console.url().toString());

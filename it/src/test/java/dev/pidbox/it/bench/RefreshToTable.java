@@ -5,6 +5,7 @@ import static dev.pidbox.it.bench.PidboxBenchmark.percentile;
 
 import dev.pidbox.cli.console.Console;
 import dev.pidbox.it.bench.SseProbe.Arrival;
+import dev.pidbox.it.console.Browser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -56,7 +57,7 @@ final class RefreshToTable {
         this.probe = probe;
     }
 
-    void run(HeadlessChromium browser) throws Exception {
+    void run(Browser browser) throws Exception {
         if (browser != null) {
             awaitRows(browser, Duration.ofSeconds(60));
         }
@@ -95,7 +96,7 @@ final class RefreshToTable {
                 "what the console's own loop would wait; the benchmark paces at its fleet-size rule");
     }
 
-    private void report(List<Sample> samples, HeadlessChromium browser) throws Exception {
+    private void report(List<Sample> samples, Browser browser) throws Exception {
         String how = ConsoleBenchmark.REFRESHES + " refreshes " + ConsoleBenchmark.EVERY.toMillis() / 1000.0
                 + " s apart, after warm-up";
         List<Sample> quick = new ArrayList<>();
@@ -165,7 +166,7 @@ final class RefreshToTable {
     }
 
     /** Waits until the page shows every node as a row. */
-    private static void awaitRows(HeadlessChromium browser, Duration max) throws InterruptedException {
+    private static void awaitRows(Browser browser, Duration max) throws InterruptedException {
         long end = System.nanoTime() + max.toNanos();
         Object n = null;
         while (System.nanoTime() < end) {
@@ -179,7 +180,7 @@ final class RefreshToTable {
     }
 
     /** The page's render records: refresh number to rendered_at_ms. */
-    private static Map<Long, Long> renders(HeadlessChromium browser) {
+    private static Map<Long, Long> renders(Browser browser) {
         Object list = browser.script(
                 "return (window.pidboxRenders || []).map(r => [r.refresh, r.rendered_at_ms]);");
         Map<Long, Long> out = new HashMap<>();

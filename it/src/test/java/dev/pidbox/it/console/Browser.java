@@ -31,7 +31,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * that Selenium Manager never looks for a driver on the network. Tests annotated {@link Required} are skipped with
  * a printed reason when either is absent, and fail instead when {@code CI} or {@code PIDBOX_REQUIRE_INTEROP} is set.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
     /** Marks a test class that needs Chromium and chromedriver. */
     @Target({ElementType.TYPE, ElementType.METHOD})
     @Retention(RetentionPolicy.RUNTIME)
@@ -47,11 +47,11 @@ final class Browser implements AutoCloseable {
         this.profile = profile;
     }
 
-    static Path chromium() {
+    public static Path chromium() {
         return Paths.get(env("PIDBOX_CHROMIUM", "/usr/bin/chromium"));
     }
 
-    static Path chromedriver() {
+    public static Path chromedriver() {
         return Paths.get(env("PIDBOX_CHROMEDRIVER", "/usr/bin/chromedriver"));
     }
 
@@ -61,7 +61,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Null when both programs are there, else why not. */
-    static String missingReason() {
+    public static String missingReason() {
         for (Path p : new Path[] {chromium(), chromedriver()}) {
             if (!Files.isExecutable(p)) {
                 return p + " is missing; install Debian's chromium and chromium-driver (apt-get install -y chromium"
@@ -72,7 +72,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** A new headless browser with a fresh profile, 1400 x 900 CSS pixels. */
-    static Browser start() throws IOException {
+    public static Browser start() throws IOException {
         Path profile = Files.createTempDirectory("pbt-chromium-");
         System.setProperty("webdriver.chrome.driver", chromedriver().toString());
         ChromeDriverService service = new ChromeDriverService.Builder()
@@ -91,8 +91,13 @@ final class Browser implements AutoCloseable {
         return new Browser(driver, profile);
     }
 
-    ChromeDriver driver() {
+    public ChromeDriver driver() {
         return driver;
+    }
+
+    /** Runs {@code script} in the page and returns its value. */
+    public Object script(String script) {
+        return driver.executeScript(script);
     }
 
     WebDriverWait waitUpTo(Duration timeout) {
@@ -105,7 +110,7 @@ final class Browser implements AutoCloseable {
      * Saves a PNG of the page as {@code file}: the viewport is made as tall as the page (300 to 900 pixels) for the
      * shot, and the window put back to 1400 x 900 afterwards.
      */
-    Path screenshot(Path file) throws IOException {
+    public Path screenshot(Path file) throws IOException {
         long[] heights = ((List<?>) driver.executeScript("return [Math.ceil(document.body.getBoundingClientRect().height),"
                 + " window.outerHeight - window.innerHeight];")).stream().mapToLong(v -> ((Number) v).longValue()).toArray();
         long viewport = Math.max(300, Math.min(900, heights[0]));
