@@ -3,15 +3,12 @@ package dev.pidbox.it.console;
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.it.support.TargetJvm;
 import dev.pidbox.spi.JsonValues;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +35,8 @@ final class ConsoleProcess implements AutoCloseable {
 
     private ConsoleProcess(Process process) throws InterruptedException {
         this.process = process;
-        pump(process.getInputStream(), out);
-        pump(process.getErrorStream(), err);
+        TargetJvm.pump(process.getInputStream(), out);
+        TargetJvm.pump(process.getErrorStream(), err);
         Matcher m = awaitUrl();
         port = Integer.parseInt(m.group(1));
         token = m.group(2);
@@ -133,21 +130,6 @@ final class ConsoleProcess implements AutoCloseable {
 
     List<String> stderr() {
         return err;
-    }
-
-    private static void pump(InputStream in, List<String> sink) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    sink.add(line);
-                }
-            } catch (IOException e) {
-                // the console ended
-            }
-        }, "console-output");
-        t.setDaemon(true);
-        t.start();
     }
 
     @Override

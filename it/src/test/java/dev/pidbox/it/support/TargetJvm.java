@@ -119,7 +119,8 @@ public final class TargetJvm implements AutoCloseable {
         }
     }
 
-    private static void pump(InputStream in, List<String> sink) {
+    /** Copies {@code in}'s lines into {@code sink} on a daemon thread, until the stream ends. */
+    public static void pump(InputStream in, List<String> sink) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;

@@ -58,7 +58,6 @@ public final class Console implements AutoCloseable {
     private final Clock clock;
     private final boolean signing;
     private final List<String> namespaces;
-    private volatile String fleetFrame;
 
     private Console(Config config, Map<String, Fleet> fleets, Set<String> celery, String primary, boolean signing,
             PrintWriter audit, Clock clock) throws IOException {
@@ -79,7 +78,7 @@ public final class Console implements AutoCloseable {
         Actions actions = new Actions(fleets, primary, config.allowMutations(), tiers, state, journal, audit,
                 doc -> events.publish("rollout", JsonValues.encodeToString(doc)));
         Api api = new Api(state, journal, actions, events, new PoolHistory(config.historyPoints(), 16), fleets,
-                () -> fleetFrame, this::session, clock);
+                this::fleetFrame, this::session, clock);
         InetAddress address = InetAddress.getByName(config.bind());
         this.server = new ConsoleServer(new InetSocketAddress(address, config.port()), api);
         int port = server.address().getPort();
@@ -148,11 +147,23 @@ public final class Console implements AutoCloseable {
         server.close();
     }
 
+    /**
+     * After each refresh: the fleet document for the open event streams, encoded once for all of them; with no
+     * stream open nothing is encoded (a new stream builds its first frame itself, {@link #fleetFrame()}).
+     */
     private void published() {
-        String frame = Events.frame("fleet", JsonValues.encodeToString(
+        if (events.size() > 0) {
+            events.publishFleet(fleetFrame());
+        }
+    }
+
+    /** The latest fleet document as an event frame, or null before the first refresh. */
+    private String fleetFrame() {
+        if (state.refreshes() == 0) {
+            return null;
+        }
+        return Events.frame("fleet", JsonValues.encodeToString(
                 state.document(false, (ns, row) -> true, clock.instant())));
-        fleetFrame = frame;
-        events.publishFleet(frame);
     }
 
     private Map<String, Object> session() {
