@@ -1,6 +1,7 @@
 package dev.pidbox.it.realapps;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.pidbox.it.realapps.Shipped.Calls;
 import dev.pidbox.it.support.TargetJvm;
@@ -8,16 +9,26 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
  * A Spring Boot 3 executable fat jar (web, actuator, Logback 1.5 through SLF4J 2), whose libraries and classes live
  * in Boot's own class loader, with the shipped agent attached dynamically. Oracles: the actuator's
- * {@code /actuator/loggers/{name}}, the app's log file, its HTTP answer after an MBean attribute changes.
+ * {@code /actuator/loggers/{name}} and {@code /actuator/threaddump}, the app's log file, its HTTP answer after an MBean
+ * attribute changes, and the JVM's own flight recorder ({@code jcmd JFR.start}) for a profile.
  */
 class SpringBootRealAppTest extends RealAppContract {
+    /** Where Spring MVC hands every request to its controller. */
+    private static final String DISPATCH = "org.springframework.web.servlet.DispatcherServlet.doDispatch";
     private SpringBootApp app;
     private Path logbackXml;
 
@@ -139,6 +150,116 @@ class SpringBootRealAppTest extends RealAppContract {
             shipped.callMap(node, "mbean.set", "name", SpringBootApp.SETTINGS_MBEAN, "attribute", "Greeting", "value",
                     SpringBootApp.DEFAULT_GREETING);
         }
+    }
+
+    /**
+     * The wall profile of Tomcat's threads, taken with the shipped CLI, holds every stack and state Spring's own thread
+     * dump shows for them (the threads whose stack and state were the same in a dump before and one after, so that a
+     * thread that moved in between is not held against the profile).
+     */
+    @Test
+    void wallProfileShowsTheStacksAndStatesOfSpringsOwnThreadDump() throws Exception {
+        Map<String, List<String>> before = ProfileOracles.actuatorThreadDump(app.baseUrl());
+        Map<String, Object> doc = shipped.pidbox("profile", "--to", node, "--mode", "wall", "--duration", "1s",
+                "--name", "http-nio-*");
+        Map<String, List<String>> after = ProfileOracles.actuatorThreadDump(app.baseUrl());
+        Set<List<String>> profiled = new HashSet<>();
+        for (Map<String, Object> s : Calls.rows(Calls.map(doc.get("profile")).get("stacks"))) {
+            profiled.add(frames(s.get("frames")));
+        }
+        List<String> stable = new ArrayList<>();
+        before.forEach((name, stack) -> {
+            if (name.startsWith("http-nio-") && stack.equals(after.get(name))
+                    && !String.join(";", stack).contains("ThreadDumpEndpoint")) {
+                stable.add(name);
+            }
+        });
+        assertThat(stable).as("Tomcat threads idle in both dumps").hasSizeGreaterThanOrEqualTo(3);
+        for (String name : stable) {
+            assertThat(profiled).as("the wall profile holds %s's stack from the actuator's dump", name)
+                    .contains(before.get(name));
+        }
+    }
+
+    /**
+     * Under load, a {@code cpu} profile of Tomcat's threads finds the controller, and Spring's dispatcher in the share
+     * of samples the JVM's own flight recorder (started with {@code jcmd JFR.start} and read with the JDK's reader)
+     * finds it in; and the host's recording goes on sampling after pidbox's profile ended and closed its own.
+     */
+    @Test
+    void cpuProfileUnderLoadFindsTheControllerWhereJfrsOwnRecordingDoes() throws Exception {
+        String controller = SpringBootApp.CONTROLLER_LOGGER + ".greet";
+        Path jfr = dir.resolve("oracle.jfr");
+        ProfileOracles.jcmd(pid, "JFR.start", "name=oracle");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong served = new AtomicLong();
+        List<Thread> load = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    app.greet("load");
+                    served.incrementAndGet();
+                }
+            }, "load-" + i);
+            t.setDaemon(true);
+            t.start();
+            load.add(t);
+        }
+        Map<String, Object> doc;
+        Instant profileEnded;
+        try {
+            Thread.sleep(500);
+            doc = shipped.pidbox("profile", "--to", node, "--duration", "5s", "--name", "http-nio-*");
+            profileEnded = Instant.now();
+            Thread.sleep(1000);
+        } finally {
+            stop.set(true);
+            for (Thread t : load) {
+                t.join(10_000);
+            }
+            ProfileOracles.jcmd(pid, "JFR.stop", "name=oracle", "filename=" + jfr);
+        }
+        assertThat(served.get()).as("requests the app answered").isGreaterThan(100);
+        List<Map<String, Object>> stacks = Calls.rows(Calls.map(doc.get("profile")).get("stacks"));
+        long ours = 0;
+        long ourTotal = 0;
+        boolean ourController = false;
+        for (Map<String, Object> s : stacks) {
+            long c = ((Number) ((List<?>) s.get("counts")).get(0)).longValue();
+            List<String> frames = frames(s.get("frames"));
+            ourTotal += c;
+            ours += frames.contains(DISPATCH) ? c : 0;
+            ourController |= frames.contains(controller);
+        }
+        List<ProfileOracles.Sample> samples = ProfileOracles.executionSamples(jfr);
+        long theirs = 0;
+        long theirTotal = 0;
+        for (ProfileOracles.Sample s : samples) {
+            if (s.thread.startsWith("http-nio-")) {
+                theirTotal++;
+                theirs += s.frames.contains(DISPATCH) ? 1 : 0;
+            }
+        }
+        assertThat(ourTotal).as("pidbox's samples of Tomcat's threads").isGreaterThanOrEqualTo(50);
+        assertThat(theirTotal).as("JFR's samples of Tomcat's threads").isGreaterThanOrEqualTo(50);
+        assertThat(ourController).as("the controller in pidbox's profile; its widest stacks %s",
+                stacks.subList(0, Math.min(3, stacks.size()))).isTrue();
+        double ourShare = (double) ours / ourTotal;
+        double theirShare = (double) theirs / theirTotal;
+        System.out.printf(Locale.ROOT, "cpu profile under load: %d requests; %s in %d of pidbox's %d samples, %d of"
+                + " JFR's %d%n", served.get(), DISPATCH, ours, ourTotal, theirs, theirTotal);
+        assertThat(ourShare).as("share of samples in %s: pidbox %s of %s, JFR %s of %s", DISPATCH, ours, ourTotal,
+                theirs, theirTotal).isGreaterThan(0.2).isCloseTo(theirShare, within(0.15));
+        assertThat(samples).as("the host's own recording samples after pidbox's profile ended")
+                .anyMatch(s -> s.time.isAfter(profileEnded.plusMillis(200)));
+    }
+
+    private static List<String> frames(Object list) {
+        List<String> out = new ArrayList<>();
+        for (Object f : (List<?>) list) {
+            out.add(String.valueOf(f));
+        }
+        return out;
     }
 
     /** The same fat jar on Java 25 with the agent given at start: host handlers appear once Boot made its loader. */
