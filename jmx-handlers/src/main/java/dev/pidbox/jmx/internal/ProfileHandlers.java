@@ -23,6 +23,8 @@ public final class ProfileHandlers implements HandlerProvider {
     static final int DEFAULT_MAX_DURATION_MS = 60_000;
     static final int MIN_DURATION_MS = 100;
     static final int MAX_DEPTH = 2048;
+    /** The least reply a client may ask for: room for the header and a few dozen stacks. */
+    static final int MIN_REPLY_BYTES = 16 * 1024;
 
     @Override
     public Collection<HandlerDefinition> handlers(Function<String, String> config) {
@@ -47,6 +49,10 @@ public final class ProfileHandlers implements HandlerProvider {
                 .argument(ArgumentSpec.optional("max_depth", ArgType.INTEGER, 128,
                         "frames per stack, 1.." + MAX_DEPTH + "; deeper stacks keep their leaf-most frames under"
                                 + " [truncated]"))
+                .argument(ArgumentSpec.optional("max_bytes", ArgType.INTEGER, null,
+                        "the most the reply may take, " + MIN_REPLY_BYTES + ".." + maxBytes + " (reply.max_bytes, the"
+                                + " default): a client gathering a large fleet asks each node for less; the thinnest"
+                                + " stacks are dropped first"))
                 .argument(ArgumentSpec.optional("jfr", ArgType.BOOLEAN, true,
                         "use JFR where the JVM has it (false: ThreadMXBean sampling for cpu)"))
                 .handler((ctx, args) -> {
@@ -75,7 +81,13 @@ public final class ProfileHandlers implements HandlerProvider {
                         Globs.matches(request.threads, "");
                     }
                     request.jfr = args.getBoolean("jfr", true);
-                    request.maxBytes = maxBytes;
+                    long budget = args.getLong("max_bytes", maxBytes);
+                    if (budget < MIN_REPLY_BYTES || budget > maxBytes) {
+                        throw new ArgumentException("profile() argument 'max_bytes' must be in " + MIN_REPLY_BYTES
+                                + ".." + maxBytes + " (the node's reply cap, reply.max_bytes), got "
+                                + budget);
+                    }
+                    request.maxBytes = budget;
                     request.ticket = ctx.ticket();
                     return Profiler.run(request);
                 })

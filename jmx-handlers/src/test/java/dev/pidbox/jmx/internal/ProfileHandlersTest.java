@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pidbox.ArgumentException;
+import dev.pidbox.spi.JsonValues;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
@@ -172,6 +174,37 @@ class ProfileHandlersTest {
                         + " profile-max-ms), got 5001");
         assertThatThrownBy(() -> calls.call("profile", args("mode", "heap")))
                 .isInstanceOf(ArgumentException.class).hasMessageContaining("cpu, wall or alloc");
+    }
+
+    @Test
+    void aClientsSmallerReplyBudgetIsKeptAndOneOutsideTheNodesCapIsRefused() throws Exception {
+        CountDownLatch parked = new CountDownLatch(60);
+        for (int i = 0; i < 60; i++) {
+            int depth = 20 + i;
+            start("budget-" + i, () -> descend(depth, parked));
+        }
+        parked.await();
+        Map<?, ?> reply = (Map<?, ?>) calls.call("profile", args("mode", "wall", "duration_ms", 200, "name", "budget-*",
+                "max_bytes", 16384));
+        assertThat(reply.get("truncated")).isEqualTo(true);
+        assertThat(JsonValues.encode(reply).length).isLessThanOrEqualTo(16384);
+        assertThat((List<?>) reply.get("stacks")).isNotEmpty();
+        assertThatThrownBy(() -> calls.call("profile", args("max_bytes", 1000)))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageStartingWith("profile() argument 'max_bytes' must be in 16384..");
+        assertThatThrownBy(() -> calls.call("profile", args("max_bytes", Integer.MAX_VALUE)))
+                .isInstanceOf(ArgumentException.class).hasMessageContaining("the node's reply cap");
+    }
+
+    private void descend(int depth, CountDownLatch parked) {
+        if (depth > 0) {
+            descend(depth - 1, parked);
+            return;
+        }
+        parked.countDown();
+        while (!stop) {
+            LockSupport.parkNanos(10_000_000L);
+        }
     }
 
     @Test
