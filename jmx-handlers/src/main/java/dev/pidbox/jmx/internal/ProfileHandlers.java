@@ -50,9 +50,9 @@ public final class ProfileHandlers implements HandlerProvider {
                         "frames per stack, 1.." + MAX_DEPTH + "; deeper stacks keep their leaf-most frames under"
                                 + " [truncated]"))
                 .argument(ArgumentSpec.optional("max_bytes", ArgType.INTEGER, null,
-                        "the most the reply may take, " + MIN_REPLY_BYTES + ".." + maxBytes + " (reply.max_bytes, the"
-                                + " default): a client gathering a large fleet asks each node for less; the thinnest"
-                                + " stacks are dropped first"))
+                        "the most the reply may take, at least " + MIN_REPLY_BYTES + "; more than the node's reply"
+                                + " cap (reply.max_bytes, " + maxBytes + ", the default) is lowered to it. A client"
+                                + " gathering a large fleet asks each node for less; the thinnest stacks go first"))
                 .argument(ArgumentSpec.optional("jfr", ArgType.BOOLEAN, true,
                         "use JFR where the JVM has it (false: ThreadMXBean sampling for cpu)"))
                 .handler((ctx, args) -> {
@@ -82,12 +82,11 @@ public final class ProfileHandlers implements HandlerProvider {
                     }
                     request.jfr = args.getBoolean("jfr", true);
                     long budget = args.getLong("max_bytes", maxBytes);
-                    if (budget < MIN_REPLY_BYTES || budget > maxBytes) {
-                        throw new ArgumentException("profile() argument 'max_bytes' must be in " + MIN_REPLY_BYTES
-                                + ".." + maxBytes + " (the node's reply cap, reply.max_bytes), got "
-                                + budget);
+                    if (budget < MIN_REPLY_BYTES) {
+                        throw new ArgumentException("profile() argument 'max_bytes' must be at least "
+                                + MIN_REPLY_BYTES + ", got " + budget);
                     }
-                    request.maxBytes = budget;
+                    request.maxBytes = Math.min(budget, maxBytes);
                     request.ticket = ctx.ticket();
                     return Profiler.run(request);
                 })
