@@ -3,12 +3,14 @@ package dev.pidbox.cli;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
@@ -29,14 +31,46 @@ import picocli.CommandLine.Spec;
             "5:the broker is blocking publishes (a memory or disk alarm) and nodes stayed silent"},
         footer = {"", "Configuration: flags, then PIDBOX_BROKER/PIDBOX_NAMESPACE/PIDBOX_TYPE/PIDBOX_TIMEOUT/PIDBOX_KEY/"
                 + "PIDBOX_ROUTED, then ~/.config/pidbox/config.properties (broker, namespace, type, timeout, key,"
-                + " routed), then defaults. Colour only on a terminal, never with NO_COLOR set."},
-        subcommands = {
-            Commands.Call.class, Commands.Cast.class, Commands.Broadcast.class, Commands.MultiCall.class,
-            Commands.Ping.class, Commands.Nodes.class, Commands.Stats.class, Commands.Threads.class,
-            Commands.Memory.class, Commands.Histogram.class, Commands.Reload.class, Commands.Loggers.class,
-            Commands.MBean.class, ProfileCommand.class, TopCommand.class, ConsoleCommand.class, ToolCommands.BrokerCommand.class, ToolCommands.DemoCommand.class,
-            ToolCommands.Keygen.class, ToolCommands.Completion.class})
+                + " routed), then defaults. Colour only on a terminal, never with NO_COLOR set."})
 public final class PidboxCli implements Callable<Integer> {
+    /**
+     * The subcommands' names, in the order the usage lists them. picocli reads a command's annotations when it is
+     * added, which for all of them took most of a short command's start-up; {@link #commandLine} adds only the one
+     * the arguments name (every one for the usage, an unknown name and {@code completion}), made by {@link #make}: a
+     * switch rather than a table of constructor references, which would spin a lambda class for each at start.
+     */
+    static final List<String> SUBCOMMANDS = List.of("call", "cast", "broadcast", "multi-call", "ping", "nodes", "stats",
+            "threads", "memory", "histogram", "reload", "loggers", "mbean", "profile", "top", "console", "broker",
+            "demo", "keygen", "completion");
+    /** The subcommands that need the whole tree. */
+    private static final String WHOLE_TREE = "completion";
+
+    static Object make(String name) {
+        switch (name) {
+            case "call": return new Commands.Call();
+            case "cast": return new Commands.Cast();
+            case "broadcast": return new Commands.Broadcast();
+            case "multi-call": return new Commands.MultiCall();
+            case "ping": return new Commands.Ping();
+            case "nodes": return new Commands.Nodes();
+            case "stats": return new Commands.Stats();
+            case "threads": return new Commands.Threads();
+            case "memory": return new Commands.Memory();
+            case "histogram": return new Commands.Histogram();
+            case "reload": return new Commands.Reload();
+            case "loggers": return new Commands.Loggers();
+            case "mbean": return new Commands.MBean();
+            case "profile": return new ProfileCommand();
+            case "top": return new TopCommand();
+            case "console": return new ConsoleCommand();
+            case "broker": return new ToolCommands.BrokerCommand();
+            case "demo": return new ToolCommands.DemoCommand();
+            case "keygen": return new ToolCommands.Keygen();
+            case "completion": return new ToolCommands.Completion();
+            default: throw new IllegalArgumentException("no subcommand " + name);
+        }
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -91,6 +125,41 @@ public final class PidboxCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new PidboxCli()).execute(args));
+        System.exit(commandLine(new PidboxCli(), args).execute(args));
+    }
+
+    /** The command line for {@code args}: {@code root} with the subcommand they name, or with all of them. */
+    public static CommandLine commandLine(PidboxCli root, String... args) {
+        CommandLine cli = new CommandLine(root);
+        String wanted = subcommand(cli.getCommandSpec(), args);
+        for (String name : SUBCOMMANDS) {
+            if (wanted == null || wanted.equals(name)) {
+                cli.addSubcommand(name, make(name));
+            }
+        }
+        return cli;
+    }
+
+    /**
+     * The subcommand {@code args} name: the first word that is neither an option of the root command nor the value of
+     * one; null when that word is no subcommand (picocli then reports it, with suggestions), names one that needs the
+     * whole tree, or is missing.
+     */
+    static String subcommand(CommandSpec root, String... args) {
+        for (int i = 0; args != null && i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                return null;
+            }
+            if (a.startsWith("-")) {
+                OptionSpec option = a.contains("=") ? null : root.findOption(a);
+                if (option != null && option.arity().max() > 0) {
+                    i++;
+                }
+                continue;
+            }
+            return SUBCOMMANDS.contains(a) && !WHOLE_TREE.equals(a) ? a : null;
+        }
+        return null;
     }
 }

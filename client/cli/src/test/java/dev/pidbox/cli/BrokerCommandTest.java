@@ -24,7 +24,7 @@ class BrokerCommandTest {
     void brokerPrintsAUriThatAcceptsConnectionsAndStopsWhenInterrupted() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new PidboxCli(new Settings(Map.<String, String>of()::get, home), () -> false))
+        CommandLine cli = PidboxCli.commandLine(new PidboxCli(new Settings(Map.<String, String>of()::get, home), () -> false))
                 .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
         AtomicInteger exit = new AtomicInteger(-1);
         Thread runner = new Thread(() -> exit.set(cli.execute("broker", "--port", "0")), "broker-command");

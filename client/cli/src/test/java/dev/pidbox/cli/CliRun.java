@@ -21,7 +21,7 @@ final class CliRun {
     static CliRun run(Map<String, String> env, Path home, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new PidboxCli(new Settings(env::get, home), () -> false));
+        CommandLine cli = PidboxCli.commandLine(new PidboxCli(new Settings(env::get, home), () -> false), args);
         cli.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
         int code = cli.execute(args);
         return new CliRun(code, out.toString(), err.toString());

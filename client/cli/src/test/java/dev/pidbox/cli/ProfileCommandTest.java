@@ -16,7 +16,7 @@ import picocli.CommandLine;
 /** What {@code pidbox profile} sends, and its table mode. */
 class ProfileCommandTest {
     private static ProfileCommand parse(String... args) {
-        CommandLine cli = new CommandLine(new PidboxCli(new Settings(Map.<String, String>of()::get,
+        CommandLine cli = PidboxCli.commandLine(new PidboxCli(new Settings(Map.<String, String>of()::get,
                 Path.of("/nonexistent")), () -> false));
         return (ProfileCommand) cli.parseArgs(args).subcommand().commandSpec().userObject();
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 /** What {@code pidbox threads} sends in each mode: json and ndjson what the options name, table mode a summary for a fleet. */
 class ThreadsArgumentsTest {
     private static ThreadsCommand parse(String... args) {
-        CommandLine cli = new CommandLine(new PidboxCli(new Settings(Map.<String, String>of()::get,
+        CommandLine cli = PidboxCli.commandLine(new PidboxCli(new Settings(Map.<String, String>of()::get,
                 Path.of("/nonexistent")), () -> false));
         return (ThreadsCommand) cli.parseArgs(args).subcommand().commandSpec().userObject();
     }

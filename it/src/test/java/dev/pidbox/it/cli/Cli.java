@@ -44,7 +44,7 @@ public final class Cli {
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new PidboxCli(new Settings(env::get, home), () -> false));
+        CommandLine cli = PidboxCli.commandLine(new PidboxCli(new Settings(env::get, home), () -> false), args);
         cli.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
         int code = cli.execute(args);
         return new Cli(code, out.toString(), err.toString());
