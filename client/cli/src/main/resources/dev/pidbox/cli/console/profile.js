@@ -16,8 +16,11 @@
     if (!isFinite(v) || v <= 0 || v > 60) throw new Error('the duration is 0.1 to 60 seconds');
     return Math.round(v * 1000);
   }
+  // how long the console waits for the samples after the window: a loaded host takes seconds to read and send
+  // them; a gather of named nodes (or of as many as the page knows) ends as soon as they all answered
+  const GRACE_MS = 20000;
   function options(mode, duration, interval, name) {
-    const b = { mode: mode.value, duration_ms: seconds(duration) };
+    const b = { mode: mode.value, duration_ms: seconds(duration), timeout: GRACE_MS };
     if (interval && interval.value.trim()) {
       const ms = parseInt(interval.value, 10);
       if (!(ms >= 10 && ms <= 1000)) throw new Error('the interval is 10 to 1000 ms');
