@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pidbox.it.profile.HotSpotApp;
 import dev.pidbox.it.support.RabbitMQ;
 import dev.pidbox.it.support.TargetJvm;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,7 +124,7 @@ class ConsoleProfileBrowserTest {
 
     @Test
     @Order(2)
-    void theNodePagesProfileTabDrawsTheCanarysHotMethods() {
+    void theNodePagesProfileTabDrawsTheCanarysHotMethods() throws Exception {
         open(Page.nodeHash(canary, "profile"));
         new Select(driver().findElement(By.id("profile-mode"))).selectByValue("cpu");
         driver().findElement(By.id("profile-duration")).clear();
@@ -147,13 +149,14 @@ class ConsoleProfileBrowserTest {
         assertThat(widest.get("frame")).as("the widest frame below the thread root in %s", boxes)
                 .isIn(APP + ".spin", APP + ".extraHot");
         assertThat(driver().findElement(By.id("profile-summary")).getAttribute("data-answered")).isEqualTo("1");
+        browser.screenshot(Paths.get("target", "console-profile-node.png"));
         assertThat(console.stderr()).anyMatch(l -> l.contains("pidbox console audit:") && l.contains("profile cpu for"
                 + " 3000 ms of " + canary));
     }
 
     @Test
     @Order(3)
-    void theProfilePageComparesTheSpinningNodesWithTheCanary() {
+    void theProfilePageComparesTheSpinningNodesWithTheCanary() throws Exception {
         open("/profile");
         driver().findElement(By.id("profile-selector")).sendKeys(base1 + "," + base2);
         driver().findElement(By.id("profile-compare")).sendKeys(canary);
@@ -172,5 +175,7 @@ class ConsoleProfileBrowserTest {
         assertThat(spin.get("change")).as("%s", spin).isNotEqualTo("grown");
         assertThat(driver().findElement(By.cssSelector("#profile-graph .fg-legend")).getText())
                 .contains("grown in compared");
+        Path shot = browser.screenshot(Paths.get("target", "console-profile-compare.png"));
+        assertThat(shot).isNotEmptyFile();
     }
 }

@@ -111,6 +111,19 @@ class ConsoleProfileHttpTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theSummaryNamesTheNodesThatDidNotAnswer() throws Exception {
+        fake.alive.remove("web2@h");
+        HttpResponse<String> r = send(profile("{\"to\":[\"web1@h\",\"web2@h\"],\"duration_ms\":500}"));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        Map<String, Object> summary = (Map<String, Object>) json(r).get("summary");
+        assertThat(summary.get("answered")).isEqualTo(List.of("web1@h"));
+        assertThat(summary.get("missing")).isEqualTo(List.of("web2@h"));
+        assertThat(audit.toString()).contains("-> 1 answered, 0 errors, 1 missing");
+    }
+
+    @Test
     void badBodiesAreRefusedWithAClearErrorAndSendNothing() throws Exception {
         Map<String, String> cases = Map.of(
                 "{\"duration_ms\":1000,\"durationms\":5}", "unknown key 'durationms'",
