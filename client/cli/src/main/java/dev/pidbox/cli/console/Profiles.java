@@ -138,7 +138,8 @@ final class Profiles {
         actions.log(who, what + " -> " + outcome);
         String title = "pidbox profile: " + profile.mode() + " " + sampling.toMillis() / 1000.0 + " s"
                 + (profile.isComparison() ? ", baseline against compared" : "");
-        String meta = profile.nodes().size() + " nodes, " + profile.unit() + ", namespace " + ns + ", taken "
+        int nodes = profile.nodes().size();
+        String meta = nodes + (nodes == 1 ? " node, " : " nodes, ") + profile.unit() + ", namespace " + ns + ", taken "
                 + clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Map<String, Object> doc = new LinkedHashMap<>(FlameGraphHtml.data(profile, title, meta));
         doc.put("namespace", ns);
