@@ -45,7 +45,9 @@ public final class ProfileRun {
      * @param arguments the {@code profile} request's arguments
      * @param deadline how long the gather waits: the sampling duration plus the time to read and send the samples
      * @param discovery how long each group's discovery gather waits (only when comparing)
-     * @param limit,expect the gather's ends for a plain profile (null for none); a comparison names its nodes
+     * @param limit for a plain profile, the most replies gathered (null for no limit)
+     * @param expect for a plain profile, the replies after which the gather ends (null to wait for the deadline);
+     *     a comparison names its nodes, so its gather ends when they all answered
      */
     public static ProfileRun prepare(Fleet fleet, Selector selection, Selector compare, Map<String, Object> arguments,
             Duration deadline, Duration discovery, Integer limit, Integer expect) {
