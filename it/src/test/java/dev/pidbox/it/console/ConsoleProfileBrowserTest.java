@@ -132,7 +132,7 @@ class ConsoleProfileBrowserTest {
         driver().findElement(By.id("profile-run")).click();
         String progress = driver().findElement(By.id("profile-status")).getText();
         assertThat(progress).startsWith("sampling for 3 s...");
-        driver().findElement(By.id("profile-run")).click(); // disabled while it runs: no second request
+        assertThat(driver().findElement(By.id("profile-run")).isEnabled()).as("Run while it runs").isFalse();
         browser.waitUpTo(PROFILE_WAIT).withMessage(() -> "a profile; page: " + Page.text(driver()))
                 .until(d -> !Page.attributes(d, "#profile-status[data-state=done], #profile-status[data-state=error]",
                         "id").isEmpty());
