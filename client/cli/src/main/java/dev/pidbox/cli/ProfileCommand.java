@@ -4,7 +4,7 @@ import dev.pidbox.CallResult;
 import dev.pidbox.cli.profile.Collapsed;
 import dev.pidbox.cli.profile.FlameGraphHtml;
 import dev.pidbox.cli.profile.Profile;
-import dev.pidbox.fleet.Gather;
+import dev.pidbox.cli.profile.ProfileRun;
 import dev.pidbox.fleet.Selector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -127,43 +125,27 @@ final class ProfileCommand extends Base {
         Duration sampling = Duration.ofMillis((Long) args.get("duration_ms"));
         Duration deadline = sampling.plus(selectors.timeout != null ? timeout(selectors) : GRACE);
         try (Session session = openSession()) {
-            List<String> groups;
-            Set<String> compared = new HashSet<>();
-            Gather gather;
-            if (comparing()) {
-                Selector other = Selector.all().names(compareTo).glob(compareGlob).regex(compareRegex).where(compareWhere);
-                Duration discovery = timeout(null);
-                compared.addAll(session.fleet.discover(other, discovery));
-                List<String> all = new ArrayList<>(compared);
-                for (String n : session.fleet.discover(selectors.selector(), discovery)) {
-                    if (!compared.contains(n)) {
-                        all.add(n);
-                    }
-                }
-                if (compared.isEmpty() || all.size() == compared.size()) {
-                    err().println("pidbox: " + (compared.isEmpty() ? "the compared group" : "the baseline group")
-                            + " selects no node in namespace '" + session.namespace + "' (the groups are found with a"
-                            + " gather of " + Durations.human(discovery) + "; PIDBOX_TIMEOUT makes it longer)");
-                    return Render.MISSING;
-                }
-                groups = List.of("baseline", "compared");
-                gather = session.fleet.gather("profile").select(Selector.all().names(all)).arguments(args)
-                        .timeout(deadline).prepare();
-            } else {
-                groups = List.of("all");
-                gather = session.fleet.gather("profile").select(selectors.selector()).arguments(args).timeout(deadline)
-                        .limit(selectors.limit).expect(selectors.expect).prepare();
-                if (gather.selectsNobody()) {
-                    return noTagMatch(selectors);
-                }
+            Selector other = comparing() ? Selector.all().names(compareTo).glob(compareGlob).regex(compareRegex)
+                    .where(compareWhere) : null;
+            Duration discovery = timeout(null);
+            ProfileRun run = ProfileRun.prepare(session.fleet, selectors.selector(), other, args, deadline, discovery,
+                    selectors.limit, selectors.expect);
+            if (run.emptyGroup() != null) {
+                err().println("pidbox: " + run.emptyGroup() + " selects no node in namespace '" + session.namespace
+                        + "' (the groups are found with a gather of " + Durations.human(discovery) + "; PIDBOX_TIMEOUT"
+                        + " makes it longer)");
+                return Render.MISSING;
+            }
+            if (run.selectsNobody()) {
+                return noTagMatch(selectors);
             }
             CallResult result;
-            try (Progress progress = Progress.start(err(), gather.progress(), root().terminal.getAsBoolean(),
+            try (Progress progress = Progress.start(err(), run.gather().progress(), root().terminal.getAsBoolean(),
                     "profile " + mode + " for " + Durations.human(sampling) + ": ")) {
-                result = gather.run(null);
+                result = run.run();
             }
             warn(result);
-            Profile profile = Profile.of(result.replies(), groups, n -> compared.contains(n) ? 1 : 0);
+            Profile profile = run.profile(result);
             if (html != null) {
                 String title = "pidbox profile: " + profile.mode() + " " + Durations.human(sampling)
                         + (profile.isComparison() ? ", baseline against compared" : "");

@@ -36,7 +36,7 @@ public final class Browser implements AutoCloseable {
     @Target({ElementType.TYPE, ElementType.METHOD})
     @Retention(RetentionPolicy.RUNTIME)
     @ExtendWith(Condition.class)
-    @interface Required {
+    public @interface Required {
     }
 
     private final ChromeDriver driver;
@@ -140,7 +140,7 @@ public final class Browser implements AutoCloseable {
     }
 
     /** Skips (or, in CI or with PIDBOX_REQUIRE_INTEROP, fails) browser tests when Chromium is absent. */
-    static final class Condition implements ExecutionCondition {
+    public static final class Condition implements ExecutionCondition {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
             String reason = missingReason();

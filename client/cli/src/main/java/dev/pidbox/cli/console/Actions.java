@@ -58,7 +58,12 @@ final class Actions {
     }
 
     private String namespace(ActionRequest req) {
-        String ns = req.namespace() == null ? defaultNamespace : req.namespace();
+        return namespace(req.namespace());
+    }
+
+    /** The namespace a request names, or the default one; one the console does not watch is a 400. */
+    String namespace(String named) {
+        String ns = named == null ? defaultNamespace : named;
         if (!fleets.containsKey(ns)) {
             throw new ApiError(400, "namespace '" + ns + "' is not watched by this console; watched: "
                     + fleets.keySet());
@@ -68,20 +73,25 @@ final class Actions {
 
     /** Refuses a method that may change something when the console is read-only. */
     private void checkAllowed(String ns, ActionRequest req, String who) {
+        checkAllowed(ns, req.method(), req.selection(), who);
+    }
+
+    /** Refuses {@code method} to {@code selection} (in words) on a read-only console unless it is a read. */
+    void checkAllowed(String ns, String method, String selection, String who) {
         if (allowMutations) {
             return;
         }
         Map<String, String> kinds = state.kinds(ns);
         boolean java = kinds.containsValue("java");
         boolean celery = kinds.containsValue("celery");
-        if (!tiers.isRead(req.method(), java, celery)) {
+        if (!tiers.isRead(method, java, celery)) {
             describeNow(ns, kinds);
         }
-        if (!tiers.isRead(req.method(), java, celery)) {
-            String what = "refused " + req.method() + " to " + req.selection() + " in " + ns + ": read-only console";
-            journal.add("refused", ns, null, who + ": " + what, Map.of("method", req.method()));
+        if (!tiers.isRead(method, java, celery)) {
+            String what = "refused " + method + " to " + selection + " in " + ns + ": read-only console";
+            journal.add("refused", ns, null, who + ": " + what, Map.of("method", method));
             log(who, what);
-            throw new ApiError(403, "this console is read-only and '" + req.method() + "' is not known to be a read"
+            throw new ApiError(403, "this console is read-only and '" + method + "' is not known to be a read"
                     + " (tier read on every node that describes it); start pidbox console with --allow-mutations"
                     + " to send it");
         }
@@ -252,7 +262,7 @@ final class Actions {
         return new ArrayList<>(rollouts.keySet());
     }
 
-    private void log(String who, String text) {
+    void log(String who, String text) {
         synchronized (audit) {
             audit.println("pidbox console audit: " + who + ": " + text);
             audit.flush();

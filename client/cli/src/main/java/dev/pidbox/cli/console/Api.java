@@ -29,6 +29,7 @@ final class Api {
     private final FleetState state;
     private final Journal journal;
     private final Actions actions;
+    private final Profiles profiles;
     private final Events events;
     private final PoolHistory pools;
     private final Map<String, Fleet> fleets;
@@ -42,6 +43,7 @@ final class Api {
         this.state = state;
         this.journal = journal;
         this.actions = actions;
+        this.profiles = new Profiles(fleets, actions, journal, clock);
         this.events = events;
         this.pools = pools;
         this.fleets = fleets;
@@ -60,6 +62,10 @@ final class Api {
 
     Object rollout(Object body, String who) {
         return actions.rollout(ActionRequest.parse(body, true), who);
+    }
+
+    Object profile(Object body, String who) {
+        return profiles.run(ProfileRequest.parse(body), who);
     }
 
     /** The GET endpoints; {@code path} already percent-decoded. */

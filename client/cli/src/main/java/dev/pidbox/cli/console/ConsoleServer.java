@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -32,6 +33,9 @@ final class ConsoleServer implements AutoCloseable {
     private static final int MAX_BODY = 1 << 20;
     private static final Pattern ASSET = Pattern.compile("[a-z0-9][a-z0-9-]*\\.(js|css|html|svg|png)");
     private static final String ASSETS = "/dev/pidbox/cli/console/";
+    /** The flame graph component, shared with {@code pidbox profile --html}'s page, lives with the profile code. */
+    private static final Set<String> PROFILE_ASSETS = Set.of("flamegraph.js", "flamegraph.css");
+    private static final String PROFILE_DIR = "/dev/pidbox/cli/profile/";
     private static final String SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'"
             + " 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none';"
             + " form-action 'self'";
@@ -147,6 +151,11 @@ final class ConsoleServer implements AutoCloseable {
             json(ex, rollout ? 202 : 200, doc);
             return;
         }
+        if (path.equals("/api/profile")) {
+            only(method, "POST");
+            json(ex, 200, api.profile(body(ex), grant.who()));
+            return;
+        }
         only(method, "GET");
         if (path.equals("/api/journal") && "1".equals(first(query, "download"))) {
             ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"pidbox-journal.json\"");
@@ -192,7 +201,8 @@ final class ConsoleServer implements AutoCloseable {
             throw new ApiError(404, "no such page: " + name);
         }
         byte[] bytes;
-        try (InputStream in = ConsoleServer.class.getResourceAsStream(ASSETS + name)) {
+        String dir = PROFILE_ASSETS.contains(name) ? PROFILE_DIR : ASSETS;
+        try (InputStream in = ConsoleServer.class.getResourceAsStream(dir + name)) {
             if (in == null) {
                 throw new ApiError(404, "no such page: " + name);
             }

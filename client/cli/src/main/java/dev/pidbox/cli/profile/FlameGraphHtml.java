@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A profile as one self-contained HTML page: the page ({@code flamegraph.html} next to this class: its own CSS and
- * script, a content security policy that allows no network at all) with the profile embedded as JSON. The page draws
+ * A profile as one self-contained HTML page: the page ({@code flamegraph.html} next to this class, a content security
+ * policy that allows no network at all) with the flame graph component inlined ({@code flamegraph.js} and {@code
+ * flamegraph.css}, which the console serves as they are) and the profile embedded as JSON. The page draws
  * the flame graph (root at the bottom, width by count; in a comparison width by the mean of both groups' shares and
  * colour by the change: red grew, blue shrank), zooms into a frame on click, highlights frames matching a search, and
  * filters by node. Frame and node strings reach the page only inside the JSON, with {@code <}, {@code >} and {@code
@@ -21,16 +22,25 @@ import java.util.Map;
  */
 public final class FlameGraphHtml {
     static final String MARKER = "/*PROFILE-DATA*/";
+    static final String SCRIPT_MARKER = "/*FLAMEGRAPH-JS*/";
+    static final String STYLE_MARKER = "/*FLAMEGRAPH-CSS*/";
 
     private FlameGraphHtml() {
     }
 
     public static String render(Profile profile, String title, String meta) {
-        return template().replace(MARKER, scriptSafe(JsonValues.encodeToString(data(profile, title, meta))));
+        // the data goes in last, so that nothing in it is taken for a marker
+        return resource("flamegraph.html").replace(STYLE_MARKER, resource("flamegraph.css"))
+                .replace(SCRIPT_MARKER, resource("flamegraph.js"))
+                .replace(MARKER, scriptSafe(JsonValues.encodeToString(data(profile, title, meta))));
     }
 
-    /** What the page reads: frames once in a table, each stack as {@code [node, count, frame indices...]}. */
-    static Map<String, Object> data(Profile profile, String title, String meta) {
+    /**
+     * What the flame graph component ({@code flamegraph.js}) draws, in the page and in the console: title, meta,
+     * mode, unit, groups, nodes ({@code name}, {@code group}), frames once in a table, and each stack as {@code
+     * [node, count, frame indices...]}.
+     */
+    public static Map<String, Object> data(Profile profile, String title, String meta) {
         Map<String, Integer> frameIndex = new HashMap<>();
         List<String> frames = new ArrayList<>();
         Map<String, Integer> nodeIndex = new LinkedHashMap<>();
@@ -95,14 +105,15 @@ public final class FlameGraphHtml {
         return sb.toString();
     }
 
-    private static String template() {
-        try (InputStream in = FlameGraphHtml.class.getResourceAsStream("flamegraph.html")) {
+    /** One of the page's parts next to this class: the template, the component's script or its style. */
+    static String resource(String name) {
+        try (InputStream in = FlameGraphHtml.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("flamegraph.html is missing from the pidbox jar");
+                throw new IllegalStateException(name + " is missing from the pidbox jar");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read flamegraph.html", e);
+            throw new UncheckedIOException("cannot read " + name, e);
         }
     }
 }

@@ -6,7 +6,7 @@
     kvTable, note, errorNote, load, table, filterInput } = U;
 
   const JAVA_TABS = [['overview', 'Overview'], ['threads', 'Threads'], ['loggers', 'Loggers'], ['mbeans', 'MBeans'],
-    ['system', 'System properties & env'], ['flags', 'Flags'], ['reload', 'Reload']];
+    ['system', 'System properties & env'], ['flags', 'Flags'], ['reload', 'Reload'], ['profile', 'Profile']];
   const CELERY_TABS = [['stats', 'Stats']];
   const LEVELS = {
     jul: ['OFF', 'SEVERE', 'WARNING', 'INFO', 'CONFIG', 'FINE', 'FINER', 'FINEST', 'ALL'],
@@ -49,7 +49,7 @@
       if (tags.length) facts.appendChild(h('div', { class: 'fact' }, h('span', { text: 'tags' }), tags.map(([k, v]) => h('span', { class: 'tag', text: k + '=' + v }))));
     }
     drawFacts();
-    const views = { overview, threads, loggers, mbeans, system, flags, reload, stats };
+    const views = { overview, threads, loggers, mbeans, system, flags, reload, stats, profile: U.profileTab };
     const hooks = views[tab](body, name) || {};
     return {
       onFleet(doc) { drawFacts(); if (hooks.onFleet) hooks.onFleet(doc); },

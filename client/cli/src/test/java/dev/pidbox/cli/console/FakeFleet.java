@@ -12,16 +12,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A fleet of pretend pidbox nodes for the console's component tests: they answer {@code vitals}, {@code describe}
- * ({@code ping} and {@code vitals} read, {@code set_logger} mutate), {@code ping} and {@code set_logger}; a node
- * taken out of {@link #alive} answers nothing. Every request is recorded.
+ * ({@code ping}, {@code vitals} and {@code profile} read, {@code set_logger} mutate), {@code ping}, {@code set_logger}
+ * and {@code profile} (two stacks, one of them the node's own); a node taken out of {@link #alive} answers nothing.
+ * Every request is recorded. While {@link #profileGate} is closed, a {@code profile} request waits for it.
  */
 final class FakeFleet {
     final Set<String> alive = ConcurrentHashMap.newKeySet();
     final List<Request> requests = new CopyOnWriteArrayList<>();
     final Fleet fleet = new Fleet((request, listener) -> answer(request));
+    volatile CountDownLatch profileGate = new CountDownLatch(0);
 
     FakeFleet(String... nodes) {
         alive.addAll(List.of(nodes));
@@ -29,6 +33,13 @@ final class FakeFleet {
 
     private CallResult answer(Request request) {
         requests.add(request);
+        if (request.method().equals("profile")) {
+            try {
+                profileGate.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         List<Reply> replies = new ArrayList<>();
         List<String> destination = request.destination() == null ? List.of() : request.destination();
         for (String node : alive.stream().sorted().toList()) {
@@ -64,11 +75,17 @@ final class FakeFleet {
                 return Map.of("node", node, "handlers", List.of(
                         Map.of("name", "ping", "tier", "read"),
                         Map.of("name", "vitals", "tier", "read"),
+                        Map.of("name", "profile", "tier", "read"),
                         Map.of("name", "set_logger", "tier", "mutate")));
             case "ping":
                 return Map.of("ok", "pong");
             case "runtime":
                 return Map.of("java_version", "17.0.15", "tags", Map.of("env", node.startsWith("web") ? "prod" : "test"));
+            case "profile":
+                return Map.of("mode", "cpu", "unit", "samples", "source", "jfr", "samples", 5, "stacks", List.of(
+                        Map.of("frames", List.of("java.lang.Thread.run", "app.Work.spin"), "count", 3),
+                        Map.of("frames", List.of("java.lang.Thread.run", "app.Only." + node.replace("@", "_")),
+                                "count", 2)));
             case "set_logger":
                 return Map.of("name", "x", "level", "FINE");
             default:
