@@ -1,7 +1,10 @@
 package dev.pidbox.it.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -10,8 +13,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * A host JVM for the profiler-overhead benchmark: {@code CpuWorkloadHost WORKERS} starts WORKERS threads
  * ({@code work-N}) that do nothing but a fixed unit of CPU work (fill 2,048 ints from a generator, sort them, fold them
  * into a checksum, through a few Java frames) and count the units done. Prints {@code READY <pid>}; on stdin,
- * {@code count} answers {@code COUNT <nanoTime> <units>} (the host's own clock, so that a rate needs no guess at pipe
- * latency); EOF ends it. The workload allocates nothing after start, so that a collection does not blur a window.
+ * {@code count} answers {@code COUNT <nanoTime> <units> <workers' CPU ns> <process CPU ns>} (the host's own clocks,
+ * so that a rate needs no guess at pipe latency; the CPU times let a window be read without the time other
+ * processes took from it); EOF ends it. The workload allocates nothing after start, so that a collection does not blur a window.
  */
 public final class CpuWorkloadHost {
     private static final int SIZE = 2048;
@@ -25,12 +29,16 @@ public final class CpuWorkloadHost {
     public static void main(String[] args) throws Exception {
         int workers = Integer.parseInt(args[0]);
         counts = new AtomicLongArray(workers * 16);
+        long[] ids = new long[workers];
         for (int i = 0; i < workers; i++) {
             int slot = i * 16;
             Thread t = new Thread(() -> work(slot), "work-" + i);
             t.setDaemon(true);
             t.start();
+            ids[i] = t.getId();
         }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         System.out.println("READY " + ProcessHandle.current().pid());
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -41,7 +49,12 @@ public final class CpuWorkloadHost {
                 for (int i = 0; i < counts.length(); i += 16) {
                     sum += counts.get(i);
                 }
-                System.out.println("COUNT " + System.nanoTime() + " " + sum);
+                long workerCpu = 0;
+                for (long id : ids) {
+                    workerCpu += Math.max(0, threads.getThreadCpuTime(id));
+                }
+                System.out.println("COUNT " + System.nanoTime() + " " + sum + " " + workerCpu + " "
+                        + os.getProcessCpuTime());
                 System.out.flush();
             }
         }
