@@ -240,8 +240,8 @@ class SpringBootRealAppTest extends RealAppContract {
                 theirs += s.frames.contains(DISPATCH) ? 1 : 0;
             }
         }
-        assertThat(ourTotal).as("pidbox's samples of Tomcat's threads").isGreaterThanOrEqualTo(50);
-        assertThat(theirTotal).as("JFR's samples of Tomcat's threads").isGreaterThanOrEqualTo(50);
+        assertThat(ourTotal).as("pidbox's samples of Tomcat's threads").isGreaterThanOrEqualTo(30);
+        assertThat(theirTotal).as("JFR's samples of Tomcat's threads").isGreaterThanOrEqualTo(30);
         assertThat(ourController).as("the controller in pidbox's profile; its widest stacks %s",
                 stacks.subList(0, Math.min(3, stacks.size()))).isTrue();
         double ourShare = (double) ours / ourTotal;
