@@ -115,7 +115,7 @@ class PidboxBenchmark {
             s.run();
         } catch (Exception | AssertionError e) {
             e.printStackTrace();
-            row(name, "FAILED: " + e.getMessage(), "", "", "", "no");
+            row(name, "FAILED: " + e, "", "", "", "no");
         }
     }
 
@@ -353,64 +353,35 @@ class PidboxBenchmark {
         return v instanceof Number ? ((Number) v).longValue() : 0;
     }
 
+    /**
+     * One routed call to one node of 1000, and the same call unrouted (as kombu sends it) for the control, each
+     * counted from the namespace's own queues once the broker's statistics settled ({@link BrokerCounts}). The
+     * control must read about 1000 deliveries (every node queue got the unrouted request), or the counting did not
+     * work and the row says invalid instead of met.
+     */
     private void routed(Connection connection) throws Exception {
         String namespace = ns("j1000");
         String node = "j1000-517@bench";
+        BrokerCounts counts = new BrokerCounts(namespace);
         try (Mailbox routed = Mailbox.builder(namespace).routed(true).build().bind(connection);
                 Mailbox plain = Mailbox.builder(namespace).build().bind(connection)) {
             routed.call(List.of("j1000-1@bench"), "ping", Map.of(), Duration.ofSeconds(5)); // declares, warms up
-            long before = settledDeliveries(namespace, -1);
-            CallResult r = routed.call(List.of(node), "ping", Map.of(), Duration.ofSeconds(5));
-            long afterRouted = settledDeliveries(namespace, before);
+            BrokerCounts.Snapshot before = counts.settled(null);
             CallResult p = plain.call(List.of(node), "ping", Map.of(), Duration.ofSeconds(5));
-            long afterPlain = settledDeliveries(namespace, afterRouted);
-            long routedDeliveries = afterRouted - before;
-            long plainDeliveries = afterPlain - afterRouted;
+            BrokerCounts.Snapshot afterPlain = counts.settled(before);
+            CallResult r = routed.call(List.of(node), "ping", Map.of(), Duration.ofSeconds(5));
+            BrokerCounts.Snapshot afterRouted = counts.settled(afterPlain);
+            long plainDeliveries = afterPlain.minus(before).requestDeliveries();
+            long routedDeliveries = afterRouted.minus(afterPlain).requestDeliveries();
+            boolean controlOk = p.isComplete() && afterRouted.nodeQueues() == 1000 && plainDeliveries >= 990
+                    && plainDeliveries <= 1000;
+            String verdict = !controlOk ? "invalid: the unrouted control must read about 1000 (" + plainDeliveries
+                    + " over " + afterRouted.nodeQueues() + " node queues)" : routedDeliveries == 1 ? "yes" : "no";
             row("routed call to 1 node of 1000: broker deliveries (management API deliver_get)",
                     routedDeliveries + (r.isComplete() ? " (answered)" : " (NOT answered)"),
                     plainDeliveries + " (unrouted, as kombu)" + (p.isComplete() ? "" : " NOT answered"),
-                    ratio(routedDeliveries, plainDeliveries), "exactly 1", routedDeliveries == 1 ? "yes" : "no");
+                    ratio(routedDeliveries, plainDeliveries), "exactly 1", verdict);
         }
-    }
-
-    /** The sum of deliver_get over the node queues of a namespace, once it changed from {@code from} and settled. */
-    private long settledDeliveries(String namespace, long from) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-        long last = -2;
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(1500);
-            long now = deliveries(namespace);
-            if (now == last && now != from) {
-                return now;
-            }
-            last = now;
-        }
-        return last;
-    }
-
-    private static long deliveries(String namespace) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:15672/api/queues/%2F?columns=name,message_stats"))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
-                .timeout(Duration.ofSeconds(20)).build();
-        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
-        if (resp.statusCode() != 200) {
-            throw new IllegalStateException("management API answered " + resp.statusCode()
-                    + ": enable it with rabbitmq-plugins enable rabbitmq_management");
-        }
-        long sum = 0;
-        int queues = 0;
-        for (JsonNode q : JSON.readTree(resp.body())) {
-            String name = q.path("name").asText();
-            if (name.startsWith("j1000-") && name.endsWith("@bench." + namespace + ".pidbox")) {
-                queues++;
-                sum += q.path("message_stats").path("deliver_get").asLong(0);
-            }
-        }
-        if (queues != 1000) {
-            throw new IllegalStateException("expected 1000 node queues in " + namespace + ", found " + queues);
-        }
-        return sum;
     }
 
     // ------------------------------------------------------------------ attach
