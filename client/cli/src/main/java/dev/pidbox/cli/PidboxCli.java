@@ -6,6 +6,7 @@ import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -125,7 +126,15 @@ public final class PidboxCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(new PidboxCli(), args).execute(args));
+        PidboxCli root = new PidboxCli();
+        EarlyConnect.start(root.settings, guessSubcommand(args), args);
+        int code;
+        try {
+            code = commandLine(root, args).execute(args);
+        } finally {
+            EarlyConnect.discard();
+        }
+        System.exit(code);
     }
 
     /** The command line for {@code args}: {@code root} with the subcommand they name, or with all of them. */
@@ -146,14 +155,29 @@ public final class PidboxCli implements Callable<Integer> {
      * whole tree, or is missing.
      */
     static String subcommand(CommandSpec root, String... args) {
+        return subcommand(name -> {
+            OptionSpec option = root.findOption(name);
+            return option != null && option.arity().max() > 0;
+        }, args);
+    }
+
+    /**
+     * A guess at the subcommand before any command line is built, for {@link EarlyConnect}: every option before it
+     * is taken to have a value. Only a flag before the subcommand ({@code --routed ping}) can make the guess wrong,
+     * and then at most a connection is opened early and closed unused, or none is.
+     */
+    static String guessSubcommand(String... args) {
+        return subcommand(name -> true, args);
+    }
+
+    private static String subcommand(Predicate<String> takesValue, String... args) {
         for (int i = 0; args != null && i < args.length; i++) {
             String a = args[i];
             if (a.equals("--")) {
                 return null;
             }
             if (a.startsWith("-")) {
-                OptionSpec option = a.contains("=") ? null : root.findOption(a);
-                if (option != null && option.arity().max() > 0) {
+                if (!a.contains("=") && takesValue.test(a)) {
                     i++;
                 }
                 continue;

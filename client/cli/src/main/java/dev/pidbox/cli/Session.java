@@ -69,7 +69,8 @@ final class Session implements AutoCloseable {
         String replyUsersFile = settings.replyUsers(flags.replyUsers);
         ReplyUsers replyUsers = replyUsersFile == null ? null : ReplyUsers.load(Paths.get(replyUsersFile));
         Tls tls = settings.tls(flags.tlsCa, flags.tlsCert, flags.tlsKey, flags.tlsKeyPasswordFile, flags.tlsInsecure);
-        Connection connection = Brokers.connect(uri, "pidbox-cli", tls);
+        Connection early = EarlyConnect.take(flags);
+        Connection connection = early != null ? early : Brokers.connect(uri, "pidbox-cli", tls);
         try {
             Signer signing = signer;
             Function<String, Mailbox> mailboxes = ns -> Mailbox.builder(ns).type(type).signer(signing).routed(routed)

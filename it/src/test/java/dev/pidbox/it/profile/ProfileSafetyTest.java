@@ -62,7 +62,11 @@ class ProfileSafetyTest {
     }
 
     private CallResult profile(String node, Map<String, ?> args) {
-        return mailbox.call(List.of(node), "profile", args, Duration.ofSeconds(40));
+        return profile(node, args, Duration.ofSeconds(40));
+    }
+
+    private CallResult profile(String node, Map<String, ?> args, Duration timeout) {
+        return mailbox.call(List.of(node), "profile", args, timeout);
     }
 
     @Test
@@ -124,7 +128,8 @@ class ProfileSafetyTest {
         String pid = Long.toString(target.pid());
         Path bin = TargetJvm.currentJavaHome().resolve("bin");
         CompletableFuture<CallResult> running = CompletableFuture.supplyAsync(
-                () -> profile(node, Map.of("duration_ms", 8000)), background);
+                // a deadline a little past the duration: the detached node never answers, and the test waits for it
+                () -> profile(node, Map.of("duration_ms", 8000), Duration.ofSeconds(12)), background);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(run(bin.resolve("jcmd").toString(), pid, "JFR.check").out).contains("pidbox profile cpu"));
 
