@@ -52,7 +52,7 @@ class HostPauseBenchmark {
                 Connection connection = RabbitMQ.connect("pidbox-bench-pause");
                 Mailbox mailbox = Mailbox.builder(namespace).build().bind(connection)) {
             host.await(l -> l.startsWith("READY"), Duration.ofSeconds(120));
-            awaitNode(mailbox);
+            awaitNode(mailbox, node);
             OutputStream control = host.process.getOutputStream();
             Map<String, Op> ops = new LinkedHashMap<>();
             ops.put("jcmd Thread.print", () -> jcmd(host.pid()));
@@ -116,7 +116,8 @@ class HostPauseBenchmark {
         control.flush();
     }
 
-    private void awaitNode(Mailbox mailbox) throws InterruptedException {
+    /** Waits (at most 60 s) until {@code node} answers ping through {@code mailbox}. */
+    static void awaitNode(Mailbox mailbox, String node) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < end) {
             CallResult r = mailbox.call(List.of(node), "ping", Map.of(), Duration.ofSeconds(1));
@@ -125,7 +126,7 @@ class HostPauseBenchmark {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("the agent's node never answered");
+        throw new AssertionError("the agent's node " + node + " never answered");
     }
 
     private void threads(Mailbox mailbox, Map<String, Object> args) {

@@ -82,7 +82,7 @@ class ProfileOverheadBenchmark {
                 Connection connection = RabbitMQ.connect("pidbox-bench-profile");
                 Mailbox mailbox = Mailbox.builder(namespace).build().bind(connection)) {
             host.await(l -> l.startsWith("READY"), Duration.ofSeconds(60));
-            awaitNode(mailbox);
+            HostPauseBenchmark.awaitNode(mailbox, node);
             Map<String, Condition> conditions = new LinkedHashMap<>();
             conditions.put(NONE, () -> none(host));
             conditions.put(PIDBOX, () -> pidbox(host, mailbox));
@@ -338,17 +338,6 @@ class ProfileOverheadBenchmark {
         }
     }
 
-    private void awaitNode(Mailbox mailbox) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            CallResult r = mailbox.call(List.of(node), "ping", Map.of(), Duration.ofSeconds(1));
-            if (!r.replies().isEmpty()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the agent's node never answered");
-    }
 
     private void report(Map<String, List<Window>> results) throws IOException {
         List<Window> control = results.get(NONE);
