@@ -8,6 +8,7 @@ import dev.pidbox.spi.JsonValues;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The shipped launcher, {@code client/cli/target/pidbox}, copied with {@code pidbox.jar} into a directory of the
  * test's own (so that the jar can be touched): the first run writes a class data sharing archive into
  * {@code PIDBOX_CACHE} as it exits, later runs map it (the JVM's own class loading log says so), a newer jar gets a new
- * archive, exit codes and {@code -o json} output are those of {@code java -jar}, and a link to the launcher works.
+ * archive, an archive the JVM cannot use is skipped silently, exit codes and {@code -o json} output are those of
+ * {@code java -jar}, and a link to the launcher works.
  */
 @RabbitMQ.Required
 class CliLauncherTest {
@@ -94,6 +96,18 @@ class CliLauncherTest {
         assertThat(run(launcher, List.of(), "ping", "--timeout", "100ms").exitCode).isZero();
         assertThat(archives()).hasSize(1);
         assertThat(Files.getLastModifiedTime(archives().get(0))).as("rewritten for the newer jar").isNotEqualTo(written);
+    }
+
+    @Test
+    void anArchiveTheJvmCannotUseIsSkippedWithoutAWord() throws Exception {
+        assertThat(run(launcher, List.of(), "ping", "--timeout", "100ms").exitCode).isZero();
+        Path archive = archives().get(0);
+        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-------"));
+        Files.write(archive, new byte[4096]);
+        TargetJvm.Result r = run(launcher, List.of(), "-o", "json", "ping", "--timeout", "100ms");
+        assertThat(r.exitCode).as("%s", r).isZero();
+        assertThat(JsonValues.decode(r.out)).as("stdout is the JSON document alone: %s", r).isInstanceOf(Map.class);
+        assertThat(r.err).as("nothing about the archive").isEmpty();
     }
 
     @Test
