@@ -77,10 +77,10 @@ class PidboxBenchmark {
 
     @Test
     void benchmarks() throws Exception {
-        String oldInterval = rabbitmqctl("eval", "application:get_env(rabbit, collect_statistics_interval).");
+        String oldInterval = BrokerCounts.rabbitmqctl("eval", "application:get_env(rabbit, collect_statistics_interval).");
         long started = System.nanoTime();
         try {
-            rabbitmqctl("eval", "application:set_env(rabbit, collect_statistics_interval, 1000).");
+            BrokerCounts.rabbitmqctl("eval", "application:set_env(rabbit, collect_statistics_interval, 1000).");
             if (has("rtt") || has("gather") || has("cast") || has("routed")) {
                 fleetSections();
             }
@@ -95,7 +95,7 @@ class PidboxBenchmark {
                 p.close();
             }
             String interval = oldInterval.replaceAll("[^0-9]", "");
-            rabbitmqctl("eval", "application:set_env(rabbit, collect_statistics_interval, "
+            BrokerCounts.rabbitmqctl("eval", "application:set_env(rabbit, collect_statistics_interval, "
                     + (interval.isEmpty() ? "5000" : interval) + ").");
             notes.add(String.format(Locale.ROOT, "whole run: %.0f s", (System.nanoTime() - started) / 1e9));
             writeTable();
@@ -693,15 +693,6 @@ class PidboxBenchmark {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    private static String rabbitmqctl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("rabbitmqctl", "-q"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        p.waitFor(60, TimeUnit.SECONDS);
-        return out;
     }
 
     /** A child process whose output is read line by line; close() ends it (stdin EOF, then TERM, then KILL). */

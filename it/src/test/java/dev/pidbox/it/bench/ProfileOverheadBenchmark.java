@@ -251,11 +251,11 @@ class ProfileOverheadBenchmark {
         Path file = work.resolve("jcmd-" + System.nanoTime() + ".jfr");
         String name = "bench" + System.nanoTime();
         Count c0 = count(host);
-        jcmd(host.pid(), "JFR.start", "name=" + name);
+        TargetJvm.jcmd(Paths.get(HOST_JAVA_HOME), host.pid(), "JFR.start", "name=" + name);
         Count c1 = count(host);
         Thread.sleep(Math.max(0, WINDOW_MS - (c1.nanos - c0.nanos) / 1_000_000));
         Count c2 = count(host);
-        jcmd(host.pid(), "JFR.stop", "name=" + name, "filename=" + file);
+        TargetJvm.jcmd(Paths.get(HOST_JAVA_HOME), host.pid(), "JFR.stop", "name=" + name, "filename=" + file);
         Count c3 = count(host);
         long size = Files.exists(file) ? Files.size(file) : 0;
         Files.deleteIfExists(file);
@@ -326,18 +326,6 @@ class ProfileOverheadBenchmark {
         }
         return lib;
     }
-
-    private static void jcmd(long pid, String... command) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Paths.get(HOST_JAVA_HOME, "bin", "jcmd").toString(),
-                Long.toString(pid)));
-        cmd.addAll(List.of(command));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError("jcmd " + String.join(" ", command) + " failed: " + out);
-        }
-    }
-
 
     private void report(Map<String, List<Window>> results) throws IOException {
         List<Window> control = results.get(NONE);

@@ -5,7 +5,6 @@ import dev.pidbox.it.support.TargetJvm;
 import dev.pidbox.spi.JsonValues;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,23 +16,12 @@ import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * What a profile of a real application is checked against, none of it pidbox: the JVM's own flight recorder started
- * with {@code jcmd} and read with the JDK's {@link RecordingFile}, and Spring Boot's actuator thread dump.
+ * What a profile of a real application is checked against, none of it pidbox: the JVM's own flight recorder (started
+ * with {@code jcmd}, {@link TargetJvm#jcmd}) read with the JDK's {@link RecordingFile}, and Spring Boot's actuator
+ * thread dump.
  */
 final class ProfileOracles {
     private ProfileOracles() {
-    }
-
-    /** {@code jcmd PID <command...>} of the application's JDK; fails unless it exits 0. */
-    static String jcmd(long pid, String... command) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(TargetJvm.currentJavaHome().resolve("bin").resolve("jcmd").toString(),
-                Long.toString(pid)));
-        cmd.addAll(List.of(command));
-        TargetJvm.Result r = TargetJvm.run(Duration.ofSeconds(60), cmd);
-        if (r.exitCode != 0) {
-            throw new AssertionError("jcmd " + String.join(" ", command) + " failed: " + r);
-        }
-        return r.out;
     }
 
     /** The execution samples of a recording: the sampled thread's name, the time, the frames root first. */

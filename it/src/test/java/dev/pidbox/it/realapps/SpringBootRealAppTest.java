@@ -190,7 +190,7 @@ class SpringBootRealAppTest extends RealAppContract {
     void cpuProfileUnderLoadFindsTheControllerWhereJfrsOwnRecordingDoes() throws Exception {
         String controller = SpringBootApp.CONTROLLER_LOGGER + ".greet";
         Path jfr = dir.resolve("oracle.jfr");
-        ProfileOracles.jcmd(pid, "JFR.start", "name=oracle");
+        TargetJvm.jcmd(TargetJvm.currentJavaHome(), pid, "JFR.start", "name=oracle");
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong served = new AtomicLong();
         List<Thread> load = new ArrayList<>();
@@ -217,7 +217,7 @@ class SpringBootRealAppTest extends RealAppContract {
             for (Thread t : load) {
                 t.join(10_000);
             }
-            ProfileOracles.jcmd(pid, "JFR.stop", "name=oracle", "filename=" + jfr);
+            TargetJvm.jcmd(TargetJvm.currentJavaHome(), pid, "JFR.stop", "name=oracle", "filename=" + jfr);
         }
         assertThat(served.get()).as("requests the app answered").isGreaterThan(100);
         List<Map<String, Object>> stacks = Calls.rows(Calls.map(doc.get("profile")).get("stacks"));

@@ -101,6 +101,18 @@ public final class TargetJvm implements AutoCloseable {
         return new Result(p.process.exitValue(), String.join("\n", p.out), String.join("\n", p.err));
     }
 
+    /** {@code jcmd PID COMMAND...} of the JDK at {@code javaHome}; fails unless it exits 0 within 60 s. */
+    public static Result jcmd(Path javaHome, long pid, String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin").resolve("jcmd").toString(),
+                Long.toString(pid)));
+        cmd.addAll(List.of(command));
+        Result r = run(Duration.ofSeconds(60), cmd);
+        if (r.exitCode != 0) {
+            throw new AssertionError("jcmd " + String.join(" ", command) + " failed: " + r);
+        }
+        return r;
+    }
+
     /** What a finished command printed. */
     public static final class Result {
         public final int exitCode;

@@ -13,17 +13,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code POST /api/profile}: one {@code profile} request to a selection, or to two groups in the same window, merged
  * with the CLI's own code ({@link ProfileRun}) into the document the flame graph component draws plus what the
  * gather came to. {@code profile} is a read, so a read-only console runs it, but it is checked, journaled and audited
- * as a call is. One profile runs at a time in the console; it runs on a thread of its own, and the request that
- * started it waits for it.
+ * as a call is. One profile runs at a time in the console, on the thread of the request that started it (the gather
+ * ends by its own deadline; the server's other request threads go on meanwhile).
  */
 final class Profiles {
     /** How long finding each group of a comparison waits. */
@@ -66,42 +62,19 @@ final class Profiles {
             running = new Running(who, now, now.plus(discovery).plus(sampling),
                     now.plus(discovery).plus(deadline), what);
         }
-        CompletableFuture<Map<String, Object>> done = new CompletableFuture<>();
-        Thread worker;
         try {
             journal.add("action", ns, null, who + ": " + what, Map.of("method", "profile"));
             actions.log(who, what);
-            worker = new Thread(() -> {
-                try {
-                    done.complete(gather(ns, req, what, who, sampling, deadline));
-                } catch (RuntimeException e) {
-                    done.completeExceptionally(e);
-                } finally {
-                    synchronized (this) {
-                        running = null;
-                    }
-                }
-            }, "pidbox-console-profile");
-            worker.setDaemon(true);
+            // on the request's own thread: the server has a pool of them, and the gather ends by its deadline
+            return gather(ns, req, what, who, sampling, deadline);
+        } catch (ApiError e) {
+            throw e;
         } catch (RuntimeException e) {
+            throw new ApiError(502, "the profile failed: " + e);
+        } finally {
             synchronized (this) {
                 running = null;
             }
-            throw e;
-        }
-        worker.start();
-        try {
-            return done.get(discovery.plus(deadline).toMillis() + 30_000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ApiError a) {
-                throw a;
-            }
-            throw new ApiError(502, "the profile failed: " + e.getCause());
-        } catch (TimeoutException e) {
-            throw new ApiError(504, "the profile has not ended 30 s after its deadline; it is still running");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiError(503, "the console is stopping");
         }
     }
 
