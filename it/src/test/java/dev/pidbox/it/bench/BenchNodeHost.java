@@ -30,6 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code NS}, consumed on one channel, and for each delivery one reply, published on one other channel to the
  * default exchange with the request's reply-to as routing key.
  *
+ * <p>{@code NS:PREFIX:FROM:COUNT:echo} starts {@link EchoNode}s: plain amqp-client consumers of queues declared as
+ * a pidbox node's (same name, flags and arguments, bound to the mailbox exchange of NS), which answer every request
+ * with a kombu reply, for the floor of a call's round trip.
+ *
  * <p>{@code NS:PREFIX:FROM:COUNT:jmx} starts pidbox nodes with the agent's built-in handlers ({@link JmxHandlers}:
  * {@code vitals}, {@code describe} and the rest, as an attached JVM serves them) and a tag {@code shard} (the node's
  * number modulo 4), for the console benchmark.
@@ -57,6 +61,10 @@ public final class BenchNodeHost {
             String[] p = args[a].split(":");
             if (p.length > 4 && p[4].equals("raw")) {
                 raw += rawNodes(connection, p[0], p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+                continue;
+            }
+            if (p.length > 4 && p[4].equals("echo")) {
+                raw += EchoNode.start(connection, p[0], p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]));
                 continue;
             }
             boolean routed = p.length > 4 && p[4].equals("routed");

@@ -133,6 +133,7 @@ class PidboxBenchmark {
             kombuSpecs.add(new ArrayList<>());
         }
         javaSpecs.get(0).add(jRtt + ":rtt:0:1");
+        javaSpecs.get(0).add(ns("echo") + ":echo:0:1:echo");
         javaSpecs.get(1).add(jCast + ":cast:0:1");
         kombuSpecs.get(0).add(kRtt + ":rtt:0:1");
         kombuSpecs.get(1).add(kCast + ":cast:0:1");
@@ -144,6 +145,7 @@ class PidboxBenchmark {
                     javaSpecs.get(h).add(ns("j" + n) + ":j" + n + ":" + from + ":" + share + (n == 1000 ? ":routed" : ""));
                     if (n == 1000) {
                         javaSpecs.get(h).add(ns("raw") + ":raw:" + from + ":" + share + ":raw");
+                        javaSpecs.get(h).add(ns("echo1000") + ":e:" + from + ":" + share + ":echo");
                     }
                     if (n <= KOMBU_FLEET_MAX) {
                         kombuSpecs.get(h).add(ns("k" + n) + ":k" + n + ":" + from + ":" + share);
@@ -163,11 +165,15 @@ class PidboxBenchmark {
             py.addAll(kombuSpecs.get(h));
             hosts.add(start("kombu-host-" + h, py));
         }
+        cpu = new CpuMeter().addBroker().add("client", ProcessHandle.current().pid());
         for (Proc p : hosts) {
             p.await(l -> l.startsWith("READY"), Duration.ofSeconds(180));
+            if (p.name.startsWith("java-host")) {
+                cpu.add("node JVMs", p.pid());
+            }
         }
         notes.add(String.format(Locale.ROOT, "fleets: %d JVMs hosting %d pidbox nodes (and the 1000 plain amqp-client"
-                + " consumers of the broker-floor row) and %d Python processes hosting %d kombu nodes (one connection"
+                + " consumers and 1001 plain echo nodes of the floor rows) and %d Python processes hosting %d kombu nodes (one connection"
                 + " each), all up in %.1f s", HOSTS, 2 + 1110, HOSTS,
                 2 + 1110 - (KOMBU_FLEET_MAX < 1000 ? 1000 : 0), (System.nanoTime() - t) / 1e9));
         notes.add("kombu hosts run with sys.setrecursionlimit(100000): with Python's default of 1000 a broadcast to more"
@@ -196,20 +202,54 @@ class PidboxBenchmark {
         }
     }
 
+    /**
+     * One Java client calls, one at a time and in turn: the pidbox node ({@code Mailbox.call}), a plain amqp-client
+     * {@link EchoNode} in the same host JVM through the same mailbox API (the node's floor), and the same echo node
+     * from a {@link PlainCaller} (the floor of the whole round trip with pidbox's queue arguments). Turns rotate
+     * call by call so that the machine's drifts fall on all three alike.
+     */
     private void rtt(Connection connection, String jNs, String kNs) throws Exception {
         String node = "rtt-0@bench";
+        String echo = "echo-0@bench";
         double[] ms = new double[RTT_CALLS];
+        double[] echoMs = new double[RTT_CALLS];
+        double[] plainMs = new double[RTT_CALLS];
         int lost = 0;
-        try (Mailbox mailbox = Mailbox.builder(jNs).build().bind(connection)) {
-            for (int i = 0; i < RTT_WARMUP; i++) {
-                mailbox.call(List.of(node), "ping", Map.of(), Duration.ofSeconds(2));
-            }
-            for (int i = 0; i < RTT_CALLS; i++) {
-                long t = System.nanoTime();
-                CallResult r = mailbox.call(List.of(node), "ping", Map.of(), Duration.ofSeconds(2));
-                ms[i] = (System.nanoTime() - t) / 1e6;
-                if (!r.isComplete()) {
-                    lost++;
+        int echoLost = 0;
+        int plainLost = 0;
+        try (Mailbox mailbox = Mailbox.builder(jNs).build().bind(connection);
+                Mailbox echoMailbox = Mailbox.builder(ns("echo")).build().bind(connection);
+                PlainCaller plain = new PlainCaller(connection, ns("echo"))) {
+            for (int i = 0; i < RTT_WARMUP + RTT_CALLS; i++) {
+                int at = i - RTT_WARMUP;
+                for (int turn = 0; turn < 3; turn++) {
+                    switch ((i + turn) % 3) {
+                        case 0: {
+                            long t = System.nanoTime();
+                            CallResult r = mailbox.call(List.of(node), "ping", Map.of(), Duration.ofSeconds(2));
+                            if (at >= 0) {
+                                ms[at] = (System.nanoTime() - t) / 1e6;
+                                lost += r.isComplete() ? 0 : 1;
+                            }
+                            break;
+                        }
+                        case 1: {
+                            long t = System.nanoTime();
+                            CallResult r = echoMailbox.call(List.of(echo), "ping", Map.of(), Duration.ofSeconds(2));
+                            if (at >= 0) {
+                                echoMs[at] = (System.nanoTime() - t) / 1e6;
+                                echoLost += r.isComplete() ? 0 : 1;
+                            }
+                            break;
+                        }
+                        default: {
+                            double t = plain.call();
+                            if (at >= 0) {
+                                plainMs[at] = t;
+                                plainLost += t < 0 ? 1 : 0;
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -221,12 +261,31 @@ class PidboxBenchmark {
         row("call round trip p50 (" + RTT_CALLS + " calls after " + RTT_WARMUP + " warm-up)", ms(p50), ms(kp50),
                 ratio(p50, kp50), "<= 0.10", p50 <= kp50 / 10 ? "yes" : "no");
         row("call round trip p99", ms(p99), ms(kp99), ratio(p99, kp99), "-", "-");
+        double echoP50 = percentile(echoMs, 50);
+        double plainP50 = percentile(plainMs, 50);
+        row("node turnaround: the same client's call p50, pidbox node against a plain amqp-client echo node in the"
+                + " same host JVM (calls interleaved)", ms(p50), ms(echoP50) + " (echo node, " + echoLost + " lost)",
+                ratio(p50, echoP50), "<= 1.2", control(echoLost == 0, p50 <= 1.2 * echoP50));
+        row("Java call p50 against the plain amqp-client round trip (plain client to the echo node, pidbox's queue"
+                + " arguments, calls interleaved)", ms(p50), ms(plainP50) + " (plain, " + plainLost + " lost)",
+                ratio(p50, plainP50), "<= 1.5", control(plainLost == 0, p50 <= 1.5 * plainP50));
+        notes.add("round trip p50 / p90 / p99 (ms): pidbox " + ms(p50) + " / " + ms(percentile(ms, 90)) + " / "
+                + ms(p99) + "; pidbox client to echo node " + ms(echoP50) + " / " + ms(percentile(echoMs, 90)) + " / "
+                + ms(percentile(echoMs, 99)) + "; plain client to echo node " + ms(plainP50) + " / "
+                + ms(percentile(plainMs, 90)) + " / " + ms(percentile(plainMs, 99)));
         if (lost > 0 || k.get("lost").asInt() > 0) {
             notes.add("round trip: lost replies: pidbox " + lost + ", kombu " + k.get("lost").asInt());
         }
     }
 
+    /** "yes" or "no" for a row whose control held, "invalid" when it did not (the comparison proves nothing). */
+    static String control(boolean controlHeld, boolean met) {
+        return !controlHeld ? "invalid" : met ? "yes" : "no";
+    }
+
     private final Map<Integer, Double> kombuGather = new TreeMap<>();
+    /** The CPU of the broker, the Java node hosts and this JVM, set when the fleets are up. */
+    private CpuMeter cpu;
 
     private void gather(Connection connection, int n) throws Exception {
         List<Double> times = new ArrayList<>();
@@ -234,7 +293,14 @@ class PidboxBenchmark {
         try (Mailbox mailbox = Mailbox.builder(ns("j" + n)).build().bind(connection)) {
             Request request = Request.builder("ping").expect(n).timeout(Duration.ofSeconds(5)).build();
             for (int i = 0; i < GATHER_WARMUP; i++) {
+                if (i == GATHER_WARMUP / 2) {
+                    cpu.start();
+                }
                 mailbox.call(request, null);
+            }
+            if (n == 1000) {
+                notes.add("1000-node gather, pidbox: " + cpu.perOp(GATHER_WARMUP - GATHER_WARMUP / 2, "gather")
+                        + " (the second half of the warm-up, back to back)");
             }
             for (int i = 0; i < GATHER_REPS; i++) {
                 CallResult r = mailbox.call(request, null);
@@ -271,13 +337,43 @@ class PidboxBenchmark {
         row("multi-call gather, " + n + " nodes (median of " + GATHER_REPS + " after " + GATHER_WARMUP + " warm-up)",
                 ms(median) + " (" + fewest + "/" + n + " replies)", peer, ratio, target, met);
         if (n == 1000) {
-            double[] floor = rawGather(connection, ns("raw"), n);
+            double[] floor = rawGather(connection, ns("raw"), n, cpu, notes);
             Double k100 = kombuGather.get(100);
             row("broker floor for the 1000-node gather: plain amqp-client, one queue per node, one reply each, same 4"
                     + " JVMs, no pidbox code (median of " + GATHER_REPS + " after " + GATHER_WARMUP + " warm-up)",
                     ms(floor[0]) + " (" + (int) floor[1] + "/" + n + " replies)",
-                    k100 == null ? "-" : ms(k100) + " (kombu, 100 nodes)", "pidbox " + ratio(median, floor[0])
-                            + " of the floor", "-", "-");
+                    k100 == null ? "-" : ms(k100) + " (kombu, 100 nodes)", ratio(median, floor[0]),
+                    "<= 1.2 (pidbox / floor)", control(floor[1] == n, median <= 1.2 * floor[0] && fewest == n));
+            double[] wire = echoGather(connection, ns("echo1000"), n, cpu, notes);
+            row("the same floor with pidbox's queues and route: plain amqp-client echo nodes, queue arguments as pidbox"
+                    + " declares them, replies through the reply exchange to a reply queue declared as a mailbox's"
+                    + " (median of " + GATHER_REPS + " after " + GATHER_WARMUP + " warm-up)",
+                    ms(wire[0]) + " (" + (int) wire[1] + "/" + n + " replies)", ms(floor[0]) + " (bare floor)",
+                    "pidbox " + ratio(median, wire[0]) + " of it; it " + ratio(wire[0], floor[0]) + " of the bare floor",
+                    "-", control(wire[1] == n, true).equals("invalid") ? "invalid" : "-");
+        }
+    }
+
+    /** The gather of {@link #rawGather} against {@link EchoNode}s from a {@link PlainCaller}. */
+    private static double[] echoGather(Connection connection, String namespace, int n, CpuMeter cpu,
+            List<String> notes) throws Exception {
+        try (PlainCaller caller = new PlainCaller(connection, namespace)) {
+            List<Double> times = new ArrayList<>();
+            int fewest = Integer.MAX_VALUE;
+            for (int i = 0; i < GATHER_WARMUP + GATHER_REPS; i++) {
+                if (i == GATHER_WARMUP / 2) {
+                    cpu.start();
+                } else if (i == GATHER_WARMUP) {
+                    notes.add(n + "-node gather, echo floor: " + cpu.perOp(GATHER_WARMUP - GATHER_WARMUP / 2, "gather"));
+                }
+                double ms = caller.gather(n);
+                if (i >= GATHER_WARMUP) {
+                    times.add(ms < 0 ? 5000 : ms);
+                    fewest = Math.min(fewest, caller.replies());
+                    Thread.sleep(200);
+                }
+            }
+            return new double[] {median(times), fewest};
         }
     }
 
@@ -285,7 +381,8 @@ class PidboxBenchmark {
      * The same gather with nothing but amqp-client on both sides ({@link BenchNodeHost}'s raw nodes): what the
      * broker and the node JVMs cost with one queue per node. Returns the median in ms and the fewest replies.
      */
-    private static double[] rawGather(Connection connection, String exchange, int n) throws Exception {
+    private static double[] rawGather(Connection connection, String exchange, int n, CpuMeter cpu,
+            List<String> notes) throws Exception {
         com.rabbitmq.client.Channel ch = connection.createChannel();
         try {
             String queue = ch.queueDeclare().getQueue();
@@ -307,6 +404,11 @@ class PidboxBenchmark {
             List<Double> times = new ArrayList<>();
             int fewest = Integer.MAX_VALUE;
             for (int i = 0; i < GATHER_WARMUP + GATHER_REPS; i++) {
+                if (i == GATHER_WARMUP / 2) {
+                    cpu.start();
+                } else if (i == GATHER_WARMUP) {
+                    notes.add(n + "-node gather, bare floor: " + cpu.perOp(GATHER_WARMUP - GATHER_WARMUP / 2, "gather"));
+                }
                 got.set(0);
                 done.set(new java.util.concurrent.CountDownLatch(1));
                 long t = System.nanoTime();
@@ -568,9 +670,7 @@ class PidboxBenchmark {
     }
 
     private static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+        return CpuMeter.ticks(pid);
     }
 
     private static int threads(long pid) throws IOException {
