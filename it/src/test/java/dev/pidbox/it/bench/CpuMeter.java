@@ -1,6 +1,7 @@
 package dev.pidbox.it.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
@@ -23,10 +24,14 @@ final class CpuMeter {
         return this;
     }
 
-    /** The RabbitMQ node's Erlang VM ({@code beam.smp}), when one runs on this machine. */
+    /**
+     * The RabbitMQ node's Erlang VM, when one runs on this machine: the {@code beam.smp} that boots {@code rabbit}
+     * (not the short-lived ones of {@code rabbitmqctl}).
+     */
     CpuMeter addBroker() {
         ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().map(c -> c.endsWith("beam.smp")).orElse(false))
+                .filter(p -> p.info().command().map(c -> c.endsWith("beam.smp")).orElse(false)
+                        && cmdline(p.pid()).contains("rabbit\0boot"))
                 .forEach(p -> add("broker", p.pid()));
         return this;
     }
@@ -53,6 +58,16 @@ final class CpuMeter {
         }
         out.add(String.format(Locale.ROOT, "all %.1f", total * 10.0 / ops));
         return out.toString();
+    }
+
+    /** The process's arguments as {@code /proc} has them, NUL-separated (ProcessHandle's view is truncated). */
+    private static String cmdline(long pid) {
+        try {
+            return new String(Files.readAllBytes(Paths.get("/proc", Long.toString(pid), "cmdline")),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     static long ticks(long pid) throws IOException {

@@ -53,6 +53,7 @@ class PidboxBenchmark {
     static final int RTT_CALLS = Integer.getInteger("bench.rttCalls", 2000);
     static final int GATHER_REPS = Integer.getInteger("bench.gatherReps", 11);
     static final int GATHER_WARMUP = Integer.getInteger("bench.gatherWarmup", 200);
+    static final int GATHER_CPU_BLOCK = Integer.getInteger("bench.gatherCpuBlock", 50);
     static final int JAVA_CASTS = Integer.getInteger("bench.javaCasts", 50_000);
     static final int KOMBU_CASTS = Integer.getInteger("bench.kombuCasts", 10_000);
     static final int KOMBU_FLEET_MAX = Integer.getInteger("bench.kombuFleetMax", 1000);
@@ -157,8 +158,12 @@ class PidboxBenchmark {
         long t = System.nanoTime();
         List<Proc> hosts = new ArrayList<>();
         for (int h = 0; h < HOSTS; h++) {
-            List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    BenchNodeHost.class.getName(), BROKER));
+            List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m"));
+            String hostOpts = System.getProperty("bench.hostOpts", "");
+            if (!hostOpts.isBlank()) {
+                cmd.addAll(List.of(hostOpts.trim().split("\\s+")));
+            }
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchNodeHost.class.getName(), BROKER));
             cmd.addAll(javaSpecs.get(h));
             hosts.add(start("java-host-" + h, cmd));
             List<String> py = new ArrayList<>(List.of(Python.executable(), python("kombu_fleet.py"), "--broker", BROKER));
@@ -288,27 +293,30 @@ class PidboxBenchmark {
     private CpuMeter cpu;
 
     private void gather(Connection connection, int n) throws Exception {
-        List<Double> times = new ArrayList<>();
-        int fewest = Integer.MAX_VALUE;
-        try (Mailbox mailbox = Mailbox.builder(ns("j" + n)).build().bind(connection)) {
-            Request request = Request.builder("ping").expect(n).timeout(Duration.ofSeconds(5)).build();
-            for (int i = 0; i < GATHER_WARMUP; i++) {
-                if (i == GATHER_WARMUP / 2) {
-                    cpu.start();
-                }
-                mailbox.call(request, null);
-            }
+        List<Double> times;
+        int fewest;
+        GatherComparison.Result bare = null;
+        GatherComparison.Result echo = null;
+        GatherComparison.Result ours;
+        Map<String, GatherComparison.Gatherer> gatherers = new LinkedHashMap<>();
+        gatherers.put("pidbox", GatherComparison.pidbox(Mailbox.builder(ns("j" + n)).build().bind(connection), n));
+        try {
             if (n == 1000) {
-                notes.add("1000-node gather, pidbox: " + cpu.perOp(GATHER_WARMUP - GATHER_WARMUP / 2, "gather")
-                        + " (the second half of the warm-up, back to back)");
+                gatherers.put("bare", new GatherComparison.Bare(connection, ns("raw"), n));
+                gatherers.put("echo", GatherComparison.echo(new PlainCaller(connection, ns("echo1000")), n));
             }
-            for (int i = 0; i < GATHER_REPS; i++) {
-                CallResult r = mailbox.call(request, null);
-                times.add(r.elapsed().toNanos() / 1e6);
-                fewest = Math.min(fewest, r.answered().size());
-                Thread.sleep(200);
+            Map<String, GatherComparison.Result> results = GatherComparison.run(gatherers, GATHER_WARMUP,
+                    n == 1000 ? GATHER_CPU_BLOCK : 0, GATHER_REPS, cpu);
+            ours = results.get("pidbox");
+            bare = results.get("bare");
+            echo = results.get("echo");
+        } finally {
+            for (GatherComparison.Gatherer g : gatherers.values()) {
+                g.close();
             }
         }
+        times = ours.times;
+        fewest = ours.fewest;
         double median = median(times);
         String peer = "not run";
         String ratio = "-";
@@ -337,93 +345,22 @@ class PidboxBenchmark {
         row("multi-call gather, " + n + " nodes (median of " + GATHER_REPS + " after " + GATHER_WARMUP + " warm-up)",
                 ms(median) + " (" + fewest + "/" + n + " replies)", peer, ratio, target, met);
         if (n == 1000) {
-            double[] floor = rawGather(connection, ns("raw"), n, cpu, notes);
-            Double k100 = kombuGather.get(100);
-            row("broker floor for the 1000-node gather: plain amqp-client, one queue per node, one reply each, same 4"
-                    + " JVMs, no pidbox code (median of " + GATHER_REPS + " after " + GATHER_WARMUP + " warm-up)",
-                    ms(floor[0]) + " (" + (int) floor[1] + "/" + n + " replies)",
-                    k100 == null ? "-" : ms(k100) + " (kombu, 100 nodes)", ratio(median, floor[0]),
-                    "<= 1.2 (pidbox / floor)", control(floor[1] == n, median <= 1.2 * floor[0] && fewest == n));
-            double[] wire = echoGather(connection, ns("echo1000"), n, cpu, notes);
+            double floor = median(bare.times);
+            double wire = median(echo.times);
+            row("the 1000-node gather against its broker floor: plain amqp-client, one queue per node, one reply each,"
+                    + " same 4 JVMs, no pidbox code (median of " + GATHER_REPS + " after " + GATHER_WARMUP
+                    + " warm-up, gathers interleaved)", ms(median) + " (" + fewest + "/" + n + " replies)",
+                    ms(floor) + " (" + bare.fewest + "/" + n + " replies)", ratio(median, floor), "<= 1.2, 0 lost",
+                    control(bare.fewest == n, median <= 1.2 * floor && fewest == n));
             row("the same floor with pidbox's queues and route: plain amqp-client echo nodes, queue arguments as pidbox"
                     + " declares them, replies through the reply exchange to a reply queue declared as a mailbox's"
-                    + " (median of " + GATHER_REPS + " after " + GATHER_WARMUP + " warm-up)",
-                    ms(wire[0]) + " (" + (int) wire[1] + "/" + n + " replies)", ms(floor[0]) + " (bare floor)",
-                    "pidbox " + ratio(median, wire[0]) + " of it; it " + ratio(wire[0], floor[0]) + " of the bare floor",
-                    "-", control(wire[1] == n, true).equals("invalid") ? "invalid" : "-");
-        }
-    }
-
-    /** The gather of {@link #rawGather} against {@link EchoNode}s from a {@link PlainCaller}. */
-    private static double[] echoGather(Connection connection, String namespace, int n, CpuMeter cpu,
-            List<String> notes) throws Exception {
-        try (PlainCaller caller = new PlainCaller(connection, namespace)) {
-            List<Double> times = new ArrayList<>();
-            int fewest = Integer.MAX_VALUE;
-            for (int i = 0; i < GATHER_WARMUP + GATHER_REPS; i++) {
-                if (i == GATHER_WARMUP / 2) {
-                    cpu.start();
-                } else if (i == GATHER_WARMUP) {
-                    notes.add(n + "-node gather, echo floor: " + cpu.perOp(GATHER_WARMUP - GATHER_WARMUP / 2, "gather"));
-                }
-                double ms = caller.gather(n);
-                if (i >= GATHER_WARMUP) {
-                    times.add(ms < 0 ? 5000 : ms);
-                    fewest = Math.min(fewest, caller.replies());
-                    Thread.sleep(200);
-                }
-            }
-            return new double[] {median(times), fewest};
-        }
-    }
-
-    /**
-     * The same gather with nothing but amqp-client on both sides ({@link BenchNodeHost}'s raw nodes): what the
-     * broker and the node JVMs cost with one queue per node. Returns the median in ms and the fewest replies.
-     */
-    private static double[] rawGather(Connection connection, String exchange, int n, CpuMeter cpu,
-            List<String> notes) throws Exception {
-        com.rabbitmq.client.Channel ch = connection.createChannel();
-        try {
-            String queue = ch.queueDeclare().getQueue();
-            java.util.concurrent.atomic.AtomicInteger got = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> done =
-                    new java.util.concurrent.atomic.AtomicReference<>();
-            ch.basicConsume(queue, true, new com.rabbitmq.client.DefaultConsumer(ch) {
-                @Override
-                public void handleDelivery(String tag, com.rabbitmq.client.Envelope envelope,
-                        com.rabbitmq.client.AMQP.BasicProperties props, byte[] body) {
-                    if (got.incrementAndGet() == n) {
-                        done.get().countDown();
-                    }
-                }
-            });
-            com.rabbitmq.client.AMQP.BasicProperties props = new com.rabbitmq.client.AMQP.BasicProperties.Builder()
-                    .replyTo(queue).build();
-            byte[] request = "{\"method\": \"ping\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            List<Double> times = new ArrayList<>();
-            int fewest = Integer.MAX_VALUE;
-            for (int i = 0; i < GATHER_WARMUP + GATHER_REPS; i++) {
-                if (i == GATHER_WARMUP / 2) {
-                    cpu.start();
-                } else if (i == GATHER_WARMUP) {
-                    notes.add(n + "-node gather, bare floor: " + cpu.perOp(GATHER_WARMUP - GATHER_WARMUP / 2, "gather"));
-                }
-                got.set(0);
-                done.set(new java.util.concurrent.CountDownLatch(1));
-                long t = System.nanoTime();
-                ch.basicPublish(exchange, "", props, request);
-                done.get().await(5, TimeUnit.SECONDS);
-                double elapsed = (System.nanoTime() - t) / 1e6;
-                if (i >= GATHER_WARMUP) {
-                    times.add(elapsed);
-                    fewest = Math.min(fewest, got.get());
-                    Thread.sleep(200);
-                }
-            }
-            return new double[] {median(times), fewest};
-        } finally {
-            ch.close();
+                    + " (same run, interleaved)", ms(median), ms(wire) + " (" + echo.fewest + "/" + n
+                    + " replies; " + ratio(wire, floor) + " of the bare floor)", ratio(median, wire), "-",
+                    control(echo.fewest == n, true).equals("invalid") ? "invalid" : "-");
+            notes.add("1000-node gather, runs (ms): pidbox " + fmt(times) + "; bare floor " + fmt(bare.times)
+                    + "; echo floor " + fmt(echo.times));
+            notes.add("1000-node gather, CPU over " + GATHER_CPU_BLOCK + " back-to-back gathers each after the warm-up:"
+                    + " pidbox " + ours.cpu + "; bare floor " + bare.cpu + "; echo floor " + echo.cpu);
         }
     }
 

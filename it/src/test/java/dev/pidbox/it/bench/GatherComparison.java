@@ -1,0 +1,186 @@
+package dev.pidbox.it.bench;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import dev.pidbox.CallResult;
+import dev.pidbox.Mailbox;
+import dev.pidbox.Request;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A gather and its floors measured alike, in one run: every gatherer is warmed up in turn (so that the JIT of the
+ * JVMs they share, amqp-client's code above all, favours none), then its CPU is read over a block of back-to-back
+ * gathers, then the timed repetitions rotate among them gather by gather, 200 ms apart, so that the machine's drifts
+ * fall on all of them alike.
+ */
+final class GatherComparison {
+    /** One way to gather every node of a fleet. */
+    interface Gatherer extends AutoCloseable {
+        /** One gather: its wall time in ms until every node answered (or the deadline). */
+        double gather() throws Exception;
+
+        /** How many replies the last gather counted. */
+        int replies();
+
+        @Override
+        void close() throws IOException, TimeoutException;
+    }
+
+    /** The times and fewest replies of one gatherer, and its CPU per gather. */
+    static final class Result {
+        final List<Double> times = new ArrayList<>();
+        int fewest = Integer.MAX_VALUE;
+        String cpu = "";
+    }
+
+    private GatherComparison() {
+    }
+
+    /**
+     * Runs the comparison: {@code warmup} gathers each, in turn; {@code cpuBlock} back-to-back gathers each under
+     * {@code cpu}; then {@code reps} timed gathers each, rotating.
+     */
+    static Map<String, Result> run(Map<String, Gatherer> gatherers, int warmup, int cpuBlock, int reps, CpuMeter cpu)
+            throws Exception {
+        List<String> names = new ArrayList<>(gatherers.keySet());
+        Map<String, Result> results = new LinkedHashMap<>();
+        for (String name : names) {
+            results.put(name, new Result());
+        }
+        for (int i = 0; i < warmup; i++) {
+            for (String name : names) {
+                gatherers.get(name).gather();
+            }
+        }
+        for (String name : names) {
+            cpu.start();
+            for (int i = 0; i < cpuBlock; i++) {
+                gatherers.get(name).gather();
+            }
+            results.get(name).cpu = cpu.perOp(cpuBlock, "gather");
+        }
+        for (int i = 0; i < reps; i++) {
+            for (int turn = 0; turn < names.size(); turn++) {
+                String name = names.get((i + turn) % names.size());
+                Gatherer g = gatherers.get(name);
+                Result r = results.get(name);
+                r.times.add(g.gather());
+                r.fewest = Math.min(r.fewest, g.replies());
+                Thread.sleep(200);
+            }
+        }
+        return results;
+    }
+
+    /** pidbox: {@code Mailbox.call} with {@code expect(n)}. */
+    static Gatherer pidbox(Mailbox mailbox, int n) {
+        Request request = Request.builder("ping").expect(n).timeout(Duration.ofSeconds(5)).build();
+        return new Gatherer() {
+            private int replies;
+
+            @Override
+            public double gather() {
+                CallResult r = mailbox.call(request, null);
+                replies = r.answered().size();
+                return r.elapsed().toNanos() / 1e6;
+            }
+
+            @Override
+            public int replies() {
+                return replies;
+            }
+
+            @Override
+            public void close() {
+                mailbox.close();
+            }
+        };
+    }
+
+    /** {@link PlainCaller} against {@link EchoNode}s: pidbox's queues and reply route, no pidbox code. */
+    static Gatherer echo(PlainCaller caller, int n) {
+        return new Gatherer() {
+            @Override
+            public double gather() throws Exception {
+                double ms = caller.gather(n);
+                return ms < 0 ? 5000 : ms;
+            }
+
+            @Override
+            public int replies() {
+                return caller.replies();
+            }
+
+            @Override
+            public void close() throws IOException, TimeoutException {
+                caller.close();
+            }
+        };
+    }
+
+    /**
+     * The bare floor, nothing but amqp-client on both sides ({@link BenchNodeHost}'s raw nodes): a request without
+     * properties to the fanout exchange, replies to the default exchange into a server-named queue.
+     */
+    static final class Bare implements Gatherer {
+        private final Channel channel;
+        private final String exchange;
+        private final int n;
+        private final AtomicInteger got = new AtomicInteger();
+        private final AtomicReference<CountDownLatch> done = new AtomicReference<>();
+        private final AMQP.BasicProperties props;
+        private final byte[] request = "{\"method\": \"ping\"}".getBytes(StandardCharsets.UTF_8);
+
+        Bare(Connection connection, String exchange, int n) throws IOException {
+            this.channel = connection.createChannel();
+            this.exchange = exchange;
+            this.n = n;
+            String queue = channel.queueDeclare().getQueue();
+            props = new AMQP.BasicProperties.Builder().replyTo(queue).build();
+            channel.basicConsume(queue, true, new DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] body) {
+                    if (got.incrementAndGet() == Bare.this.n) {
+                        done.get().countDown();
+                    }
+                }
+            });
+        }
+
+        @Override
+        public double gather() throws IOException, InterruptedException {
+            got.set(0);
+            CountDownLatch latch = new CountDownLatch(1);
+            done.set(latch);
+            long t = System.nanoTime();
+            channel.basicPublish(exchange, "", props, request);
+            boolean all = latch.await(5, TimeUnit.SECONDS);
+            double ms = (System.nanoTime() - t) / 1e6;
+            return all ? ms : 5000;
+        }
+
+        @Override
+        public int replies() {
+            return got.get();
+        }
+
+        @Override
+        public void close() throws IOException, TimeoutException {
+            channel.close();
+        }
+    }
+}
