@@ -67,7 +67,7 @@ class LargeFleetBenchmark {
 
     /** What the broker holds at one moment (exact, read with rabbitmqctl eval, not the management statistics). */
     record Broker(long queues, long nodeQueues, long connections, long channels, long processes, long rssBytes,
-            long erlangBytes, long queueProcessBytes) {
+            long erlangBytes, long queueProcessBytes, long statsIntervalMs) {
     }
 
     /** One fleet size: its start-up, memory and gathers. */
@@ -219,22 +219,28 @@ class LargeFleetBenchmark {
         row("start-up, " + size + " (the added nodes, hosts in parallel)", String.format(Locale.ROOT,
                 "%.1f s", s.upSeconds), fleetControl, "-", fleetOk ? "-" : "invalid");
         long otherQueues = s.broker.queues - base.queues - s.nodes;
+        // Each host opens its shared consume channel with its first node and its reply channel with its first reply.
+        long sharedChannels = s.broker.channels - base.channels - s.nodes;
         boolean brokerOk = fleetOk && otherQueues == 0 && s.broker.connections == base.connections
-                && s.broker.channels == base.channels + s.nodes && s.broker.rssBytes > base.rssBytes;
+                && sharedChannels >= 0 && sharedChannels <= SHARED_CHANNELS * JVMS
+                && s.broker.rssBytes > base.rssBytes;
         double per1000 = 1000.0 / Math.max(1, s.nodes);
         row("broker memory per 1000 nodes, " + size, String.format(Locale.ROOT, "%.1f MB RSS (mem_used), %.1f MB"
                 + " erlang:memory(total)", (s.broker.rssBytes - base.rssBytes) / 1e6 * per1000,
                 (s.broker.erlangBytes - base.erlangBytes) / 1e6 * per1000) + String.format(Locale.ROOT, "; the"
                 + " node queues' own processes alone %.1f MB", s.broker.queueProcessBytes / 1e6 * per1000),
-                "RSS grew, broker queues +" + (s.broker.queues - base.queues) + " and channels +"
-                        + (s.broker.channels - base.channels) + " (want +" + s.nodes + " each), connections "
+                "RSS grew, broker queues +" + (s.broker.queues - base.queues) + " (want +" + s.nodes
+                        + "), channels +" + (s.broker.channels - base.channels) + " (want +" + s.nodes + " and up to "
+                        + SHARED_CHANNELS * JVMS + " shared), connections "
                         + base.connections + " -> " + s.broker.connections, "-", brokerOk ? "-" : "invalid");
         row("node JVMs' heap per 1000 nodes (after a full GC), " + size, String.format(Locale.ROOT, "%.1f MB",
                 (s.heapBytes - baseHeap) / 1e6 * per1000), fleetControl, "-", fleetOk ? "-" : "invalid");
         notes.add(String.format(Locale.ROOT, "%s: broker %s MB RSS, %s MB erlang:memory(total) (%s MB RSS before"
-                + " the hosts started), %d Erlang processes, %d channels; node JVMs' heap %s MB after a full GC (%s MB"
-                + " with no node)", size, mb(s.broker.rssBytes), mb(s.broker.erlangBytes), mb(empty.rssBytes),
-                s.broker.processes, s.broker.channels, mb(s.heapBytes), mb(baseHeap)));
+                + " the hosts started), %d Erlang processes, %d channels, %d queues and %d connections in all,"
+                + " collect_statistics_interval %d ms; node JVMs' heap %s MB after a full GC (%s MB with no node)",
+                size, mb(s.broker.rssBytes), mb(s.broker.erlangBytes), mb(empty.rssBytes), s.broker.processes,
+                s.broker.channels, s.broker.queues, s.broker.connections, s.broker.statsIntervalMs, mb(s.heapBytes),
+                mb(baseHeap)));
         if (s.ms.isEmpty()) {
             row("gather, " + size, "not measured: the fleet did not come up", fleetControl, "< 1 s, 0 lost",
                     "invalid");
@@ -371,17 +377,18 @@ class LargeFleetBenchmark {
                 + " length(rabbit_channel:list()), erlang:system_info(process_count),"
                 + " vm_memory_monitor:get_process_memory(), erlang:memory(total), lists:sum([case"
                 + " erlang:process_info(amqqueue:get_pid(Q), memory) of {memory, M} -> M; _ -> 0 end || Q <-"
-                + " rabbit_amqqueue:list(), E(element(4, amqqueue:get_name(Q)), S)])}.");
-        Matcher m = Pattern.compile("\\{(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)}")
+                + " rabbit_amqqueue:list(), E(element(4, amqqueue:get_name(Q)), S)]), element(2,"
+                + " application:get_env(rabbit, collect_statistics_interval))}.");
+        Matcher m = Pattern.compile("\\{(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)}")
                 .matcher(out.replaceAll("\\s+", ""));
         if (!m.find()) {
             throw new IllegalStateException("rabbitmqctl eval answered: " + out);
         }
-        long[] v = new long[9];
-        for (int i = 0; i < 9; i++) {
+        long[] v = new long[10];
+        for (int i = 0; i < 10; i++) {
             v[i] = Long.parseLong(m.group(i + 1));
         }
-        return new Broker(v[0], v[1] - v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
+        return new Broker(v[0], v[1] - v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
     }
 
     /** The namespace's node queues still on the broker 5 s after the hosts stopped (the broker deletes them). */
