@@ -10,7 +10,11 @@ import dev.pidbox.HandlerDefinition;
 import dev.pidbox.Mailbox;
 import dev.pidbox.Node;
 import dev.pidbox.jmx.JmxHandlers;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +41,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@code NS:PREFIX:FROM:COUNT:jmx} starts pidbox nodes with the agent's built-in handlers ({@link JmxHandlers}:
  * {@code vitals}, {@code describe} and the rest, as an attached JVM serves them) and a tag {@code shard} (the node's
  * number modulo 4), for the console benchmark.
+ *
+ * <p>Each line on standard input is answered with {@code READY <n>}: {@code add SPEC...} starts more nodes in the
+ * running host (the large-fleet benchmark grows its fleet this way), {@code heap} prints {@code HEAP <used>
+ * <committed>} (bytes, after a full GC); other lines change nothing.
  */
 public final class BenchNodeHost {
     private BenchNodeHost() {
@@ -58,40 +66,17 @@ public final class BenchNodeHost {
         List<Node> nodes = new ArrayList<>();
         int raw = 0;
         for (int a = 1; a < args.length; a++) {
-            String[] p = args[a].split(":");
-            if (p.length > 4 && p[4].equals("raw")) {
-                raw += rawNodes(connection, p[0], p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]));
-                continue;
-            }
-            if (p.length > 4 && p[4].equals("echo")) {
-                raw += EchoNode.start(connection, p[0], p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]));
-                continue;
-            }
-            boolean routed = p.length > 4 && p[4].equals("routed");
-            boolean jmx = p.length > 4 && p[4].equals("jmx");
-            Mailbox mailbox = mailboxes.computeIfAbsent(p[0],
-                    ns -> Mailbox.builder(ns).routed(routed).build().bind(connection));
-            int from = Integer.parseInt(p[2]);
-            int count = Integer.parseInt(p[3]);
-            for (int i = from; i < from + count; i++) {
-                Node.Builder b = mailbox.node(p[1] + "-" + i + "@bench");
-                if (jmx) {
-                    JmxHandlers builtIn = new JmxHandlers();
-                    b.handlers(builtIn.handlers(key -> null)).observer(builtIn.metrics()).tag("shard",
-                            Integer.toString(i % 4));
-                } else {
-                    for (HandlerDefinition h : handlers(new AtomicLong())) {
-                        b.handler(h);
-                    }
-                }
-                nodes.add(b.build().listen());
-            }
+            raw += start(connection, mailboxes, nodes, args[a]);
         }
         System.out.println("READY " + (nodes.size() + raw));
         System.out.flush();
         try {
-            while (System.in.read() >= 0) {
-                // until EOF
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) { // until EOF
+                raw += command(connection, mailboxes, nodes, line.trim());
+                System.out.println("READY " + (nodes.size() + raw));
+                System.out.flush();
             }
         } finally {
             nodes.forEach(Node::close);
@@ -99,6 +84,63 @@ public final class BenchNodeHost {
             connection.close();
             System.out.println("STOPPED");
         }
+    }
+
+    /**
+     * A line from standard input (every line is answered with {@code READY <n>}, the nodes now up): {@code add SPEC...}
+     * starts more nodes (a spec that fails prints {@code ERROR SPEC reason} and the host goes on with the nodes it
+     * has); {@code heap} runs a full GC and prints {@code HEAP <used bytes> <committed bytes>}. Returns the raw or
+     * echo consumers started.
+     */
+    private static int command(Connection connection, Map<String, Mailbox> mailboxes, List<Node> nodes, String line) {
+        int raw = 0;
+        if (line.startsWith("add ")) {
+            for (String spec : line.substring(4).trim().split("\\s+")) {
+                try {
+                    raw += start(connection, mailboxes, nodes, spec);
+                } catch (Exception | Error e) {
+                    System.out.println("ERROR " + spec + " " + e);
+                }
+            }
+        } else if (line.equals("heap")) {
+            System.gc();
+            System.gc();
+            MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            System.out.println("HEAP " + heap.getUsed() + " " + heap.getCommitted());
+        }
+        return raw;
+    }
+
+    /** Starts the nodes of one spec {@code NS:PREFIX:FROM:COUNT[:kind]}; returns the raw or echo consumers started. */
+    private static int start(Connection connection, Map<String, Mailbox> mailboxes, List<Node> nodes, String spec)
+            throws IOException {
+        String[] p = spec.split(":");
+        if (p.length > 4 && p[4].equals("raw")) {
+            return rawNodes(connection, p[0], p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+        }
+        if (p.length > 4 && p[4].equals("echo")) {
+            return EchoNode.start(connection, p[0], p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+        }
+        boolean routed = p.length > 4 && p[4].equals("routed");
+        boolean jmx = p.length > 4 && p[4].equals("jmx");
+        Mailbox mailbox = mailboxes.computeIfAbsent(p[0],
+                ns -> Mailbox.builder(ns).routed(routed).build().bind(connection));
+        int from = Integer.parseInt(p[2]);
+        int count = Integer.parseInt(p[3]);
+        for (int i = from; i < from + count; i++) {
+            Node.Builder b = mailbox.node(p[1] + "-" + i + "@bench");
+            if (jmx) {
+                JmxHandlers builtIn = new JmxHandlers();
+                b.handlers(builtIn.handlers(key -> null)).observer(builtIn.metrics()).tag("shard",
+                        Integer.toString(i % 4));
+            } else {
+                for (HandlerDefinition h : handlers(new AtomicLong())) {
+                    b.handler(h);
+                }
+            }
+            nodes.add(b.build().listen());
+        }
+        return 0;
     }
 
     private static int rawNodes(Connection connection, String exchange, String prefix, int from, int count)
