@@ -66,10 +66,22 @@ public final class Launcher {
         return pid;
     }
 
-    /** Checks the options here (without this shell's environment: the target reads its own), then loads the agent. */
+    /**
+     * Checks the options here (without this shell's environment: the target reads its own), then loads the agent.
+     * The target's attach listener starts meanwhile, on a second thread: the check loads the broker client's classes,
+     * the listener waits for a signal and a thread in the target, and neither needs the other.
+     */
     private static int attach(Jvms jvms, String pid, List<String> options, PrintStream out, PrintStream err) {
         String joined = String.join(",", options);
+        Thread prepare = new Thread(() -> jvms.prepare(pid), "pidbox-attach-prepare");
+        prepare.setDaemon(true);
+        prepare.start();
         AgentOptions.parse(joined, key -> null);
+        try {
+            prepare.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         jvms.load(pid, joined);
         Map<String, String> props = jvms.awaitState(pid, 15_000, s -> s.equals("listening") || s.startsWith("failed")
                 || s.startsWith("waiting"));

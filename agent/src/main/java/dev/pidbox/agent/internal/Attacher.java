@@ -53,6 +53,22 @@ public final class Attacher {
     private Attacher() {
     }
 
+    /**
+     * Gets JVM {@code pid} ready for a {@link #load} soon after: starts its attach listener, where this launcher
+     * speaks HotSpot's protocol itself. Best effort and silent: whatever fails here, {@code load} finds and reports;
+     * a process that is not an attachable JVM is never signalled.
+     */
+    public static void prepare(String pid) {
+        try {
+            preflight(pid);
+            if (useHotSpotProtocol()) {
+                HotSpotAttach.open(pid);
+            }
+        } catch (RuntimeException | IOException e) {
+            // load says what is wrong
+        }
+    }
+
     /** Loads {@code agentJar} into JVM {@code pid} with {@code arguments}. */
     public static void load(File agentJar, String pid, String arguments) {
         preflight(pid);
@@ -237,9 +253,18 @@ public final class Attacher {
         }
     }
 
-    /** Polls the target's agent state until {@code done} accepts it or the time is up; returns the last read. */
-    public static Map<String, String> awaitState(String pid, long millis, Predicate<String> done) {
+    /**
+     * Polls the target's agent state until {@code done} accepts it or the time is up; returns the last read. The first
+     * read comes {@code firstMillis} after the call: each one has the target serialise all its system properties (the
+     * first one loads the JDK's date and time zone classes), work that would compete with the agent's start-up.
+     */
+    public static Map<String, String> awaitState(String pid, long millis, long firstMillis, Predicate<String> done) {
         long end = System.nanoTime() + millis * 1_000_000L;
+        try {
+            Thread.sleep(Math.min(firstMillis, millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Map<String, String> props = systemProperties(pid);
         while (System.nanoTime() < end) {
             String state = props.get(AgentRuntime.PROP_STATE);

@@ -111,6 +111,14 @@ final class HotSpotAttach {
         }
     }
 
+    /**
+     * Starts the target's attach listener now, so that a later request finds its socket open (the launcher does this
+     * while it checks the options: the signal, HotSpot's listener start and the checks then overlap).
+     */
+    static void open(String pid) throws IOException {
+        socketOf(pid);
+    }
+
     /** The target's attach socket, started on demand as HotSpot expects. */
     private static Path socketOf(String pid) throws IOException {
         String nspid = namespacePid(pid);

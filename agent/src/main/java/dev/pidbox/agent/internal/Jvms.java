@@ -12,6 +12,9 @@ import java.util.function.Supplier;
  * {@link Attacher}; the launcher's tests give their own, so its decisions are tested without attaching.
  */
 public interface Jvms {
+    /** How long after a load or stop the target's state is first read, in ms (then every 25 ms). */
+    long FIRST_STATE_READ_MILLIS = 200;
+
     /**
      * Loads the agent into JVM {@code pid} with {@code arguments}.
      *
@@ -20,10 +23,21 @@ public interface Jvms {
      */
     void load(String pid, String arguments);
 
+    /**
+     * Gets JVM {@code pid} ready for a {@link #load} soon after (starts its attach listener). Best effort: does
+     * nothing, silently, where it cannot; a later {@code load} reports what is wrong.
+     */
+    default void prepare(String pid) {
+    }
+
     /** The target's {@code pidbox.agent.*} properties; empty when they cannot be read. */
     Map<String, String> systemProperties(String pid);
 
-    /** Reads the target's agent state until {@code done} accepts it or the time is up; returns the last read. */
+    /**
+     * Reads the target's agent state until {@code done} accepts it or the time is up; returns the last read. The
+     * first read waits {@link #FIRST_STATE_READ_MILLIS}: reading the target's properties costs it work while its agent
+     * starts.
+     */
     Map<String, String> awaitState(String pid, long millis, Predicate<String> done);
 
     /** Local JVMs and their pidbox nodes. */
@@ -42,13 +56,18 @@ public interface Jvms {
             }
 
             @Override
+            public void prepare(String pid) {
+                Attacher.prepare(pid);
+            }
+
+            @Override
             public Map<String, String> systemProperties(String pid) {
                 return Attacher.systemProperties(pid);
             }
 
             @Override
             public Map<String, String> awaitState(String pid, long millis, Predicate<String> done) {
-                return Attacher.awaitState(pid, millis, done);
+                return Attacher.awaitState(pid, millis, FIRST_STATE_READ_MILLIS, done);
             }
 
             @Override
