@@ -219,45 +219,25 @@ class PidboxBenchmark {
         double[] ms = new double[RTT_CALLS];
         double[] echoMs = new double[RTT_CALLS];
         double[] plainMs = new double[RTT_CALLS];
-        int lost = 0;
-        int echoLost = 0;
-        int plainLost = 0;
         try (Mailbox mailbox = Mailbox.builder(jNs).build().bind(connection);
                 Mailbox echoMailbox = Mailbox.builder(ns("echo")).build().bind(connection);
                 PlainCaller plain = new PlainCaller(connection, ns("echo"))) {
             for (int i = 0; i < RTT_WARMUP + RTT_CALLS; i++) {
                 int at = i - RTT_WARMUP;
                 for (int turn = 0; turn < 3; turn++) {
-                    switch ((i + turn) % 3) {
-                        case 0: {
-                            long t = System.nanoTime();
-                            CallResult r = mailbox.call(List.of(node), "ping", Map.of(), Duration.ofSeconds(2));
-                            if (at >= 0) {
-                                ms[at] = (System.nanoTime() - t) / 1e6;
-                                lost += r.isComplete() ? 0 : 1;
-                            }
-                            break;
-                        }
-                        case 1: {
-                            long t = System.nanoTime();
-                            CallResult r = echoMailbox.call(List.of(echo), "ping", Map.of(), Duration.ofSeconds(2));
-                            if (at >= 0) {
-                                echoMs[at] = (System.nanoTime() - t) / 1e6;
-                                echoLost += r.isComplete() ? 0 : 1;
-                            }
-                            break;
-                        }
-                        default: {
-                            double t = plain.call();
-                            if (at >= 0) {
-                                plainMs[at] = t;
-                                plainLost += t < 0 ? 1 : 0;
-                            }
-                        }
+                    int which = (i + turn) % 3;
+                    double t = which == 0 ? timedCall(mailbox, node)
+                            : which == 1 ? timedCall(echoMailbox, echo) : plain.call();
+                    if (at >= 0) {
+                        double[] into = which == 0 ? ms : which == 1 ? echoMs : plainMs;
+                        into[at] = t;
                     }
                 }
             }
         }
+        int lost = lostCalls(ms);
+        int echoLost = lostCalls(echoMs);
+        int plainLost = lostCalls(plainMs);
         JsonNode k = kombu("rtt", kNs, node, Integer.toString(RTT_WARMUP), Integer.toString(RTT_CALLS));
         double p50 = percentile(ms, 50);
         double p99 = percentile(ms, 99);
@@ -281,6 +261,26 @@ class PidboxBenchmark {
         if (lost > 0 || k.get("lost").asInt() > 0) {
             notes.add("round trip: lost replies: pidbox " + lost + ", kombu " + k.get("lost").asInt());
         }
+    }
+
+    /** One {@code ping} call to {@code node}: its wall time in ms, or -1 when it did not complete. */
+    private static double timedCall(Mailbox mailbox, String node) {
+        long t = System.nanoTime();
+        CallResult r = mailbox.call(List.of(node), "ping", Map.of(), Duration.ofSeconds(2));
+        double ms = (System.nanoTime() - t) / 1e6;
+        return r.isComplete() ? ms : -1;
+    }
+
+    /** How many of {@code ms} are -1 (lost), each then counted at the 2 s deadline for the percentiles. */
+    private static int lostCalls(double[] ms) {
+        int lost = 0;
+        for (int i = 0; i < ms.length; i++) {
+            if (ms[i] < 0) {
+                lost++;
+                ms[i] = 2000;
+            }
+        }
+        return lost;
     }
 
     /** "yes" or "no" for a row whose control held, "invalid" when it did not (the comparison proves nothing). */
