@@ -192,13 +192,14 @@ public final class AgentRuntime {
     /**
      * Host handler providers can appear after the node starts: with {@code -javaagent}, a Spring Boot jar's class
      * loader or a servlet container's webapps do not exist yet. This thread looks for providers in class loaders it
-     * has not searched, soon after start and then once a minute, until the node stops. One look lists the loaded
-     * classes' loaders (milliseconds) and searches only new loaders.
+     * has not searched: 1, 2, 4, 8, 16 and 32 s after the start, then once a minute until the node stops. One look
+     * lists the loaded classes' loaders (a few milliseconds of CPU) and searches only new loaders. (It looked every
+     * 10 s after the first 15 s, which an idle agent's CPU showed.)
      */
     private void watchForHostProviders() {
-        long[] delays = {1_000, 2_000, 4_000, 8_000};
+        long[] delays = {1_000, 2_000, 4_000, 8_000, 16_000, 32_000};
         for (int i = 0; !stopping; i++) {
-            sleep(i < delays.length ? delays[i] : 10_000);
+            sleep(i < delays.length ? delays[i] : 60_000);
             Node n = node;
             if (stopping || n == null) {
                 return;
