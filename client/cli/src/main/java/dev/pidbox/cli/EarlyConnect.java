@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The broker connection of a short command, opened on a second thread while picocli builds and parses the command
@@ -23,6 +25,8 @@ final class EarlyConnect {
     /** The subcommands that connect at once. */
     private static final Set<String> CONNECTING = Set.of("call", "cast", "broadcast", "multi-call", "ping", "nodes",
             "stats", "threads", "memory", "histogram", "reload", "loggers", "mbean", "profile", "top", "console");
+    /** How long {@link #discard} waits for a connection still being opened, in ms. */
+    static final long DISCARD_WAIT_MILLIS = 500;
     private static volatile CompletableFuture<Connection> pending;
 
     private EarlyConnect() {
@@ -93,17 +97,21 @@ final class EarlyConnect {
         }
     }
 
-    /** Closes a connection nobody took (a usage error, a command that ended before connecting). */
+    /**
+     * Closes a connection nobody took (a usage error, a command that ended before connecting). Waits at most
+     * {@link #DISCARD_WAIT_MILLIS} for one still connecting: a usage error must not wait on a slow or unreachable
+     * broker; past that the JVM exits and the half-open socket goes with it.
+     */
     static void discard() {
         CompletableFuture<Connection> future = pending;
         pending = null;
         if (future != null) {
             try {
-                closeQuietly(future.get());
+                closeQuietly(future.get(DISCARD_WAIT_MILLIS, TimeUnit.MILLISECONDS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (ExecutionException e) {
-                // it never connected
+            } catch (ExecutionException | TimeoutException e) {
+                // it never connected, or not yet: nothing to close that the exit does not close
             }
         }
     }

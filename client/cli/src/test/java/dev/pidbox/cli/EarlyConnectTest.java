@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pidbox.PidboxException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -53,5 +55,20 @@ class EarlyConnectTest {
         Options.Broker flags = new Options.Broker();
         flags.broker = "amqp://elsewhere/";
         assertThat(EarlyConnect.take(flags)).isNull();
+    }
+
+    @Test
+    void aUsageErrorDoesNotWaitForABrokerThatNeverAnswers() throws Exception {
+        // accepts the TCP connection and never speaks AMQP: connecting would wait for the 5 s handshake timeout
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Settings mute = new Settings(Map.of("PIDBOX_BROKER", "amqp://guest:guest@127.0.0.1:"
+                    + silent.getLocalPort() + "/")::get, Path.of("/nonexistent"));
+            EarlyConnect.start(mute, "ping", new String[] {"ping"});
+            long t = System.nanoTime();
+            EarlyConnect.discard();
+            long waitedMs = (System.nanoTime() - t) / 1_000_000;
+            assertThat(waitedMs).as("discard waits about %d ms, never the handshake's 5 s",
+                    EarlyConnect.DISCARD_WAIT_MILLIS).isLessThan(1500);
+        }
     }
 }
