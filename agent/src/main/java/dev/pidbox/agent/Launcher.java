@@ -76,7 +76,7 @@ public final class Launcher {
         Thread prepare = new Thread(() -> jvms.prepare(pid), "pidbox-attach-prepare");
         prepare.setDaemon(true);
         prepare.start();
-        AgentOptions.parse(joined, key -> null);
+        AgentOptions.parseInLauncher(joined);
         try {
             prepare.join(10_000);
         } catch (InterruptedException e) {
@@ -98,6 +98,11 @@ public final class Launcher {
         if (state.startsWith("waiting")) {
             out.println("attached to " + pid + ": node " + props.get(AgentRuntime.PROP_NODE) + " " + state);
             return 0;
+        }
+        if (state.startsWith(AgentRuntime.INVALID_OPTIONS)) {
+            // What only the agent's full check finds (AgentOptions.parseInLauncher): a usage error, as here.
+            err.println("pidbox-agent: " + state.substring(AgentRuntime.INVALID_OPTIONS.length()));
+            return 2;
         }
         err.println("pidbox-agent: attached to " + pid + " but the node did not start: " + state);
         return 1;

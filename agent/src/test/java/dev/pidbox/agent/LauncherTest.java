@@ -131,6 +131,25 @@ class LauncherTest {
     }
 
     @Test
+    void attachRefusesAMalformedBrokerUriBeforeLoadingAnything() {
+        assertThat(run("attach", "42", "broker=http://guest:s3cret@rabbit/")).isEqualTo(2);
+        assertThat(err()).isEqualTo("pidbox-agent: invalid broker URI 'http://guest:***@rabbit/': expected"
+                + " amqp://user:password@host:port/vhost" + System.lineSeparator());
+        assertThat(jvms.loads).isEmpty();
+    }
+
+    @Test
+    void optionsOnlyTheAgentRefusesAreAUsageErrorWithItsReason() {
+        jvms.state = agent("failed: invalid options: invalid broker URI 'amqp://h/?heartbeat=soon': expected"
+                + " amqp://user:password@host:port/vhost", null, null);
+
+        assertThat(run("attach", "42", "broker=amqp://h/?heartbeat=soon")).isEqualTo(2);
+        assertThat(jvms.loads).containsExactly("42 broker=amqp://h/?heartbeat=soon");
+        assertThat(err()).isEqualTo("pidbox-agent: invalid broker URI 'amqp://h/?heartbeat=soon': expected"
+                + " amqp://user:password@host:port/vhost" + System.lineSeparator());
+    }
+
+    @Test
     void aListeningNodeIsReportedWithItsNameAndBroker() {
         jvms.state = agent("listening", "app.42@host", "amqp://guest:***@rabbit:5672/");
 

@@ -173,23 +173,12 @@ public final class Brokers {
 
     /** A connection factory for {@code uri} with pidbox's settings; for callers that tune it further. */
     public static ConnectionFactory factory(String uri) {
+        checkUri(uri);
         ConnectionFactory factory = new ConnectionFactory();
         try {
             factory.setUri(uri);
         } catch (URISyntaxException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid broker URI '" + redact(uri)
-                    + "': expected amqp://user:password@host:port/vhost", e);
-        }
-        try {
-            URI parsed = new URI(uri);
-            if (parsed.getHost() == null || parsed.getRawFragment() != null || parsed.getRawQuery() != null
-                    && parsed.getRawUserInfo() == null && uri.lastIndexOf('@') > uri.indexOf('?')) {
-                throw new IllegalArgumentException("no host in broker URI '" + redact(uri)
-                        + "': percent-encode # / ? @ in the user or password (for example # as %23)");
-            }
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("invalid broker URI '" + redact(uri)
-                    + "': expected amqp://user:password@host:port/vhost", e);
+            throw new IllegalArgumentException(malformed(uri), e);
         }
         if (factory.getVirtualHost() == null || factory.getVirtualHost().isEmpty()) {
             // amqp://host:5672/ and amqp://host:5672 both mean the default vhost "/", as in kombu.
@@ -205,6 +194,40 @@ public final class Brokers {
         factory.setHandshakeTimeout(5000);
         factory.setShutdownTimeout(2000);
         return factory;
+    }
+
+    /**
+     * Checks the form of one broker URI without the broker client: the scheme ({@code amqp} or {@code amqps}), a host,
+     * at most one {@code :} in the user information and at most one path segment (the vhost). {@link #factory} checks
+     * this and the rest (query parameters among them); this check loads no AMQP classes, for a launcher that checks
+     * options before handing them to a process that checks them fully.
+     *
+     * @throws IllegalArgumentException naming the problem, with the URI's password redacted
+     */
+    public static void checkUri(String uri) {
+        URI parsed;
+        try {
+            parsed = new URI(uri);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(malformed(uri), e);
+        }
+        String scheme = parsed.getScheme();
+        String info = parsed.getRawUserInfo();
+        String path = parsed.getRawPath();
+        if (scheme == null || !scheme.equalsIgnoreCase("amqp") && !scheme.equalsIgnoreCase("amqps")
+                || info != null && info.indexOf(':') != info.lastIndexOf(':')
+                || path != null && path.length() > 1 && path.indexOf('/', 1) >= 0) {
+            throw new IllegalArgumentException(malformed(uri));
+        }
+        if (parsed.getHost() == null || parsed.getRawFragment() != null || parsed.getRawQuery() != null
+                && info == null && uri.lastIndexOf('@') > uri.indexOf('?')) {
+            throw new IllegalArgumentException("no host in broker URI '" + redact(uri)
+                    + "': percent-encode # / ? @ in the user or password (for example # as %23)");
+        }
+    }
+
+    private static String malformed(String uri) {
+        return "invalid broker URI '" + redact(uri) + "': expected amqp://user:password@host:port/vhost";
     }
 
     /** How long an idle consumer thread lives before it ends. */

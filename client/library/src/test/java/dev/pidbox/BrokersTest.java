@@ -2,7 +2,11 @@ package dev.pidbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.rabbitmq.client.ConnectionFactory;
+import java.net.URI;
+import java.net.URISyntaxException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -74,5 +78,37 @@ class BrokersTest {
         assertThat(Brokers.passwordUser("amqp://ops%40web1:s3cret@rabbit:5672/")).isEqualTo("ops@web1");
         assertThat(Brokers.passwordUser("amqps://rabbit:5671/;amqp://u:p@other/")).isNull();
         assertThat(Brokers.passwordUser("amqps://user-only@rabbit:5671/")).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"amqp://guest:guest@127.0.0.1:5672/", "amqp://h", "amqps://rabbit:5671/ops",
+            "AMQP://u@h:5672/%2F", "amqp://ops%40web1:s3cr%23t@rabbit/?heartbeat=10", "amqp://[::1]:5672/"})
+    void theFormCheckAcceptsWhatTheBrokerClientAccepts(String uri) {
+        Brokers.checkUri(uri);
+        Brokers.factory(uri);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://rabbit/", "rabbit:5672", "amqp://user:pa/ss@host/", "amqp://user:p#ss@host/",
+            "amqp://user:p?ss@host/", "amqp://a:b:c@host/", "amqp://host/vhost/more", "amqp:///vhost", "amqp://h/ x",
+            "/just/a/path"})
+    void theFormCheckRefusesOnlyWhatTheBrokerClientOrTheHostRuleRefuses(String uri) throws Exception {
+        Throwable form = catchThrowable(() -> Brokers.checkUri(uri));
+        Throwable client = catchThrowable(() -> new ConnectionFactory().setUri(uri));
+        URI parsed = client instanceof URISyntaxException ? null : new URI(uri);
+
+        assertThat(form).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageMatching("(invalid broker URI|no host in broker URI) .*")
+                .hasMessageNotContaining("ss@");
+        assertThat(client != null || parsed.getHost() == null || parsed.getRawFragment() != null)
+                .as("amqp-client accepts %s, which has host %s", uri, parsed == null ? null : parsed.getHost()).isTrue();
+    }
+
+    @Test
+    void queryValuesAreLeftToTheBrokerClient() {
+        Brokers.checkUri("amqp://h/?heartbeat=soon");
+
+        assertThatThrownBy(() -> Brokers.factory("amqp://h/?heartbeat=soon")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("invalid broker URI 'amqp://h/?heartbeat=soon'");
     }
 }

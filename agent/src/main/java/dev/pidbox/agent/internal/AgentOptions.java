@@ -87,12 +87,26 @@ public final class AgentOptions {
      * @throws IllegalArgumentException with one line naming the bad option
      */
     public static AgentOptions parse(String agentArguments, Function<String, String> env) {
+        return parse(agentArguments, env, true);
+    }
+
+    /**
+     * As {@link #parse} with no environment, for the launcher: each broker URI is checked for its form only
+     * ({@link Brokers#checkUri}), not by the broker client, whose classes took the launcher about 80 ms to load on
+     * the way to every attach. The agent parses the same options fully; what only that finds (a bad query value in
+     * the URI) comes back as its state, {@code failed: invalid options: ...}, which the launcher reports the same way.
+     */
+    public static AgentOptions parseInLauncher(String agentArguments) {
+        return parse(agentArguments, key -> null, false);
+    }
+
+    private static AgentOptions parse(String agentArguments, Function<String, String> env, boolean brokerClient) {
         Map<String, String> args = parseArguments(agentArguments);
         Function<String, String> environment = SettingLayers.environment(env);
         String config = SettingLayers.of(args::get, environment).get("config");
         Map<String, String> file = config == null ? Collections.<String, String>emptyMap() : readConfig(config);
         AgentOptions options = new AgentOptions(SettingLayers.of(args::get, file::get, environment).resolve(KEYS.keySet()));
-        options.check();
+        options.check(brokerClient);
         return options;
     }
 
@@ -169,7 +183,7 @@ public final class AgentOptions {
         return Tls.fromConfig(this::get);
     }
 
-    private void check() {
+    private void check(boolean brokerClient) {
         Tls tls = tls();
         if (tls.configured() && !brokerUri().regionMatches(true, 0, "amqps://", 0, 8)) {
             throw new IllegalArgumentException("tls-* options need an amqps:// broker URI, got "
@@ -185,8 +199,10 @@ public final class AgentOptions {
             throw new IllegalArgumentException("command must be start or stop, got '" + command + "'");
         }
         for (String part : brokerUri().split(";")) {
-            if (!part.trim().isEmpty()) {
+            if (!part.trim().isEmpty() && brokerClient) {
                 Brokers.factory(part.trim());
+            } else if (!part.trim().isEmpty()) {
+                Brokers.checkUri(part.trim());
             }
         }
         type();

@@ -1,6 +1,7 @@
 package dev.pidbox.agent.internal;
 
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.impl.AMQImpl;
 import dev.pidbox.Brokers;
 import dev.pidbox.CallObserver;
 import dev.pidbox.ErrorSink;
@@ -9,6 +10,7 @@ import dev.pidbox.Mailbox;
 import dev.pidbox.Node;
 import dev.pidbox.PidboxException;
 import dev.pidbox.jmx.LoadedClasses;
+import dev.pidbox.spi.JsonValues;
 import dev.pidbox.spi.Threads;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,10 +27,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import javax.management.JMException;
 
 /**
@@ -45,8 +52,13 @@ public final class AgentRuntime {
     public static final String PROP_NODE = "pidbox.agent.node";
     public static final String PROP_STATE = "pidbox.agent.state";
     public static final String PROP_BROKER = "pidbox.agent.broker";
+    /** How the state of an agent whose options were refused begins; the reason follows. */
+    public static final String INVALID_OPTIONS = "failed: invalid options: ";
 
     private static final Object LOCK = new Object();
+    private static final Object STATE_LOCK = new Object();
+    /** The longest the JMX registration waits for the node's first answer. */
+    private static final long JMX_DELAY_MILLIS = 1000;
     private static AgentRuntime current;
 
     private final AgentOptions options;
@@ -82,12 +94,59 @@ public final class AgentRuntime {
      * class loader (a Spring Boot jar's, each webapp's), not only the system class path.
      */
     public static void launch(String arguments, Instrumentation instrumentation) {
-        Threads.start("pidbox-agent-launch", () -> {
-            if (instrumentation != null) {
-                LoadedClasses.install(instrumentation::getAllLoadedClasses);
+        start(arguments, instrumentation);
+    }
+
+    /**
+     * As {@link #launch(String, Instrumentation)}, then waits at most {@code millis} until the outcome is known: the
+     * node listens, waits for its broker, failed, or stopped. For {@code agentmain}, which runs on the JVM's attach
+     * listener thread, never on a host thread: the launcher's load then returns with the outcome, and it reads the
+     * state once instead of polling it while the node starts (each read has the target serialise all its system
+     * properties). Other attach requests to this JVM (jcmd) wait meanwhile; {@code premain} never waits.
+     */
+    public static void launchAndAwait(String arguments, Instrumentation instrumentation, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        CountDownLatch applied = start(arguments, instrumentation);
+        try {
+            if (!applied.await(millis, TimeUnit.MILLISECONDS)) {
+                return;
             }
-            apply(arguments);
+            synchronized (STATE_LOCK) {
+                for (long left = deadline - System.nanoTime(); left > 0 && unsettled(); left = deadline - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.timedWait(STATE_LOCK, left);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static CountDownLatch start(String arguments, Instrumentation instrumentation) {
+        CountDownLatch applied = new CountDownLatch(1);
+        Threads.start("pidbox-agent-launch", () -> {
+            try {
+                if (instrumentation != null) {
+                    LoadedClasses.install(instrumentation::getAllLoadedClasses);
+                }
+                apply(arguments);
+            } finally {
+                applied.countDown();
+            }
         });
+        return applied;
+    }
+
+    private static boolean unsettled() {
+        String state = System.getProperty(PROP_STATE, "");
+        return state.equals("starting") || state.equals("connecting");
+    }
+
+    /** Publishes the agent's state (for the launcher, in a system property) and wakes {@link #launchAndAwait}. */
+    private static void state(String state) {
+        synchronized (STATE_LOCK) {
+            System.setProperty(PROP_STATE, state);
+            STATE_LOCK.notifyAll();
+        }
     }
 
     static void apply(String arguments) {
@@ -96,7 +155,7 @@ public final class AgentRuntime {
             options = AgentOptions.parse(arguments, System::getenv);
         } catch (IllegalArgumentException e) {
             System.err.println("pidbox-agent: invalid options, agent not started: " + e.getMessage());
-            System.setProperty(PROP_STATE, "failed: invalid options: " + e.getMessage());
+            state(INVALID_OPTIONS + e.getMessage());
             return;
         }
         synchronized (LOCK) {
@@ -107,7 +166,7 @@ public final class AgentRuntime {
                 }
                 LoadedClasses.uninstall();
                 System.clearProperty(PROP_NODE);
-                System.setProperty(PROP_STATE, "stopped");
+                state("stopped");
                 return;
             }
             if (current != null && !current.stopping && current.fingerprint.equals(options.fingerprint())) {
@@ -117,7 +176,7 @@ public final class AgentRuntime {
                 current.stop();
             }
             current = new AgentRuntime(options);
-            System.setProperty(PROP_STATE, "starting");
+            state("starting");
             current.thread.start();
         }
     }
@@ -139,9 +198,10 @@ public final class AgentRuntime {
         // Build the handlers (class loading, mostly) while the connection handshake waits on the network.
         FutureTask<List<HandlerDefinition>> handlers = new FutureTask<>(hostHandlers::initial);
         Threads.start("pidbox-agent-handlers", handlers);
+        Threads.start("pidbox-agent-warm", AgentRuntime::warm);
         while (!stopping) {
             try {
-                System.setProperty(PROP_STATE, "connecting");
+                state("connecting");
                 connection = Brokers.connect(uri, "pidbox-agent " + name, options.tls());
                 break;
             } catch (PidboxException | IllegalArgumentException e) {
@@ -149,7 +209,7 @@ public final class AgentRuntime {
                     System.err.println("pidbox-agent: " + e.getMessage() + "; retrying in the background");
                     reported = true;
                 }
-                System.setProperty(PROP_STATE, "waiting for broker: " + e.getMessage());
+                state("waiting for broker: " + e.getMessage());
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, 30_000);
             }
@@ -168,6 +228,8 @@ public final class AgentRuntime {
                     .audit(NodeSecurity.auditSink(options, sink))
                     .auditExchange(options.get("audit-exchange")).replyUserId(options.replyUserId());
             observers.forEach(builder::observer);
+            CountDownLatch answered = new CountDownLatch(1);
+            builder.observer((method, outcome, nanos) -> answered.countDown());
             Node n = builder.build();
             node = n;
             n.listen();
@@ -175,14 +237,26 @@ public final class AgentRuntime {
                 closeAll();
                 return;
             }
-            System.setProperty(PROP_STATE, "listening");
-            // JMX after the node answers: the platform MBean server and Micrometer cost a few hundred ms of
-            // class loading in a JVM that never used JMX, which should not delay the first reply.
-            registerJmx(name, uri);
+            state("listening");
             log("node " + name + " listening in namespace " + options.namespace() + " on " + Brokers.redact(uri));
+            // JMX once the node has answered its first request, or a second after it listens: the platform MBean
+            // server and Micrometer cost a few hundred classes in a JVM that never used JMX, work that should not
+            // compete with the first reply.
+            try {
+                answered.await(JMX_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                // stop() interrupts; stopping is checked next
+            }
+            if (!stopping) {
+                registerJmx(name, uri);
+            }
+            if (stopping) {
+                closeAll();
+                return;
+            }
         } catch (RuntimeException | LinkageError e) {
             System.err.println("pidbox-agent: node " + name + " not started: " + e.getMessage());
-            System.setProperty(PROP_STATE, "failed: " + e.getMessage());
+            state("failed: " + e.getMessage());
             closeAll();
             return;
         }
@@ -209,6 +283,27 @@ public final class AgentRuntime {
             } catch (RuntimeException | LinkageError e) {
                 sink.report("pidbox-agent: looking for host handler providers failed", e);
             }
+        }
+    }
+
+    /**
+     * Loads and initialises, beside the connection, classes that the connection and the first request would otherwise
+     * load one at a time on their own way: the broker client's protocol methods (verifying {@code AMQImpl} loads about
+     * 150 classes, 60 to 90 ms measured on the connection's thread) and the JSON codec (a first request's decode and
+     * reply). Only a warm-up: whatever it does not reach is loaded when needed, as before.
+     */
+    static void warm() {
+        try {
+            Class.forName(AMQImpl.class.getName(), true, AMQImpl.class.getClassLoader());
+            Map<String, Object> request = new LinkedHashMap<>();
+            request.put("method", "ping");
+            request.put("arguments", Collections.emptyMap());
+            request.put("destination", Collections.singletonList("warm"));
+            request.put("reply_to", Collections.singletonMap("routing_key", "warm"));
+            JsonValues.decode(JsonValues.encode(Collections.singletonMap("warm", JsonValues.decode(JsonValues.encode(
+                    request)))));
+        } catch (IOException | ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // nothing lost: the node loads these classes itself when it needs them
         }
     }
 

@@ -97,11 +97,29 @@ final class HotSpotAttach {
             Class<?> addressClass = Class.forName("java.net.UnixDomainSocketAddress");
             Method of = addressClass.getMethod("of", Path.class);
             SocketAddress address = (SocketAddress) of.invoke(null, socket);
+            SocketChannel ch = unixChannel();
+            try {
+                ch.connect(address);
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+            return ch;
+        } catch (ReflectiveOperationException | IllegalArgumentException e) {
+            Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            throw new IOException("UNIX domain sockets need Java 16 or later: " + cause, cause);
+        }
+    }
+
+    /** An unconnected UNIX domain socket channel (reflection: this class compiles for Java 11). */
+    private static SocketChannel unixChannel() throws IOException {
+        try {
             ProtocolFamily unix = StandardProtocolFamily.valueOf("UNIX");
             Method openChannel = SocketChannel.class.getMethod("open", ProtocolFamily.class);
-            SocketChannel ch = (SocketChannel) openChannel.invoke(null, unix);
-            ch.connect(address);
-            return ch;
+            return (SocketChannel) openChannel.invoke(null, unix);
         } catch (ReflectiveOperationException | IllegalArgumentException e) {
             Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
             if (cause instanceof IOException) {
@@ -116,7 +134,23 @@ final class HotSpotAttach {
      * while it checks the options: the signal, HotSpot's listener start and the checks then overlap).
      */
     static void open(String pid) throws IOException {
+        // The first UNIX socket channel of a JVM initialises the JDK's UNIX socket support (a SecureRandom among it):
+        // 20 to 50 ms, done on a thread of its own while the target starts its listener, not after.
+        Thread warm = new Thread(() -> {
+            try {
+                unixChannel().close();
+            } catch (IOException e) {
+                // the load that follows reports it
+            }
+        }, "pidbox-attach-warm");
+        warm.setDaemon(true);
+        warm.start();
         socketOf(pid);
+        try {
+            warm.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The target's attach socket, started on demand as HotSpot expects. */

@@ -12,8 +12,12 @@ import java.util.function.Supplier;
  * {@link Attacher}; the launcher's tests give their own, so its decisions are tested without attaching.
  */
 public interface Jvms {
-    /** How long after a load or stop the target's state is first read, in ms (then every 25 ms). */
-    long FIRST_STATE_READ_MILLIS = 200;
+    /**
+     * How long after a load or stop the target's state is first read, in ms (then every 25 ms). None: the load returns
+     * once the agent's outcome is known ({@code Agent.agentmain}), so the first read finds it. The reads repeat only
+     * where the load returned early: the wait timed out, or an agent of an older build was already loaded there.
+     */
+    long FIRST_STATE_READ_MILLIS = 0;
 
     /**
      * Loads the agent into JVM {@code pid} with {@code arguments}.
@@ -35,8 +39,7 @@ public interface Jvms {
 
     /**
      * Reads the target's agent state until {@code done} accepts it or the time is up; returns the last read. The
-     * first read waits {@link #FIRST_STATE_READ_MILLIS}: reading the target's properties costs it work while its agent
-     * starts.
+     * first read waits {@link #FIRST_STATE_READ_MILLIS}.
      */
     Map<String, String> awaitState(String pid, long millis, Predicate<String> done);
 

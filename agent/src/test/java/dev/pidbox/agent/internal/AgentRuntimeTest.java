@@ -2,6 +2,8 @@ package dev.pidbox.agent.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.ServerSocket;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class AgentRuntimeTest {
@@ -36,6 +38,48 @@ class AgentRuntimeTest {
             assertThat(AgentRuntime.mainClassName()).isEqualTo("Orders");
         } finally {
             System.setProperty("sun.java.command", before == null ? "" : before);
+        }
+    }
+
+    @AfterEach
+    void stopTheAgent() {
+        AgentRuntime.launchAndAwait("command=stop", null, 10_000);
+        assertThat(System.getProperty(AgentRuntime.PROP_STATE)).isEqualTo("stopped");
+    }
+
+    @Test
+    void anAttachReturnsOnceTheNodeWaitsForItsBroker() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        long start = System.nanoTime();
+
+        AgentRuntime.launchAndAwait("broker=amqp://127.0.0.1:" + closedPort + "/,node=await@test", null, 10_000);
+
+        assertThat(System.getProperty(AgentRuntime.PROP_STATE)).startsWith("waiting for broker: ");
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms").isLessThan(9_000);
+    }
+
+    @Test
+    void anAttachWithBadOptionsReturnsWithTheReason() {
+        AgentRuntime.launchAndAwait("handler-threads=0", null, 10_000);
+
+        assertThat(System.getProperty(AgentRuntime.PROP_STATE)).isEqualTo(AgentRuntime.INVALID_OPTIONS
+                + "handler-threads must be a number from 1 to 64, got '0'");
+    }
+
+    @Test
+    void anAttachWaitsNoLongerThanItsLimit() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0)) { // accepts the connection and never speaks AMQP
+            long start = System.nanoTime();
+
+            AgentRuntime.launchAndAwait("broker=amqp://127.0.0.1:" + silent.getLocalPort() + "/,node=silent@test", null,
+                    300);
+
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(System.getProperty(AgentRuntime.PROP_STATE)).isEqualTo("connecting");
+            assertThat(ms).isBetween(250L, 4_000L);
         }
     }
 }

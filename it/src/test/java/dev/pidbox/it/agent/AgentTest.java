@@ -237,6 +237,29 @@ class AgentTest extends AgentTestBase {
         assertThat(result.deadlineReached()).isFalse();
     }
 
+    /**
+     * The launcher checks a broker URI's form only; a bad query value is found by the agent in the target, and the
+     * launcher reports it as its own usage error. The target runs on with no pidbox thread.
+     */
+    @Test
+    void anOptionOnlyTheAgentRefusesIsAUsageErrorAndLeavesTheTargetAsItWas() throws Exception {
+        TargetJvm target = start(TargetJvm.currentJavaHome(), List.of(), "stdin");
+        String java = TargetJvm.currentJavaHome().resolve("bin/java").toString();
+
+        TargetJvm.Result attach = TargetJvm.run(Duration.ofSeconds(60), List.of(java, "-jar",
+                TargetJvm.agentJar().toString(), "attach", Long.toString(target.pid()),
+                "broker=amqp://guest:s3cret@127.0.0.1:5672/?heartbeat=soon", "namespace=" + namespace));
+
+        assertThat(attach.exitCode).as(attach.toString()).isEqualTo(2);
+        assertThat(attach.err.strip()).isEqualTo("pidbox-agent: invalid broker URI 'amqp://guest:***@127.0.0.1:5672/"
+                + "?heartbeat=soon': expected amqp://user:password@host:port/vhost");
+        TargetJvm.Result dump = TargetJvm.run(Duration.ofSeconds(30), List.of(
+                TargetJvm.currentJavaHome().resolve("bin/jcmd").toString(), Long.toString(target.pid()), "Thread.print"));
+        assertThat(dump.out.lines().filter(l -> l.startsWith("\"")).toList()).anyMatch(l -> l.startsWith("\"main\""))
+                .noneMatch(l -> l.contains("pidbox") || l.contains("AMQP Connection"));
+        assertThat(target.isAlive()).isTrue();
+    }
+
     @Test
     void attachToAProcessThatIsNotThereSaysSo() throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc")), "needs /proc");

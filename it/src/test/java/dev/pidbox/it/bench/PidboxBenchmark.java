@@ -58,6 +58,8 @@ class PidboxBenchmark {
     static final int KOMBU_CASTS = Integer.getInteger("bench.kombuCasts", 10_000);
     static final int KOMBU_FLEET_MAX = Integer.getInteger("bench.kombuFleetMax", 1000);
     static final int ATTACH_REPS = Integer.getInteger("bench.attachReps", 3);
+    static final String ATTACH_TIMELINE = System.getProperty("bench.attachTimeline", "");
+    static final String ATTACH_COMPARE = System.getProperty("bench.attachCompare", "");
     static final int IDLE_SECONDS = Integer.getInteger("bench.idleSeconds", 60);
     static final String SECTIONS = System.getProperty("bench.sections", "rtt,gather,cast,routed,attach,footprint");
 
@@ -432,63 +434,106 @@ class PidboxBenchmark {
             jolokiaJar = files.filter(f -> f.getFileName().toString().startsWith("jolokia-agent-jvm")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no Jolokia jar in " + jolokia + ": run with -Pbench"));
         }
+        Path other = ATTACH_COMPARE.isEmpty() ? null : Paths.get(ATTACH_COMPARE);
         String namespace = ns("attach");
         List<Double> pidbox = new ArrayList<>();
+        List<Double> before = new ArrayList<>();
         List<Double> jol = new ArrayList<>();
         try (Connection connection = RabbitMQ.connect("pidbox-bench-attach");
                 Mailbox mailbox = Mailbox.builder(namespace).build().bind(connection)) {
             for (int i = 0; i < ATTACH_REPS; i++) {
-                try (Proc target = sleeper("attach-target", List.of())) {
-                    target.await(l -> l.startsWith("READY"), Duration.ofSeconds(30));
-                    Thread.sleep(1000);
-                    String node = "attach-" + i + "@bench";
-                    long t0 = System.nanoTime();
-                    try (Proc attach = start("pidbox-attach", List.of(java(), "-jar", agentJar().toString(),
-                            "attach", Long.toString(target.pid()), "broker=" + BROKER, "namespace=" + namespace,
-                            "node=" + node))) {
-                        long answered = firstReply(mailbox, node, t0);
-                        if (answered < 0) {
-                            throw new AssertionError("attached node never answered; attach output " + attach.lines);
-                        }
-                        pidbox.add((answered - t0) / 1e6);
-                    }
-                }
-                try (Proc target = sleeper("jolokia-target", List.of())) {
-                    target.await(l -> l.startsWith("READY"), Duration.ofSeconds(30));
-                    Thread.sleep(1000);
-                    int port = freePort();
-                    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
-                    HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jolokia/version"))
-                            .timeout(Duration.ofSeconds(2)).build();
-                    long t0 = System.nanoTime();
-                    try (Proc attach = start("jolokia-attach", List.of(java(), "-jar", jolokiaJar.toString(),
-                            "--host", "127.0.0.1", "--port", Integer.toString(port), "start", Long.toString(target.pid())))) {
-                        long answered = -1;
-                        while (answered < 0 && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)) {
-                            try {
-                                HttpResponse<String> resp = http.send(get, HttpResponse.BodyHandlers.ofString());
-                                if (resp.statusCode() == 200 && resp.body().contains("agent")) {
-                                    answered = System.nanoTime();
-                                }
-                            } catch (IOException e) {
-                                Thread.sleep(10);
-                            }
-                        }
-                        if (answered < 0) {
-                            throw new AssertionError("Jolokia never answered; attach output " + attach.lines);
-                        }
-                        jol.add((answered - t0) / 1e6);
+                // the order turns each repetition, so that none of the three always goes first
+                for (int k = 0; k < 3; k++) {
+                    int which = (i + k) % 3;
+                    if (which == 0) {
+                        pidbox.add(attachPidbox(mailbox, namespace, agentJar(), "attach-" + i, i));
+                    } else if (which == 1 && other != null) {
+                        before.add(attachPidbox(mailbox, namespace, other, "attach-other-" + i, -1));
+                    } else if (which == 2) {
+                        jol.add(attachJolokia(jolokiaJar));
                     }
                 }
             }
         }
         double p = median(pidbox);
         double j = median(jol);
-        notes.add("attach runs (ms): pidbox " + fmt(pidbox) + "; Jolokia " + fmt(jol));
+        String jolokiaVersion = jolokiaJar.getFileName().toString().replaceAll("[^0-9.]", "").replaceAll("^\\.+|\\.+$", "");
+        notes.add("attach runs (ms): pidbox " + fmt(pidbox) + "; Jolokia " + fmt(jol)
+                + (other == null ? "" : "; " + other + " " + fmt(before)));
         row("attach to first reply (median of " + ATTACH_REPS + ", Java " + Runtime.version().feature() + ")",
-                ms(p), ms(j) + " (Jolokia " + jolokiaJar.getFileName().toString().replaceAll("[^0-9.]", "")
-                        .replaceAll("^\\.+|\\.+$", "") + ")",
-                ratio(p, j), "<= 1.0", p <= j ? "yes" : "no");
+                ms(p), ms(j) + " (Jolokia " + jolokiaVersion + ")", ratio(p, j), "<= 0.75", p <= 0.75 * j ? "yes" : "no");
+        if (other != null) {
+            double b = median(before);
+            row("attach to first reply, the build " + other.getFileName() + " (interleaved)", ms(b),
+                    ms(j) + " (Jolokia " + jolokiaVersion + ")", ratio(b, j), "(before)", "-");
+            notes.add("attach, this build against " + other + " in the same run: " + ratio(p, b));
+        }
+    }
+
+    /** Attaches {@code jar} to a fresh idle JVM: ms from starting the launcher to the node's first reply. */
+    private double attachPidbox(Mailbox mailbox, String namespace, Path jar, String name, int timelineRep)
+            throws Exception {
+        List<String> targetOptions = timelineRep < 0 ? List.of() : timeline(timelineRep, "target");
+        try (Proc target = sleeper("attach-target", targetOptions)) {
+            target.await(l -> l.startsWith("READY"), Duration.ofSeconds(30));
+            Thread.sleep(1000);
+            String node = name + "@bench";
+            List<String> cmd = new ArrayList<>(List.of(java()));
+            cmd.addAll(timelineRep < 0 ? List.of() : timeline(timelineRep, "launcher"));
+            cmd.addAll(List.of("-jar", jar.toString(), "attach", Long.toString(target.pid()), "broker=" + BROKER,
+                    "namespace=" + namespace, "node=" + node));
+            long wall0 = System.currentTimeMillis();
+            long t0 = System.nanoTime();
+            try (Proc attach = start("pidbox-attach", cmd)) {
+                long answered = firstReply(mailbox, node, t0);
+                if (answered < 0) {
+                    throw new AssertionError("attached node never answered; attach output " + attach.lines);
+                }
+                if (timelineRep >= 0 && !ATTACH_TIMELINE.isEmpty()) {
+                    Files.writeString(Paths.get(ATTACH_TIMELINE, "attach-" + timelineRep + ".times"), "start " + wall0
+                            + "\nanswered " + (wall0 + (answered - t0) / 1_000_000) + "\n");
+                }
+                return (answered - t0) / 1e6;
+            }
+        }
+    }
+
+    /** Starts Jolokia in a fresh idle JVM: ms from starting its launcher to its first answered read. */
+    private double attachJolokia(Path jolokiaJar) throws Exception {
+        try (Proc target = sleeper("jolokia-target", List.of())) {
+            target.await(l -> l.startsWith("READY"), Duration.ofSeconds(30));
+            Thread.sleep(1000);
+            int port = freePort();
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+            HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jolokia/version"))
+                    .timeout(Duration.ofSeconds(2)).build();
+            long t0 = System.nanoTime();
+            try (Proc attach = start("jolokia-attach", List.of(java(), "-jar", jolokiaJar.toString(),
+                    "--host", "127.0.0.1", "--port", Integer.toString(port), "start", Long.toString(target.pid())))) {
+                while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)) {
+                    try {
+                        HttpResponse<String> resp = http.send(get, HttpResponse.BodyHandlers.ofString());
+                        if (resp.statusCode() == 200 && resp.body().contains("agent")) {
+                            return (System.nanoTime() - t0) / 1e6;
+                        }
+                    } catch (IOException e) {
+                        Thread.sleep(10);
+                    }
+                }
+                throw new AssertionError("Jolokia never answered; attach output " + attach.lines);
+            }
+        }
+    }
+
+    /**
+     * With {@code -Dbench.attachTimeline=DIR}, the JVM options that log the class loading of attach {@code rep}'s
+     * {@code role} (target or launcher) with wall-clock stamps into DIR, beside the times of the launcher's start and
+     * the first reply: where an attach spends its time, step by step.
+     */
+    private static List<String> timeline(int rep, String role) {
+        return ATTACH_TIMELINE.isEmpty() ? List.of()
+                : List.of("-Xlog:class+load=info:file=" + Paths.get(ATTACH_TIMELINE, "attach-" + rep + "." + role + ".log")
+                        + ":utctime");
     }
 
     /**
