@@ -36,6 +36,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.management.JMException;
 
 /**
@@ -57,6 +58,7 @@ public final class AgentRuntime {
 
     private static final Object LOCK = new Object();
     private static final Object STATE_LOCK = new Object();
+    private static final AtomicBoolean WARMED = new AtomicBoolean();
     /** The longest the JMX registration waits for the node's first answer. */
     private static final long JMX_DELAY_MILLIS = 1000;
     private static AgentRuntime current;
@@ -123,6 +125,9 @@ public final class AgentRuntime {
 
     private static CountDownLatch start(String arguments, Instrumentation instrumentation) {
         CountDownLatch applied = new CountDownLatch(1);
+        if (arguments == null || !arguments.contains("command=stop")) {
+            warmOnce();
+        }
         Threads.start("pidbox-agent-launch", () -> {
             try {
                 if (instrumentation != null) {
@@ -198,7 +203,6 @@ public final class AgentRuntime {
         // Build the handlers (class loading, mostly) while the connection handshake waits on the network.
         FutureTask<List<HandlerDefinition>> handlers = new FutureTask<>(hostHandlers::initial);
         Threads.start("pidbox-agent-handlers", handlers);
-        Threads.start("pidbox-agent-warm", AgentRuntime::warm);
         while (!stopping) {
             try {
                 state("connecting");
@@ -290,7 +294,9 @@ public final class AgentRuntime {
      * Loads and initialises, beside the connection, classes that the connection and the first request would otherwise
      * load one at a time on their own way: the broker client's protocol methods (verifying {@code AMQImpl} loads about
      * 150 classes, 60 to 90 ms measured on the connection's thread) and the JSON codec (a first request's decode and
-     * reply). Only a warm-up: whatever it does not reach is loaded when needed, as before.
+     * reply). It starts with the first launch, before the options are parsed (their check loads the broker client's
+     * connection classes, which this does not need), and runs once per JVM. Only a warm-up: whatever it does not reach
+     * is loaded when needed, as before.
      */
     static void warm() {
         try {
@@ -304,6 +310,12 @@ public final class AgentRuntime {
                     request)))));
         } catch (IOException | ReflectiveOperationException | RuntimeException | LinkageError e) {
             // nothing lost: the node loads these classes itself when it needs them
+        }
+    }
+
+    private static void warmOnce() {
+        if (WARMED.compareAndSet(false, true)) {
+            Threads.start("pidbox-agent-warm", AgentRuntime::warm);
         }
     }
 
