@@ -108,6 +108,9 @@ public final class AgentRuntime {
      */
     public static void launchAndAwait(String arguments, Instrumentation instrumentation, long millis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        if (arguments == null || !arguments.contains("command=stop")) {
+            warmOnce();
+        }
         CountDownLatch applied = start(arguments, instrumentation);
         try {
             if (!applied.await(millis, TimeUnit.MILLISECONDS)) {
@@ -125,9 +128,6 @@ public final class AgentRuntime {
 
     private static CountDownLatch start(String arguments, Instrumentation instrumentation) {
         CountDownLatch applied = new CountDownLatch(1);
-        if (arguments == null || !arguments.contains("command=stop")) {
-            warmOnce();
-        }
         Threads.start("pidbox-agent-launch", () -> {
             try {
                 if (instrumentation != null) {
@@ -294,9 +294,10 @@ public final class AgentRuntime {
      * Loads and initialises, beside the connection, classes that the connection and the first request would otherwise
      * load one at a time on their own way: the broker client's protocol methods (verifying {@code AMQImpl} loads about
      * 150 classes, 60 to 90 ms measured on the connection's thread) and the JSON codec (a first request's decode and
-     * reply). It starts with the first launch, before the options are parsed (their check loads the broker client's
-     * connection classes, which this does not need), and runs once per JVM. Only a warm-up: whatever it does not reach
-     * is loaded when needed, as before.
+     * reply). It starts with the first attach, before the options are parsed (their check loads the broker client's
+     * connection classes, which this does not need), and runs once per JVM; not at JVM start ({@code premain}), where
+     * it would only compete with the host's own start for the CPU. Only a warm-up: whatever it does not reach is
+     * loaded when needed, as before.
      */
     static void warm() {
         try {
