@@ -199,10 +199,14 @@ public final class AgentOptions {
             throw new IllegalArgumentException("command must be start or stop, got '" + command + "'");
         }
         for (String part : brokerUri().split(";")) {
-            if (!part.trim().isEmpty() && brokerClient) {
-                Brokers.factory(part.trim());
-            } else if (!part.trim().isEmpty()) {
-                Brokers.checkUri(part.trim());
+            String uri = part.trim();
+            if (uri.isEmpty()) {
+                continue;
+            }
+            if (brokerClient) {
+                Brokers.factory(uri);
+            } else {
+                Brokers.checkUri(uri);
             }
         }
         type();

@@ -1,5 +1,6 @@
 package dev.pidbox.agent.internal;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.impl.AMQImpl;
 import dev.pidbox.Brokers;
@@ -293,30 +294,42 @@ public final class AgentRuntime {
     /**
      * Loads and initialises, beside the connection, classes that the connection and the first request would otherwise
      * load one at a time on their own way: the broker client's protocol methods (verifying {@code AMQImpl} loads about
-     * 150 classes, 60 to 90 ms measured on the connection's thread) and the JSON codec (a first request's decode and
-     * reply). It starts with the first attach, before the options are parsed (their check loads the broker client's
+     * 150 classes, 60 to 90 ms measured on the connection's thread), the JSON codec and the node's request path (a
+     * ping through an unbound node, in-process). It starts with the first attach, before the options are parsed (their check loads the broker client's
      * connection classes, which this does not need), and runs once per JVM; not at JVM start ({@code premain}), where
      * it would only compete with the host's own start for the CPU. Only a warm-up: whatever it does not reach is
      * loaded when needed, as before.
+     *
+     * @return whether it went through (for the tests: a warm-up that fails says nothing)
      */
-    static void warm() {
+    static boolean warm() {
         try {
             Class.forName(AMQImpl.class.getName(), true, AMQImpl.class.getClassLoader());
             Map<String, Object> request = new LinkedHashMap<>();
             request.put("method", "ping");
             request.put("arguments", Collections.emptyMap());
-            request.put("destination", Collections.singletonList("warm"));
-            request.put("reply_to", Collections.singletonMap("routing_key", "warm"));
-            JsonValues.decode(JsonValues.encode(Collections.singletonMap("warm", JsonValues.decode(JsonValues.encode(
-                    request)))));
+            request.put("destination", Collections.singletonList("warm@local"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> decoded = (Map<String, Object>) JsonValues.decode(JsonValues.encode(request));
+            // A request through an unbound node's dispatcher, in-process: the node's own request path.
+            Node local = Mailbox.builder("pidbox-warm").build().node("warm@local")
+                    .handler(HandlerDefinition.builder("ping").quick(true)
+                            .handler((ctx, args) -> Collections.singletonMap("ok", "pong")).build())
+                    .build();
+            try {
+                Object pong = local.handleMessage(decoded, new AMQP.BasicProperties.Builder().build());
+                return Collections.singletonMap("ok", "pong").equals(pong);
+            } finally {
+                local.close();
+            }
         } catch (IOException | ReflectiveOperationException | RuntimeException | LinkageError e) {
-            // nothing lost: the node loads these classes itself when it needs them
+            return false; // nothing lost: the node loads these classes itself when it needs them
         }
     }
 
     private static void warmOnce() {
         if (WARMED.compareAndSet(false, true)) {
-            Threads.start("pidbox-agent-warm", AgentRuntime::warm);
+            Threads.start("pidbox-agent-warm", () -> warm());
         }
     }
 

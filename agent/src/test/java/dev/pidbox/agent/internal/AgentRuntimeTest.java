@@ -82,4 +82,13 @@ class AgentRuntimeTest {
             assertThat(ms).isBetween(250L, 4_000L);
         }
     }
+
+    @Test
+    void theWarmUpGoesThroughTheNodesRequestPathAndLeavesNoThread() throws Exception {
+        assertThat(AgentRuntime.warm()).isTrue();
+
+        Thread.sleep(100);
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .noneMatch(n -> n.startsWith("pidbox-handler") || n.startsWith("pidbox-node"));
+    }
 }
