@@ -286,7 +286,8 @@ class ConsoleBrowserTest {
         setNumber("action-max-failures", "1");
         driver().findElement(By.id("action-rollout")).click();
 
-        browser.waitUpTo(WAIT).withMessage(() -> "the rollout done; page: " + Page.text(driver()))
+        browser.waitUpTo(WAIT).withMessage(() -> "the rollout done; page: " + Page.text(driver()) + "\n"
+                + console.diagnostics())
                 .until(d -> "done".equals(d.findElement(By.id("rollout-status")).getAttribute("data-state")));
         WebElement status = driver().findElement(By.id("rollout-status"));
         assertThat(status.getAttribute("data-stopped")).isEqualTo("true");

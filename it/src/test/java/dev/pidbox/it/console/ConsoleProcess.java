@@ -144,4 +144,16 @@ final class ConsoleProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** For a failure's message: the console's stderr and its threads' stacks (jcmd Thread.print). */
+    String diagnostics() {
+        String dump;
+        try {
+            dump = TargetJvm.run(Duration.ofSeconds(30), List.of(TargetJvm.currentJavaHome().resolve("bin/jcmd").toString(),
+                    Long.toString(process.pid()), "Thread.print")).out;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            dump = "(no thread dump: " + e + ")";
+        }
+        return "console stderr: " + err + "\nconsole threads:\n" + dump;
+    }
 }
