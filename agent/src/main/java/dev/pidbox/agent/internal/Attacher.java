@@ -254,17 +254,12 @@ public final class Attacher {
     }
 
     /**
-     * Polls the target's agent state until {@code done} accepts it or the time is up; returns the last read. The first
-     * read comes {@code firstMillis} after the call: each one has the target serialise all its system properties (the
-     * first one loads the JDK's date and time zone classes), work that would compete with the agent's start-up.
+     * Reads the target's agent state until {@code done} accepts it or the time is up, every 25 ms; returns the last
+     * read. Each read has the target serialise all its system properties, so the launcher reads once the load has
+     * returned with the agent's outcome (see {@link Jvms#awaitState}).
      */
-    public static Map<String, String> awaitState(String pid, long millis, long firstMillis, Predicate<String> done) {
+    public static Map<String, String> awaitState(String pid, long millis, Predicate<String> done) {
         long end = System.nanoTime() + millis * 1_000_000L;
-        try {
-            Thread.sleep(Math.min(firstMillis, millis));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         Map<String, String> props = systemProperties(pid);
         while (System.nanoTime() < end) {
             String state = props.get(AgentRuntime.PROP_STATE);

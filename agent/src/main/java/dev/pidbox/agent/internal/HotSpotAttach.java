@@ -106,12 +106,15 @@ final class HotSpotAttach {
             }
             return ch;
         } catch (ReflectiveOperationException | IllegalArgumentException e) {
-            Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
-            if (cause instanceof IOException) {
-                throw (IOException) cause;
-            }
-            throw new IOException("UNIX domain sockets need Java 16 or later: " + cause, cause);
+            throw reflectionFailure(e);
         }
+    }
+
+    /** What a reflective call to the UNIX socket API threw, as the IOException it was or one saying why. */
+    private static IOException reflectionFailure(Exception e) {
+        Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
+        return cause instanceof IOException ? (IOException) cause
+                : new IOException("UNIX domain sockets need Java 16 or later: " + cause, cause);
     }
 
     /** An unconnected UNIX domain socket channel (reflection: this class compiles for Java 11). */
@@ -121,11 +124,7 @@ final class HotSpotAttach {
             Method openChannel = SocketChannel.class.getMethod("open", ProtocolFamily.class);
             return (SocketChannel) openChannel.invoke(null, unix);
         } catch (ReflectiveOperationException | IllegalArgumentException e) {
-            Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
-            if (cause instanceof IOException) {
-                throw (IOException) cause;
-            }
-            throw new IOException("UNIX domain sockets need Java 16 or later: " + cause, cause);
+            throw reflectionFailure(e);
         }
     }
 

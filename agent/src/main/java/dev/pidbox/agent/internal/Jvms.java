@@ -13,13 +13,6 @@ import java.util.function.Supplier;
  */
 public interface Jvms {
     /**
-     * How long after a load or stop the target's state is first read, in ms (then every 25 ms). None: the load returns
-     * once the agent's outcome is known ({@code Agent.agentmain}), so the first read finds it. The reads repeat only
-     * where the load returned early: the wait timed out, or an agent of an older build was already loaded there.
-     */
-    long FIRST_STATE_READ_MILLIS = 0;
-
-    /**
      * Loads the agent into JVM {@code pid} with {@code arguments}.
      *
      * @throws Attacher.AttachFailure when the target cannot be attached
@@ -39,7 +32,9 @@ public interface Jvms {
 
     /**
      * Reads the target's agent state until {@code done} accepts it or the time is up; returns the last read. The
-     * first read waits {@link #FIRST_STATE_READ_MILLIS}.
+     * first read is at once: a load returns once the agent's outcome is known ({@code Agent.agentmain}). The reads
+     * repeat, every 25 ms, only where it returned early: its wait timed out, or an agent of an older build was
+     * already loaded there.
      */
     Map<String, String> awaitState(String pid, long millis, Predicate<String> done);
 
@@ -70,7 +65,7 @@ public interface Jvms {
 
             @Override
             public Map<String, String> awaitState(String pid, long millis, Predicate<String> done) {
-                return Attacher.awaitState(pid, millis, FIRST_STATE_READ_MILLIS, done);
+                return Attacher.awaitState(pid, millis, done);
             }
 
             @Override

@@ -435,6 +435,9 @@ class PidboxBenchmark {
                     .orElseThrow(() -> new IllegalStateException("no Jolokia jar in " + jolokia + ": run with -Pbench"));
         }
         Path other = ATTACH_COMPARE.isEmpty() ? null : Paths.get(ATTACH_COMPARE);
+        if (other != null && !Files.isRegularFile(other)) {
+            throw new IllegalArgumentException("bench.attachCompare: no agent jar at " + other);
+        }
         String namespace = ns("attach");
         List<Double> pidbox = new ArrayList<>();
         List<Double> before = new ArrayList<>();
@@ -474,9 +477,7 @@ class PidboxBenchmark {
     private double attachPidbox(Mailbox mailbox, String namespace, Path jar, String name, int timelineRep)
             throws Exception {
         List<String> targetOptions = timelineRep < 0 ? List.of() : timeline(timelineRep, "target");
-        try (Proc target = sleeper("attach-target", targetOptions)) {
-            target.await(l -> l.startsWith("READY"), Duration.ofSeconds(30));
-            Thread.sleep(1000);
+        try (Proc target = idleTarget("attach-target", targetOptions)) {
             String node = name + "@bench";
             List<String> cmd = new ArrayList<>(List.of(java()));
             cmd.addAll(timelineRep < 0 ? List.of() : timeline(timelineRep, "launcher"));
@@ -498,11 +499,22 @@ class PidboxBenchmark {
         }
     }
 
-    /** Starts Jolokia in a fresh idle JVM: ms from starting its launcher to its first answered read. */
-    private double attachJolokia(Path jolokiaJar) throws Exception {
-        try (Proc target = sleeper("jolokia-target", List.of())) {
+    /** A fresh {@code SleeperApp} JVM, started and then left idle for a second, as each attach finds its target. */
+    private Proc idleTarget(String name, List<String> options) throws Exception {
+        Proc target = sleeper(name, options);
+        try {
             target.await(l -> l.startsWith("READY"), Duration.ofSeconds(30));
             Thread.sleep(1000);
+            return target;
+        } catch (Exception | AssertionError e) {
+            target.close();
+            throw e;
+        }
+    }
+
+    /** Starts Jolokia in a fresh idle JVM: ms from starting its launcher to its first answered read. */
+    private double attachJolokia(Path jolokiaJar) throws Exception {
+        try (Proc target = idleTarget("jolokia-target", List.of())) {
             int port = freePort();
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
             HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jolokia/version"))
