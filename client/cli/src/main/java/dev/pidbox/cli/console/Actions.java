@@ -205,12 +205,18 @@ final class Actions {
                     + result.failures() + " failed of " + nodes.size();
             journal.add("outcome", ns, null, what + ": " + outcome, Map.of("rollout", id));
             log(who, "rollout " + id + " -> " + outcome);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (a console short of memory, a stack overflow in a fleet's code): the rollout's document
+            // must not say "running" for ever. The Error still ends the thread, after its outcome is recorded.
+            String reason = e.getMessage() != null ? e.getMessage() : e.toString();
             Map<String, Object> failed = document(id, req, List.of(), null, "failed");
-            failed.put("reason", e.getMessage());
+            failed.put("reason", reason);
             publish(failed);
-            journal.add("outcome", ns, null, what + ": failed: " + e.getMessage(), Map.of("rollout", id));
-            log(who, "rollout " + id + " failed: " + e.getMessage());
+            journal.add("outcome", ns, null, what + ": failed: " + reason, Map.of("rollout", id));
+            log(who, "rollout " + id + " failed: " + reason);
+            if (e instanceof Error) {
+                throw (Error) e;
+            }
         } finally {
             synchronized (this) {
                 running = null;

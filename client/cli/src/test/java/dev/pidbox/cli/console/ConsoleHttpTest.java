@@ -160,6 +160,29 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void aRolloutWhoseThreadDiesOfAnErrorSaysFailedAndLetsTheNextOneStart() throws Exception {
+        console.close();
+        start(true);
+        fake.setLoggerFails = new StackOverflowError("deep in a fleet's code");
+        String auth = "Bearer " + TOKEN;
+        String body = "{\"method\":\"set_logger\",\"arguments\":{\"name\":\"x\"},\"batch\":1}";
+        HttpResponse<String> started = send(post("/api/rollout", body).header("Authorization", auth));
+        assertThat(started.statusCode()).isEqualTo(202);
+        String id = (String) ((Map<?, ?>) JsonValues.decode(started.body())).get("id");
+        String doc = "";
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < until && !doc.contains("\"state\":\"failed\"")) {
+            Thread.sleep(20);
+            doc = send(get("/api/rollouts/" + id).header("Authorization", auth)).body();
+        }
+        assertThat(doc).contains("\"state\":\"failed\"").contains("deep in a fleet's code");
+        assertThat(audit.toString()).contains("rollout " + id + " failed");
+        fake.setLoggerFails = null;
+        HttpResponse<String> next = send(post("/api/rollout", body).header("Authorization", auth));
+        assertThat(next.statusCode()).isEqualTo(202);
+    }
+
+    @Test
     void withMutationsAllowedTheCallIsSentAuditedAndJournaled() throws Exception {
         console.close();
         start(true);

@@ -26,6 +26,8 @@ final class FakeFleet {
     final List<Request> requests = new CopyOnWriteArrayList<>();
     final Fleet fleet = new Fleet((request, listener) -> answer(request));
     volatile CountDownLatch profileGate = new CountDownLatch(0);
+    /** When set, a {@code set_logger} request throws it instead of being answered. */
+    volatile Error setLoggerFails;
 
     FakeFleet(String... nodes) {
         alive.addAll(List.of(nodes));
@@ -33,6 +35,10 @@ final class FakeFleet {
 
     private CallResult answer(Request request) {
         requests.add(request);
+        Error fail = setLoggerFails;
+        if (fail != null && request.method().equals("set_logger")) {
+            throw fail;
+        }
         if (request.method().equals("profile")) {
             try {
                 profileGate.await(30, TimeUnit.SECONDS);
