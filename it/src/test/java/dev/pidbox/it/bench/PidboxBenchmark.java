@@ -52,6 +52,11 @@ class PidboxBenchmark {
     static final int RTT_WARMUP = Integer.getInteger("bench.rttWarmup", 2000);
     static final int RTT_CALLS = Integer.getInteger("bench.rttCalls", 2000);
     static final int GATHER_REPS = Integer.getInteger("bench.gatherReps", 11);
+    /**
+     * Timed repetitions of the 1000-node gather and its floors: their medians of 11 moved by 20 % from run to run
+     * (single gathers here range over a factor of two), so the floor comparison takes more.
+     */
+    static final int GATHER_FLOOR_REPS = Integer.getInteger("bench.gatherFloorReps", 61);
     static final int GATHER_WARMUP = Integer.getInteger("bench.gatherWarmup", 200);
     static final int GATHER_CPU_BLOCK = Integer.getInteger("bench.gatherCpuBlock", 50);
     static final int JAVA_CASTS = Integer.getInteger("bench.javaCasts", 50_000);
@@ -300,15 +305,16 @@ class PidboxBenchmark {
         GatherComparison.Result bare = null;
         GatherComparison.Result echo = null;
         GatherComparison.Result ours;
+        int reps = n == 1000 ? GATHER_FLOOR_REPS : GATHER_REPS;
         Map<String, GatherComparison.Gatherer> gatherers = new LinkedHashMap<>();
         gatherers.put("pidbox", GatherComparison.pidbox(Mailbox.builder(ns("j" + n)).build().bind(connection), n));
         try {
             if (n == 1000) {
                 gatherers.put("bare", new GatherComparison.Bare(connection, ns("raw"), n));
-                gatherers.put("echo", GatherComparison.echo(new PlainCaller(connection, ns("echo1000")), n));
+                gatherers.put("echo", GatherComparison.echo(new PlainCaller(connection, ns("echo1000"), true), n));
             }
             Map<String, GatherComparison.Result> results = GatherComparison.run(gatherers, GATHER_WARMUP,
-                    n == 1000 ? GATHER_CPU_BLOCK : 0, GATHER_REPS, cpu);
+                    n == 1000 ? GATHER_CPU_BLOCK : 0, reps, cpu);
             ours = results.get("pidbox");
             bare = results.get("bare");
             echo = results.get("echo");
@@ -344,21 +350,23 @@ class PidboxBenchmark {
             target = "< 250 ms, 0 lost, < kombu 100-node (" + (k100 == null ? "?" : ms(k100)) + ")";
             met = median < 250 && fewest == n && (k100 == null || median < k100) ? "yes" : "no";
         }
-        row("multi-call gather, " + n + " nodes (median of " + GATHER_REPS + " after " + GATHER_WARMUP + " warm-up)",
+        row("multi-call gather, " + n + " nodes (median of " + reps + " after " + GATHER_WARMUP + " warm-up)",
                 ms(median) + " (" + fewest + "/" + n + " replies)", peer, ratio, target, met);
         if (n == 1000) {
             double floor = median(bare.times);
             double wire = median(echo.times);
             row("the 1000-node gather against its broker floor: plain amqp-client, one queue per node, one reply each,"
-                    + " same 4 JVMs, no pidbox code (median of " + GATHER_REPS + " after " + GATHER_WARMUP
+                    + " same 4 JVMs, no pidbox code (median of " + reps + " after " + GATHER_WARMUP
                     + " warm-up, gathers interleaved)", ms(median) + " (" + fewest + "/" + n + " replies)",
                     ms(floor) + " (" + bare.fewest + "/" + n + " replies)", ratio(median, floor), "<= 1.2, 0 lost",
                     control(bare.fewest == n, median <= 1.2 * floor && fewest == n));
-            row("the same floor with pidbox's queues and route: plain amqp-client echo nodes, queue arguments as pidbox"
-                    + " declares them, replies through the reply exchange to a reply queue declared as a mailbox's"
-                    + " (same run, interleaved)", ms(median), ms(wire) + " (" + echo.fewest + "/" + n
+            row("the same floor with pidbox's wire: plain amqp-client echo nodes, queue arguments as pidbox declares"
+                    + " them, requests with kombu's body, properties and headers, replies with the ticket header"
+                    + " through the reply exchange to a reply queue declared as a mailbox's (same run, interleaved)", ms(median), ms(wire) + " (" + echo.fewest + "/" + n
                     + " replies; " + ratio(wire, floor) + " of the bare floor)", ratio(median, wire), "-",
                     control(echo.fewest == n, true).equals("invalid") ? "invalid" : "-");
+            notes.add("1000-node gather, quartiles (ms, 25th / 50th / 75th of " + reps + "): pidbox " + quartiles(times)
+                    + "; bare floor " + quartiles(bare.times) + "; echo floor " + quartiles(echo.times));
             notes.add("1000-node gather, runs (ms): pidbox " + fmt(times) + "; bare floor " + fmt(bare.times)
                     + "; echo floor " + fmt(echo.times));
             notes.add("1000-node gather, CPU over " + GATHER_CPU_BLOCK + " back-to-back gathers each after the warm-up:"
@@ -873,6 +881,12 @@ class PidboxBenchmark {
         Collections.sort(v);
         int n = v.size();
         return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
+
+    /** The 25th, 50th and 75th percentiles, as "25 / 50 / 75". */
+    static String quartiles(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+        return String.format(Locale.ROOT, "%.0f / %.0f / %.0f", percentile(v, 25), percentile(v, 50), percentile(v, 75));
     }
 
     static String ms(double ms) {

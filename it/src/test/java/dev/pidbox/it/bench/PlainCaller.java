@@ -11,6 +11,8 @@ import dev.pidbox.Mailbox;
 import dev.pidbox.QueueSpec;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,10 +32,21 @@ final class PlainCaller implements AutoCloseable {
     private final byte[] request;
     private final AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json")
             .build();
+    private final boolean kombuProperties;
     private final AtomicReference<CountDownLatch> pending = new AtomicReference<>();
     private final AtomicInteger replies = new AtomicInteger();
 
     PlainCaller(Connection connection, String namespace) throws IOException {
+        this(connection, namespace, false);
+    }
+
+    /**
+     * As {@link #PlainCaller(Connection, String)}; with {@code kombuProperties} every request also carries the
+     * properties a kombu (and pidbox) client sends: content encoding, delivery mode 2, priority 0 and the headers
+     * {@code clock} and {@code expires} (now plus 5 s), made anew for each request as a client makes them.
+     */
+    PlainCaller(Connection connection, String namespace, boolean kombuProperties) throws IOException {
+        this.kombuProperties = kombuProperties;
         Mailbox shape = Mailbox.builder(namespace).build();
         QueueSpec q = shape.getReplyQueue();
         channel = connection.createChannel();
@@ -77,11 +90,21 @@ final class PlainCaller implements AutoCloseable {
         replies.set(0);
         pending.set(latch);
         long t = System.nanoTime();
-        channel.basicPublish(exchange, "", props, request);
+        channel.basicPublish(exchange, "", kombuProperties ? kombuProperties() : props, request);
         boolean answered = latch.await(n == 1 ? 2 : 5, TimeUnit.SECONDS);
         double ms = (System.nanoTime() - t) / 1e6;
         pending.set(null);
         return answered ? ms : -1;
+    }
+
+    private final AtomicInteger clock = new AtomicInteger();
+
+    private AMQP.BasicProperties kombuProperties() {
+        Map<String, Object> headers = new HashMap<>();
+        headers.put("clock", clock.incrementAndGet());
+        headers.put("expires", System.currentTimeMillis() / 1000.0 + 5);
+        return new AMQP.BasicProperties.Builder().contentType("application/json").contentEncoding("utf-8")
+                .deliveryMode(2).priority(0).headers(headers).build();
     }
 
     /** The replies seen since the last call or gather began. */
