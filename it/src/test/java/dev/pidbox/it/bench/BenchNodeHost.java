@@ -38,6 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * a pidbox node's (same name, flags and arguments, bound to the mailbox exchange of NS), which answer every request
  * with a kombu reply, for the floor of a call's round trip.
  *
+ * <p>{@code NS:PREFIX:FROM:COUNT:wire-FLAGS} starts {@link WireRungNode}s, the bare floor's nodes with the parts of
+ * kombu's wire that {@code FLAGS} names, for {@link GatherWireBenchmark}.
+ *
  * <p>{@code NS:PREFIX:FROM:COUNT:jmx} starts pidbox nodes with the agent's built-in handlers ({@link JmxHandlers}:
  * {@code vitals}, {@code describe} and the rest, as an attached JVM serves them) and a tag {@code shard} (the node's
  * number modulo 4), for the console benchmark.
@@ -117,6 +120,10 @@ public final class BenchNodeHost {
         String[] p = spec.split(":");
         if (p.length > 4 && p[4].equals("raw")) {
             return rawNodes(connection, p[0], p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+        }
+        if (p.length > 4 && (p[4].equals("wire") || p[4].startsWith("wire-"))) {
+            return WireRungNode.start(connection, p[0], p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]),
+                    p[4].substring("wire".length()));
         }
         if (p.length > 4 && p[4].equals("echo")) {
             return EchoNode.start(connection, p[0], p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]));
