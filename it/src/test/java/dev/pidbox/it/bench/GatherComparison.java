@@ -1,25 +1,15 @@
 package dev.pidbox.it.bench;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import dev.pidbox.CallResult;
 import dev.pidbox.Mailbox;
 import dev.pidbox.Request;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A gather and its floors measured alike, in one run: every gatherer is warmed up in turn (so that the JIT of the
@@ -137,57 +127,5 @@ final class GatherComparison {
                 caller.close();
             }
         };
-    }
-
-    /**
-     * The bare floor, nothing but amqp-client on both sides ({@link BenchNodeHost}'s raw nodes): a request without
-     * properties to the fanout exchange, replies to the default exchange into a server-named queue.
-     */
-    static final class Bare implements Gatherer {
-        private final Channel channel;
-        private final String exchange;
-        private final int n;
-        private final AtomicInteger got = new AtomicInteger();
-        private final AtomicReference<CountDownLatch> done = new AtomicReference<>();
-        private final AMQP.BasicProperties props;
-        private final byte[] request = "{\"method\": \"ping\"}".getBytes(StandardCharsets.UTF_8);
-
-        Bare(Connection connection, String exchange, int n) throws IOException {
-            this.channel = connection.createChannel();
-            this.exchange = exchange;
-            this.n = n;
-            String queue = channel.queueDeclare().getQueue();
-            props = new AMQP.BasicProperties.Builder().replyTo(queue).build();
-            channel.basicConsume(queue, true, new DefaultConsumer(channel) {
-                @Override
-                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] body) {
-                    if (got.incrementAndGet() == Bare.this.n) {
-                        done.get().countDown();
-                    }
-                }
-            });
-        }
-
-        @Override
-        public double gather() throws IOException, InterruptedException {
-            got.set(0);
-            CountDownLatch latch = new CountDownLatch(1);
-            done.set(latch);
-            long t = System.nanoTime();
-            channel.basicPublish(exchange, "", props, request);
-            boolean all = latch.await(5, TimeUnit.SECONDS);
-            double ms = (System.nanoTime() - t) / 1e6;
-            return all ? ms : 5000;
-        }
-
-        @Override
-        public int replies() {
-            return got.get();
-        }
-
-        @Override
-        public void close() throws IOException, TimeoutException {
-            channel.close();
-        }
     }
 }

@@ -310,7 +310,7 @@ class PidboxBenchmark {
         gatherers.put("pidbox", GatherComparison.pidbox(Mailbox.builder(ns("j" + n)).build().bind(connection), n));
         try {
             if (n == 1000) {
-                gatherers.put("bare", new GatherComparison.Bare(connection, ns("raw"), n));
+                gatherers.put("bare", new WireRungCaller(connection, ns("raw"), "", n));
                 gatherers.put("echo", GatherComparison.echo(new PlainCaller(connection, ns("echo1000"), true), n));
             }
             Map<String, GatherComparison.Result> results = GatherComparison.run(gatherers, GATHER_WARMUP,

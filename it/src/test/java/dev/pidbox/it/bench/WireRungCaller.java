@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The client of one rung of {@link GatherWireBenchmark}'s ladder, in plain amqp-client: the bare floor's client
- * ({@link GatherComparison.Bare}) with a part of kombu's wire added per flag:
+ * The client of one rung of {@link GatherWireBenchmark}'s ladder, in plain amqp-client. Without flags it is the bare
+ * floor's client, nothing but amqp-client (the main benchmark's bare floor too, against {@link BenchNodeHost}'s raw
+ * nodes): a request {@code {"method": "ping"}} whose only property is its reply-to, to the fanout exchange, replies
+ * into a server-named queue on the default exchange. Each flag adds a part of kombu's wire:
  * <ul>
  * <li>{@code b}: the request body is a kombu request (method, arguments, destination, pattern, matcher, ticket,
  * reply_to) instead of {@code {"method": "ping"}};
