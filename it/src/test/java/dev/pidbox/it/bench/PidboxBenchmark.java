@@ -331,7 +331,7 @@ class PidboxBenchmark {
         int kFewest = -1;
         if (n <= KOMBU_FLEET_MAX) {
             JsonNode k = kombu("gather", ns("k" + n), Integer.toString(n), Integer.toString(GATHER_WARMUP),
-                    Integer.toString(GATHER_REPS));
+                    Integer.toString(reps));
             List<Double> kt = new ArrayList<>();
             k.get("ms").forEach(v -> kt.add(v.asDouble()));
             kFewest = Integer.MAX_VALUE;
@@ -362,14 +362,16 @@ class PidboxBenchmark {
                     control(bare.fewest == n, median <= 1.2 * floor && fewest == n));
             row("the same floor with pidbox's wire: plain amqp-client echo nodes, queue arguments as pidbox declares"
                     + " them, requests with kombu's body, properties and headers, replies with the ticket header"
-                    + " through the reply exchange to a reply queue declared as a mailbox's (same run, interleaved)", ms(median), ms(wire) + " (" + echo.fewest + "/" + n
-                    + " replies; " + ratio(wire, floor) + " of the bare floor)", ratio(median, wire), "-",
+                    + " through the reply exchange to a reply queue declared as a mailbox's (same run, interleaved)",
+                    ms(median), ms(wire) + " (" + echo.fewest + "/" + n + " replies; " + ratio(wire, floor)
+                    + " of the bare floor)", ratio(median, wire), "-",
                     control(echo.fewest == n, true).equals("invalid") ? "invalid" : "-");
             notes.add("1000-node gather, quartiles (ms, 25th / 50th / 75th of " + reps + "): pidbox " + quartiles(times)
                     + "; bare floor " + quartiles(bare.times) + "; echo floor " + quartiles(echo.times));
             notes.add("1000-node gather, runs (ms): pidbox " + fmt(times) + "; bare floor " + fmt(bare.times)
                     + "; echo floor " + fmt(echo.times));
-            notes.add("1000-node gather, CPU over " + GATHER_CPU_BLOCK + " back-to-back gathers each after the warm-up:"
+            notes.add("1000-node gather, CPU over " + GATHER_CPU_BLOCK + " back-to-back gathers each after the warm-up"
+                    + " and one unmeasured block:"
                     + " pidbox " + ours.cpu + "; bare floor " + bare.cpu + "; echo floor " + echo.cpu);
         }
     }
@@ -886,7 +888,8 @@ class PidboxBenchmark {
     /** The 25th, 50th and 75th percentiles, as "25 / 50 / 75". */
     static String quartiles(List<Double> values) {
         double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-        return String.format(Locale.ROOT, "%.0f / %.0f / %.0f", percentile(v, 25), percentile(v, 50), percentile(v, 75));
+        return String.format(Locale.ROOT, "%.0f / %.0f / %.0f", percentile(v, 25), percentile(v, 50),
+                percentile(v, 75));
     }
 
     static String ms(double ms) {

@@ -66,9 +66,10 @@ final class WireRungCaller implements GatherComparison.Gatherer {
             replyTo = queue;
         }
         String text = flags.contains("b")
-                ? "{\"method\": \"ping\", \"arguments\": {}, \"destination\": null, \"pattern\": null, \"matcher\": null,"
-                        + " \"ticket\": \"" + UUID.randomUUID() + "\", \"reply_to\": {\"exchange\": \"" + replyExchange
-                        + "\", \"routing_key\": \"" + replyTo + "\"}}"
+                ? "{\"method\": \"ping\", \"arguments\": {}, \"destination\": null, \"pattern\": null,"
+                        + " \"matcher\": null, \"ticket\": \"" + UUID.randomUUID() + "\","
+                        + " \"reply_to\": {\"exchange\": \"" + replyExchange + "\", \"routing_key\": \"" + replyTo
+                        + "\"}}"
                 : "{\"method\": \"ping\"}";
         body = text.getBytes(StandardCharsets.UTF_8);
         channel.basicConsume(queue, true, new DefaultConsumer(channel) {
