@@ -169,10 +169,11 @@ final class HotSpotAttach {
             Files.createFile(trigger);
         }
         try {
+            long start = System.nanoTime();
+            awaitQuitHandler(pid, start + TimeUnit.SECONDS.toNanos(10));
             quit(pid);
             // HotSpot opens the socket a few milliseconds after the signal. Poll briefly at first (the JDK's own
             // attach sleeps 100 ms before its first look), then back off; signal once more half-way, as the JDK does.
-            long start = System.nanoTime();
             long end = start + TimeUnit.SECONDS.toNanos(10);
             boolean resent = false;
             long pause = 1;
@@ -197,12 +198,84 @@ final class HotSpotAttach {
         }
     }
 
+    /**
+     * Sends SIGQUIT: through the JDK's own native sender when this JVM may call it (the agent jar's manifest opens it
+     * to {@code java -jar}), which spares starting a {@code kill} process (about 50 ms), else with {@code kill -QUIT}.
+     */
     private static void quit(String pid) throws IOException, InterruptedException {
+        Method sender = NativeQuit.METHOD;
+        if (sender != null) {
+            try {
+                sender.invoke(null, Integer.parseInt(pid));
+                return;
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                throw new IOException("cannot signal process " + pid + ": " + cause.getMessage(), cause);
+            } catch (IllegalAccessException | IllegalArgumentException e) {
+                // fall back to kill
+            }
+        }
         Process kill = new ProcessBuilder("kill", "-QUIT", pid).redirectErrorStream(true).start();
         if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IOException("cannot signal process " + pid + " (kill -QUIT failed)");
         }
     }
+
+    /** The JDK's {@code sendQuitTo(int)} of its Linux attach, or null where it is not there or not opened to us. */
+    private static final class NativeQuit {
+        static final Method METHOD = find();
+
+        private static Method find() {
+            try {
+                Method m = Class.forName("sun.tools.attach.VirtualMachineImpl").getDeclaredMethod("sendQuitTo",
+                        int.class);
+                m.setAccessible(true);
+                return m;
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return null; // no jdk.attach, another JVM's or OS's, or not opened (not run as java -jar)
+            }
+        }
+    }
+
+    /** Resolves the native sender now (it loads the JDK's attach library), off the attach's critical path. */
+    static boolean nativeQuit() {
+        return NativeQuit.METHOD != null;
+    }
+
+    /**
+     * Waits until {@code pid} handles SIGQUIT, as the JDK's own attach does since Java 21: a JVM that has not yet
+     * installed its handlers (one just starting) would be ended by the signal, not start its attach listener.
+     */
+    private static void awaitQuitHandler(String pid, long deadline) throws IOException, InterruptedException {
+        while (!catchesQuit(pid)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("JVM " + pid + " does not handle SIGQUIT (a JVM still starting, or one whose"
+                        + " signals are taken by its host); the signal that starts HotSpot's attach listener would end"
+                        + " it, so it was not sent");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /**
+     * Whether {@code pid} catches SIGQUIT ({@code SigCgt} in {@code /proc/<pid>/status}); true when that cannot be
+     * read, as before this check.
+     */
+    static boolean catchesQuit(String pid) {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc", pid, "status"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("SigCgt:")) {
+                    long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                    return (mask & (1L << (SIGQUIT - 1))) != 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unknown: signal as before
+        }
+        return true;
+    }
+
+    private static final int SIGQUIT = 3;
 
     /**
      * Refuses a socket that is not the target's own: it must be a socket owned by this user (or this user must

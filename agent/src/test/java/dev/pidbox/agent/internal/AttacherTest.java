@@ -21,6 +21,19 @@ class AttacherTest {
     }
 
     @Test
+    void aJvmCatchesSigquitAndASleepDoesNot() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Paths.get("/proc/self")), "needs /proc (Linux)");
+        Process sleeper = new ProcessBuilder("sleep", "30").start();
+        try {
+            assertThat(HotSpotAttach.catchesQuit(Long.toString(sleeper.pid()))).isFalse();
+            assertThat(HotSpotAttach.catchesQuit(Long.toString(ProcessHandle.current().pid()))).isTrue();
+            assertThat(HotSpotAttach.catchesQuit("999999999")).as("unknown: signal as before").isTrue();
+        } finally {
+            sleeper.destroyForcibly();
+        }
+    }
+
+    @Test
     void aPidWhoseMemoryMapCannotBeReadIsLeftToTheAttachToDecide() {
         assertThat(Attacher.notAJvm("999999999")).isFalse();
     }

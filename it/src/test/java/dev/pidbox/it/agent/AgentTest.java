@@ -97,6 +97,26 @@ class AgentTest extends AgentTestBase {
 
     @ParameterizedTest(name = "Java {0}")
     @MethodSource("javaHomes")
+    void theLauncherSignalsTheTargetItselfWithNoKillCommandOnThePath(Path javaHome) throws Exception {
+        // The launcher (java -jar, whose manifest opens the JDK's attach internals to it) sends the SIGQUIT that
+        // starts HotSpot's attach listener through the JDK's native sender: no kill process, nothing on the PATH.
+        String node = "no-kill-" + version(javaHome) + "@it";
+        TargetJvm target = start(javaHome, List.of(), "stdin");
+        Path emptyPath = Files.createTempDirectory("pidbox-no-kill");
+
+        TargetJvm.Result attach = TargetJvm.run(Duration.ofSeconds(60), List.of("/usr/bin/env",
+                "PATH=" + emptyPath, javaHome.resolve("bin/java").toString(), "-jar", TargetJvm.agentJar().toString(),
+                "attach", Long.toString(target.pid()), "broker=" + RabbitMQ.uri(), "namespace=" + namespace,
+                "node=" + node));
+
+        assertThat(attach.exitCode).as(attach.toString()).isZero();
+        assertThat(attach.out).contains("node " + node + " listening");
+        assertAnswersPingThreadsAndMemory(node);
+        assertThat(target.isAlive()).isTrue();
+    }
+
+    @ParameterizedTest(name = "Java {0}")
+    @MethodSource("javaHomes")
     void attachAndDetachAlsoWorkThroughTheJdkAttachApi(Path javaHome) throws Exception {
         // The launcher speaks HotSpot's attach protocol itself where it can; -Dpidbox.attach=jdk takes the
         // JDK's attach API (through byte-buddy-agent), the way other platforms and Java 11 to 15 attach.
