@@ -218,10 +218,12 @@ public final class Attacher {
      * Whether to speak HotSpot's attach protocol ourselves (Java 16+ on Linux) rather than go through the JDK's
      * attach API: it loads a fraction of the classes and does not sleep 100 ms before looking for the target's
      * socket, which is most of the difference in attach time. {@code -Dpidbox.attach=jdk} forces the JDK's API
-     * (through byte-buddy-agent), which is also what other platforms and Java 11 to 15 use.
+     * (through byte-buddy-agent), which is also what other platforms and Java 11 to 15 use, and what a launcher with
+     * no {@code kill} command on its PATH (a distroless image) uses when it has the JDK's API.
      */
     static boolean useHotSpotProtocol() {
-        return !"jdk".equals(System.getProperty("pidbox.attach")) && HotSpotAttach.available();
+        return !"jdk".equals(System.getProperty("pidbox.attach")) && HotSpotAttach.available()
+                && (HotSpotAttach.killOnPath() || !jdkAttachPresent());
     }
 
     /** Whether this JVM has the JDK's attach API (a JDK, not a trimmed JRE). */

@@ -198,48 +198,34 @@ final class HotSpotAttach {
         }
     }
 
-    /**
-     * Sends SIGQUIT: through the JDK's own native sender when this JVM may call it (the agent jar's manifest opens it
-     * to {@code java -jar}), which spares starting a {@code kill} process (about 50 ms), else with {@code kill -QUIT}.
-     */
     private static void quit(String pid) throws IOException, InterruptedException {
-        Method sender = NativeQuit.METHOD;
-        if (sender != null) {
-            try {
-                sender.invoke(null, Integer.parseInt(pid));
-                return;
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                throw new IOException("cannot signal process " + pid + ": " + cause.getMessage(), cause);
-            } catch (IllegalAccessException | IllegalArgumentException e) {
-                // fall back to kill
-            }
+        Process kill;
+        try {
+            kill = new ProcessBuilder("kill", "-QUIT", pid).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IOException("cannot run kill to signal process " + pid + " (no kill command on the PATH?): "
+                    + e.getMessage(), e);
         }
-        Process kill = new ProcessBuilder("kill", "-QUIT", pid).redirectErrorStream(true).start();
         if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IOException("cannot signal process " + pid + " (kill -QUIT failed)");
         }
     }
 
-    /** The JDK's {@code sendQuitTo(int)} of its Linux attach, or null where it is not there or not opened to us. */
-    private static final class NativeQuit {
-        static final Method METHOD = find();
-
-        private static Method find() {
-            try {
-                Method m = Class.forName("sun.tools.attach.VirtualMachineImpl").getDeclaredMethod("sendQuitTo",
-                        int.class);
-                m.setAccessible(true);
-                return m;
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                return null; // no jdk.attach, another JVM's or OS's, or not opened (not run as java -jar)
+    /**
+     * Whether a {@code kill} command is on the PATH: the protocol sends its SIGQUIT with it (Java has no call that
+     * signals another process so). Without one, the launcher takes the JDK's attach API, which signals natively.
+     */
+    static boolean killOnPath() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Paths.get(dir, "kill"))) {
+                return true;
             }
         }
-    }
-
-    /** Resolves the native sender now (it loads the JDK's attach library), off the attach's critical path. */
-    static boolean nativeQuit() {
-        return NativeQuit.METHOD != null;
+        return false;
     }
 
     /**

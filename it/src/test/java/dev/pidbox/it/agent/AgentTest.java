@@ -97,9 +97,9 @@ class AgentTest extends AgentTestBase {
 
     @ParameterizedTest(name = "Java {0}")
     @MethodSource("javaHomes")
-    void theLauncherSignalsTheTargetItselfWithNoKillCommandOnThePath(Path javaHome) throws Exception {
-        // The launcher (java -jar, whose manifest opens the JDK's attach internals to it) sends the SIGQUIT that
-        // starts HotSpot's attach listener through the JDK's native sender: no kill process, nothing on the PATH.
+    void theLauncherAttachesWithNoKillCommandOnThePath(Path javaHome) throws Exception {
+        // HotSpot's protocol, as the launcher speaks it, sends its SIGQUIT with kill; a distroless image has none.
+        // The launcher then takes the JDK's attach API, which signals natively.
         String node = "no-kill-" + version(javaHome) + "@it";
         TargetJvm target = start(javaHome, List.of(), "stdin");
         Path emptyPath = Files.createTempDirectory("pidbox-no-kill");
