@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  * own: find or trigger the target's {@code .java_pid<pid>} socket (an {@code .attach_pid<pid>} file plus SIGQUIT), then send one request.
  */
 final class HotSpotAttach {
+    private static final int SIGQUIT = 3;
+
     private HotSpotAttach() {
     }
 
@@ -260,8 +262,6 @@ final class HotSpotAttach {
         }
         return true;
     }
-
-    private static final int SIGQUIT = 3;
 
     /**
      * Refuses a socket that is not the target's own: it must be a socket owned by this user (or this user must
