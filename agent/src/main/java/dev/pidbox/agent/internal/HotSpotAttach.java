@@ -16,7 +16,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -216,18 +215,27 @@ final class HotSpotAttach {
     /**
      * Whether a {@code kill} command is on the PATH: the protocol sends its SIGQUIT with it (Java has no call that
      * signals another process so). Without one, the launcher takes the JDK's attach API, which signals natively.
+     * Looked up once per launcher.
      */
     static boolean killOnPath() {
-        String path = System.getenv("PATH");
-        if (path == null) {
+        return KillCommand.ON_PATH;
+    }
+
+    private static final class KillCommand {
+        static final boolean ON_PATH = find();
+
+        private static boolean find() {
+            String path = System.getenv("PATH");
+            if (path == null) {
+                return false;
+            }
+            for (String dir : path.split(":")) {
+                if (!dir.isEmpty() && Files.isExecutable(Paths.get(dir, "kill"))) {
+                    return true;
+                }
+            }
             return false;
         }
-        for (String dir : path.split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Paths.get(dir, "kill"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -250,17 +258,12 @@ final class HotSpotAttach {
      * read, as before this check.
      */
     static boolean catchesQuit(String pid) {
+        String mask = statusField(pid, "SigCgt:");
         try {
-            for (String line : Files.readAllLines(Paths.get("/proc", pid, "status"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("SigCgt:")) {
-                    long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                    return (mask & (1L << (SIGQUIT - 1))) != 0;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // unknown: signal as before
+            return mask == null || (Long.parseUnsignedLong(mask, 16) & (1L << (SIGQUIT - 1))) != 0;
+        } catch (NumberFormatException e) {
+            return true; // unknown: signal as before
         }
-        return true;
     }
 
     /**
@@ -289,17 +292,25 @@ final class HotSpotAttach {
 
     /** The pid as the target sees it (the last NSpid entry), for a JVM in another PID namespace. */
     private static String namespacePid(String pid) {
+        String nspid = statusField(pid, "NSpid:");
+        if (nspid == null || nspid.isEmpty()) {
+            return pid;
+        }
+        String[] parts = nspid.split("\\s+");
+        return parts[parts.length - 1];
+    }
+
+    /** The value of one field of {@code /proc/<pid>/status}, trimmed, or null when it cannot be read. */
+    private static String statusField(String pid, String field) {
         try {
-            List<String> lines = Files.readAllLines(Paths.get("/proc", pid, "status"), StandardCharsets.UTF_8);
-            for (String line : lines) {
-                if (line.startsWith("NSpid:")) {
-                    String[] parts = line.substring(6).trim().split("\\s+");
-                    return parts[parts.length - 1];
+            for (String line : Files.readAllLines(Paths.get("/proc", pid, "status"), StandardCharsets.UTF_8)) {
+                if (line.startsWith(field)) {
+                    return line.substring(field.length()).trim();
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // fall back to the pid itself
+            // unreadable: the callers fall back
         }
-        return pid;
+        return null;
     }
 }

@@ -8,29 +8,38 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class AttacherTest {
-    @Test
-    void aShellIsNotAJvmAndThisJvmIs() throws Exception {
+    private static final String SELF = Long.toString(ProcessHandle.current().pid());
+
+    /** Runs {@code check} with the pid of a {@code sleep} process (not a JVM), on Linux. */
+    private static void withSleep(PidCheck check) throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(Paths.get("/proc/self")), "needs /proc (Linux)");
         Process sleeper = new ProcessBuilder("sleep", "30").start();
         try {
-            assertThat(Attacher.notAJvm(Long.toString(sleeper.pid()))).isTrue();
-            assertThat(Attacher.notAJvm(Long.toString(ProcessHandle.current().pid()))).isFalse();
+            check.run(Long.toString(sleeper.pid()));
         } finally {
             sleeper.destroyForcibly();
         }
     }
 
+    private interface PidCheck {
+        void run(String pid) throws Exception;
+    }
+
+    @Test
+    void aShellIsNotAJvmAndThisJvmIs() throws Exception {
+        withSleep(sleep -> {
+            assertThat(Attacher.notAJvm(sleep)).isTrue();
+            assertThat(Attacher.notAJvm(SELF)).isFalse();
+        });
+    }
+
     @Test
     void aJvmCatchesSigquitAndASleepDoesNot() throws Exception {
-        Assumptions.assumeTrue(Files.isDirectory(Paths.get("/proc/self")), "needs /proc (Linux)");
-        Process sleeper = new ProcessBuilder("sleep", "30").start();
-        try {
-            assertThat(HotSpotAttach.catchesQuit(Long.toString(sleeper.pid()))).isFalse();
-            assertThat(HotSpotAttach.catchesQuit(Long.toString(ProcessHandle.current().pid()))).isTrue();
+        withSleep(sleep -> {
+            assertThat(HotSpotAttach.catchesQuit(sleep)).isFalse();
+            assertThat(HotSpotAttach.catchesQuit(SELF)).isTrue();
             assertThat(HotSpotAttach.catchesQuit("999999999")).as("unknown: signal as before").isTrue();
-        } finally {
-            sleeper.destroyForcibly();
-        }
+        });
     }
 
     @Test

@@ -33,6 +33,7 @@ final class PlainCaller implements AutoCloseable {
     private final AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json")
             .build();
     private final boolean kombuProperties;
+    private final AtomicInteger clock = new AtomicInteger();
     private final AtomicReference<CountDownLatch> pending = new AtomicReference<>();
     private final AtomicInteger replies = new AtomicInteger();
 
@@ -96,8 +97,6 @@ final class PlainCaller implements AutoCloseable {
         pending.set(null);
         return answered ? ms : -1;
     }
-
-    private final AtomicInteger clock = new AtomicInteger();
 
     private AMQP.BasicProperties kombuProperties() {
         Map<String, Object> headers = new HashMap<>();
