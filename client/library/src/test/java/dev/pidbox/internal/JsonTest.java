@@ -31,6 +31,23 @@ class JsonTest {
     }
 
     @Test
+    void fieldNamesAreNotKeptInASymbolTableSharedByAllDecodes() throws IOException {
+        // A reply's key is its node's name: a client gathering from a large fleet meets a new one in nearly every
+        // reply. Jackson's canonicalizing table is copied by each parser that adds a name, and emptied past 6,000,
+        // so that decoding a gather grew with the square of the fleet (BENCHMARKS.md, ReplyDecodeBenchmark).
+        assertThat(Json.factory().isEnabled(com.fasterxml.jackson.core.JsonFactory.Feature.CANONICALIZE_FIELD_NAMES))
+                .isFalse();
+        for (int i = 0; i < 10_000; i++) {
+            // the JVM's one instance of this text: a canonicalized name is interned, and would be this very String
+            String name = ("w" + i + "-" + Integer.toHexString(i * 7919) + "@host.example").intern();
+            Map<String, Object> reply = map(Json.decode("{\"" + name + "\": {\"ok\": \"pong\"}}"));
+
+            assertThat(reply).containsOnly(entry(name, Map.of("ok", "pong")));
+            assertThat(reply.keySet().iterator().next()).isNotSameAs(name);
+        }
+    }
+
+    @Test
     void decodeWidensIntegersOnlyAsFarAsNeeded() throws IOException {
         List<?> v = (List<?>) Json.decode("[1, 5000000000, 123456789012345678901234567890]");
 
