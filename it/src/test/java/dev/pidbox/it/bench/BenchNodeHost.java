@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * number modulo 4), for the console benchmark.
  *
  * <p>Each line on standard input is answered with {@code READY <n>}: {@code add SPEC...} starts more nodes in the
- * running host (the large-fleet benchmark grows its fleet this way), {@code heap} prints {@code HEAP <used>
+ * running host (the large-fleet benchmark grows its fleet this way), {@code drop NS} stops the {@code wire} nodes of
+ * namespace NS (their channels closed, the broker deletes their queues), {@code heap} prints {@code HEAP <used>
  * <committed>} (bytes, after a full GC); other lines change nothing.
  */
 public final class BenchNodeHost {
@@ -62,6 +63,10 @@ public final class BenchNodeHost {
                 HandlerDefinition.builder("get_count").description("the count").quick(true)
                         .handler((ctx, args) -> counter.get()).build());
     }
+
+    /** The channels of the {@code wire} nodes of each namespace, and how many nodes, for {@code drop}. */
+    private static final Map<String, List<com.rabbitmq.client.Channel>> WIRE_CHANNELS = new HashMap<>();
+    private static final Map<String, Integer> WIRE_COUNTS = new HashMap<>();
 
     public static void main(String[] args) throws Exception {
         Connection connection = Brokers.connect(args[0], "pidbox-bench-host");
@@ -92,8 +97,8 @@ public final class BenchNodeHost {
     /**
      * A line from standard input (every line is answered with {@code READY <n>}, the nodes now up): {@code add SPEC...}
      * starts more nodes (a spec that fails prints {@code ERROR SPEC reason} and the host goes on with the nodes it
-     * has); {@code heap} runs a full GC and prints {@code HEAP <used bytes> <committed bytes>}. Returns the raw or
-     * echo consumers started.
+     * has); {@code drop NS} stops the wire nodes of NS; {@code heap} runs a full GC and prints {@code HEAP <used
+     * bytes> <committed bytes>}. Returns the change in raw, echo and wire consumers.
      */
     private static int command(Connection connection, Map<String, Mailbox> mailboxes, List<Node> nodes, String line) {
         int raw = 0;
@@ -105,6 +110,18 @@ public final class BenchNodeHost {
                     System.out.println("ERROR " + spec + " " + e);
                 }
             }
+        } else if (line.startsWith("drop ")) {
+            String ns = line.substring(5).trim();
+            for (com.rabbitmq.client.Channel c : WIRE_CHANNELS.getOrDefault(ns, List.of())) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    System.out.println("ERROR drop " + ns + " " + e);
+                }
+            }
+            WIRE_CHANNELS.remove(ns);
+            raw -= WIRE_COUNTS.getOrDefault(ns, 0);
+            WIRE_COUNTS.remove(ns);
         } else if (line.equals("heap")) {
             System.gc();
             System.gc();
@@ -122,8 +139,10 @@ public final class BenchNodeHost {
             return rawNodes(connection, p[0], p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]));
         }
         if (p.length > 4 && (p[4].equals("wire") || p[4].startsWith("wire-"))) {
-            return WireRungNode.start(connection, p[0], p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]),
-                    p[4].substring("wire".length()));
+            int started = WireRungNode.start(connection, p[0], p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]),
+                    p[4].substring("wire".length()), WIRE_CHANNELS.computeIfAbsent(p[0], k -> new ArrayList<>()));
+            WIRE_COUNTS.merge(p[0], started, Integer::sum);
+            return started;
         }
         if (p.length > 4 && p[4].equals("echo")) {
             return EchoNode.start(connection, p[0], p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]));

@@ -17,9 +17,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -41,7 +44,15 @@ import org.junit.jupiter.api.Test;
  * client {@link Mailbox} broadcasting {@code ping} with {@code expect(n)} and a 10 s timeout; median, p99 (with
  * 11 repetitions the p99 is the maximum), fewest replies and replies lost in total.</li>
  * </ul>
- * Controls: every host reports the node count it was told, the broker holds exactly that many node queues of the
+ * <p>Then, at each size, the gather against its floors, in the same hosts and the same run: for each kind of
+ * {@code bench.fleetFloors} ({@code bare,kombu}; empty for none) the hosts add n plain amqp-client nodes beside the
+ * pidbox ones ({@link WireRungNode}, {@code bare}: the bare floor, {@code kombu}: kombu's wire, the last rung of
+ * {@link GatherWireBenchmark}), pidbox and the floors are timed interleaved ({@link GatherComparison}:
+ * {@code bench.fleetFloorWarmup} (15) gathers of each, a CPU block of 10 each, then {@code bench.fleetReps} of each,
+ * rotating), and the floors' nodes are dropped again before the next size, so that the memory and counts of the
+ * next size are the pidbox fleet's alone.
+ *
+ * <p>Controls: every host reports the node count it was told, the broker holds exactly that many node queues of the
  * namespace, and the broker's total queue and channel counts moved by the fleet alone (the broker is shared; another
  * client's queues would make the memory figure someone else's too). A row whose control fails says {@code invalid}.
  * Before the fleet starts, the broker's limits that bear on 10,000 queues and consumers are read and checked against
@@ -55,6 +66,9 @@ class LargeFleetBenchmark {
     static final int WARMUP = Integer.getInteger("bench.fleetWarmup", 30);
     static final String STEPS = System.getProperty("bench.fleetSteps", "1000,2000,5000");
     static final String XMX = System.getProperty("bench.fleetXmx", "1g");
+    static final String FLOORS = System.getProperty("bench.fleetFloors", "bare,kombu");
+    static final int FLOOR_WARMUP = Integer.getInteger("bench.fleetFloorWarmup", 15);
+    static final int FLOOR_CPU_BLOCK = 10;
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** Channels a pidbox host's connection holds besides one per node: the shared consume and reply channels. */
     static final int SHARED_CHANNELS = 2;
@@ -72,7 +86,11 @@ class LargeFleetBenchmark {
 
     /** One fleet size: its start-up, memory and gathers. */
     record Step(int nodes, int ready, double upSeconds, Broker broker, long heapBytes, List<Double> ms,
-            List<Integer> answered, String cpu, String warmupNote) {
+            List<Integer> answered, String cpu, String warmupNote, Floors floors) {
+    }
+
+    /** The gather against its floors at one size: each kind's results (pidbox's first), and the controls. */
+    record Floors(Map<String, GatherComparison.Result> results, List<String> control, boolean valid) {
     }
 
     @Test
@@ -115,7 +133,7 @@ class LargeFleetBenchmark {
                         + " GC %s MB in all", JVMS, mb(base.rssBytes), mb(base.erlangBytes), mb(baseHeap)));
                 int have = 0;
                 for (int n : sizes) {
-                    Step s = step(hosts, mailbox, cpu, have, n);
+                    Step s = step(hosts, connection, mailbox, cpu, have, n);
                     steps.add(s);
                     report(s, base, baseHeap, empty);
                     if (s.ready != n || s.ms.isEmpty()) {
@@ -146,8 +164,8 @@ class LargeFleetBenchmark {
     }
 
     /** Grows the fleet from {@code have} to {@code n} nodes, then measures it. */
-    private Step step(List<PidboxBenchmark.Proc> hosts, Mailbox mailbox, CpuMeter cpu, int have, int n)
-            throws Exception {
+    private Step step(List<PidboxBenchmark.Proc> hosts, Connection connection, Mailbox mailbox, CpuMeter cpu,
+            int have, int n) throws Exception {
         int[] marks = new int[hosts.size()];
         long t0 = System.nanoTime();
         for (int j = 0; j < hosts.size(); j++) {
@@ -203,7 +221,107 @@ class LargeFleetBenchmark {
                 Thread.sleep(200);
             }
         }
-        return new Step(n, ready, up, b, heap, ms, answered, cpuNote, warmupNote);
+        Floors floors = ready == n && !ms.isEmpty() ? floors(hosts, connection, mailbox, cpu, n) : null;
+        return new Step(n, ready, up, b, heap, ms, answered, cpuNote, warmupNote, floors);
+    }
+
+    /**
+     * The gather against its floors at this size (see the class comment). The floors' nodes are dropped again, and
+     * the broker is waited on until its queue count is back where it was, before this returns.
+     */
+    private Floors floors(List<PidboxBenchmark.Proc> hosts, Connection connection, Mailbox mailbox, CpuMeter cpu,
+            int n) throws Exception {
+        List<String> kinds = new ArrayList<>();
+        for (String k : FLOORS.split(",")) {
+            if (!k.isBlank()) {
+                kinds.add(k.trim());
+            }
+        }
+        if (kinds.isEmpty()) {
+            return null;
+        }
+        long queuesBefore = broker().queues;
+        List<String> control = new ArrayList<>();
+        boolean valid = true;
+        Map<String, GatherComparison.Gatherer> gatherers = new LinkedHashMap<>();
+        gatherers.put("pidbox", GatherComparison.pidbox(mailbox, n));
+        List<String> added = new ArrayList<>();
+        try {
+            for (String kind : kinds) {
+                String nodeKind = switch (kind) {
+                    case "bare" -> "wire";
+                    case "kombu" -> "wire-ajhx";
+                    default -> throw new IllegalArgumentException("bench.fleetFloors: unknown floor " + kind
+                            + " (bare or kombu)");
+                };
+                String ns = namespace + "-" + kind;
+                added.add(ns);
+                int[] marks = new int[hosts.size()];
+                for (int j = 0; j < hosts.size(); j++) {
+                    marks[j] = hosts.get(j).lines.size();
+                    send(hosts.get(j), "add " + ns + ":h" + j + ":0:" + share(n, j) + ":" + nodeKind);
+                }
+                for (int j = 0; j < hosts.size(); j++) {
+                    String r = awaitAfter(hosts.get(j), marks[j], "READY ", Duration.ofSeconds(900));
+                    int want = share(n, j) * (1 + added.size());
+                    if (Integer.parseInt(r.substring(6).trim()) != want) {
+                        valid = false;
+                        control.add(hosts.get(j).name + " " + r + " (want " + want + ")");
+                    }
+                }
+                long queues = queuesEndingWith("." + ns);
+                valid &= queues == n;
+                control.add(String.format(Locale.ROOT, "%s: %d node queues (want %d)", kind, queues, n));
+                gatherers.put(kind, new WireRungCaller(connection, ns, kind.equals("kombu") ? "bpr" : "", n));
+            }
+            if (!valid) {
+                return new Floors(Map.of(), control, false);
+            }
+            Map<String, GatherComparison.Result> results = GatherComparison.run(gatherers, FLOOR_WARMUP,
+                    FLOOR_CPU_BLOCK, REPS, cpu);
+            for (Map.Entry<String, GatherComparison.Result> e : results.entrySet()) {
+                valid &= e.getValue().fewest == n;
+                control.add(e.getKey() + " fewest replies " + e.getValue().fewest + "/" + n);
+            }
+            return new Floors(results, control, valid);
+        } finally {
+            for (Map.Entry<String, GatherComparison.Gatherer> e : gatherers.entrySet()) {
+                if (!e.getKey().equals("pidbox")) { // pidbox's closes the client's mailbox
+                    e.getValue().close();
+                }
+            }
+            for (String ns : added) {
+                int[] marks = new int[hosts.size()];
+                for (int j = 0; j < hosts.size(); j++) {
+                    marks[j] = hosts.get(j).lines.size();
+                    send(hosts.get(j), "drop " + ns);
+                }
+                for (int j = 0; j < hosts.size(); j++) {
+                    awaitAfter(hosts.get(j), marks[j], "READY ", Duration.ofSeconds(300));
+                }
+            }
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            long queues = broker().queues;
+            while (queues != queuesBefore && System.nanoTime() < end) {
+                Thread.sleep(500);
+                queues = broker().queues;
+            }
+            if (queues != queuesBefore) {
+                notes.add(String.format(Locale.ROOT, "%,d nodes: the floors' queues were not all deleted after"
+                        + " their nodes stopped (%d queues, %d before the floors)", n, queues, queuesBefore));
+            }
+        }
+    }
+
+    /** How many queues on the broker have a name ending in {@code suffix}. */
+    private static long queuesEndingWith(String suffix) throws Exception {
+        String out = BrokerCounts.rabbitmqctl("eval", "S = <<\"" + suffix + "\">>, length([Q || Q <-"
+                + " rabbit_amqqueue:list(), binary:longest_common_suffix([element(4, amqqueue:get_name(Q)), S])"
+                + " == byte_size(S)]).").trim();
+        if (!out.matches("\\d+")) {
+            throw new IllegalStateException("rabbitmqctl eval answered: " + out);
+        }
+        return Long.parseLong(out);
     }
 
     /** Host {@code j}'s share of an {@code n}-node fleet (the first {@code n % JVMS} hosts hold one more). */
@@ -261,6 +379,43 @@ class LargeFleetBenchmark {
                 + " back)" : ""), "-", "-", "-");
         notes.add(size + ": gathers (ms) " + PidboxBenchmark.fmt(s.ms) + "; replies " + s.answered
                 + (s.warmupNote.isEmpty() ? "" : "; " + s.warmupNote));
+        if (s.floors != null) {
+            reportFloors(s, size);
+        }
+    }
+
+    private void reportFloors(Step s, String size) {
+        Floors f = s.floors;
+        String control = String.join(", ", f.control);
+        if (f.results.isEmpty()) {
+            row("gather against its floors, " + size, "not measured: the floors' nodes did not come up", control,
+                    "-", "invalid");
+            return;
+        }
+        double pidbox = PidboxBenchmark.median(f.results.get("pidbox").times);
+        GatherComparison.Result bare = f.results.get("bare");
+        StringBuilder value = new StringBuilder("pidbox " + PidboxBenchmark.ms(pidbox));
+        List<String> cpu = new ArrayList<>();
+        for (Map.Entry<String, GatherComparison.Result> e : f.results.entrySet()) {
+            cpu.add(e.getKey() + ": " + e.getValue().cpu);
+            notes.add(size + ", against the floors, " + e.getKey() + " (ms): " + PidboxBenchmark.fmt(e.getValue().times));
+            if (e.getKey().equals("pidbox")) {
+                continue;
+            }
+            double m = PidboxBenchmark.median(e.getValue().times);
+            value.append("; ").append(e.getKey().equals("bare") ? "bare floor " : "kombu's wire in plain amqp-client ")
+                    .append(PidboxBenchmark.ms(m)).append(" (pidbox ").append(PidboxBenchmark.ratio(pidbox, m))
+                    .append(" of it");
+            if (bare != null && e.getValue() != bare) {
+                value.append("; it is ").append(PidboxBenchmark.ratio(m, PidboxBenchmark.median(bare.times)))
+                        .append(" of the bare floor");
+            }
+            value.append(')');
+        }
+        row("gather against its floors, " + size + " (medians of " + REPS + ", interleaved, after " + FLOOR_WARMUP
+                + " warm-up and two CPU blocks of " + FLOOR_CPU_BLOCK + " each)", value.toString(), control, "-",
+                f.valid ? "-" : "invalid");
+        row("CPU per gather against its floors, " + size, String.join("; ", cpu), "-", "-", "-");
     }
 
     /** The goal row: the largest size asked for, under 1 s median with 0 lost. */

@@ -39,9 +39,13 @@ final class WireRungNode extends DefaultConsumer {
         this.answer = ("{\"" + name + "\": {\"ok\": \"pong\"}}").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Starts nodes {@code PREFIX-FROM@bench} .. on the fanout exchange {@code exchange}; returns how many. */
-    static int start(Connection connection, String exchange, String prefix, int from, int count, String flags)
-            throws IOException {
+    /**
+     * Starts nodes {@code PREFIX-FROM@bench} .. on the fanout exchange {@code exchange}; returns how many. The three
+     * channels it opens are added to {@code channels}: closing them cancels the consumers, and the broker then deletes
+     * the auto-delete queues.
+     */
+    static int start(Connection connection, String exchange, String prefix, int from, int count, String flags,
+            java.util.List<Channel> channels) throws IOException {
         if (flags.contains("x") && !flags.contains("j")) {
             throw new IllegalArgumentException("wire flag x needs j (the reply route is read from the body): " + flags);
         }
@@ -49,6 +53,7 @@ final class WireRungNode extends DefaultConsumer {
         setup.exchangeDeclare(exchange, "fanout", false, true, null);
         Channel consume = connection.createChannel();
         Channel reply = connection.createChannel();
+        channels.addAll(java.util.List.of(setup, consume, reply));
         Map<String, Object> args = new HashMap<>();
         if (flags.contains("a")) {
             args.put("x-expires", 10_000);
