@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,9 +58,22 @@ public final class Brokers {
      * @throws PidboxException when the broker is unreachable, refuses the credentials, or fails the TLS checks
      */
     public static Connection connect(String uri, String connectionName, Tls tls) {
+        return connect(uri, connectionName, tls, null);
+    }
+
+    /**
+     * {@link #connect(String, String, Tls)}, with the connection's heartbeats sent from {@code heartbeats} instead of
+     * a thread amqp-client starts for each connection (and for each connection recovery makes): for a caller with
+     * other occasional work that can share that thread. The caller owns {@code heartbeats} and shuts it down after
+     * the connection has closed; null means amqp-client's own thread.
+     */
+    public static Connection connect(String uri, String connectionName, Tls tls, ScheduledExecutorService heartbeats) {
         String[] uris = uri.split(";");
         ConnectionFactory factory = factory(uris[0].trim());
         configureTls(factory, uris[0].trim(), tls);
+        if (heartbeats != null) {
+            factory.setHeartbeatExecutor(heartbeats);
+        }
         List<Address> addresses = new ArrayList<>();
         for (String u : uris) {
             if (u.trim().isEmpty()) {
@@ -175,6 +189,9 @@ public final class Brokers {
     public static ConnectionFactory factory(String uri) {
         checkUri(uri);
         ConnectionFactory factory = new ConnectionFactory();
+        // pidbox's defaults first, so that the URI's own ?heartbeat= and ?connection_timeout= override them
+        factory.setRequestedHeartbeat(30);
+        factory.setConnectionTimeout(5000);
         try {
             factory.setUri(uri);
         } catch (URISyntaxException | GeneralSecurityException | IllegalArgumentException e) {
@@ -189,8 +206,6 @@ public final class Brokers {
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
         factory.setNetworkRecoveryInterval(1000);
-        factory.setRequestedHeartbeat(30);
-        factory.setConnectionTimeout(5000);
         factory.setHandshakeTimeout(5000);
         factory.setShutdownTimeout(2000);
         return factory;

@@ -111,4 +111,16 @@ class BrokersTest {
         assertThatThrownBy(() -> Brokers.factory("amqp://h/?heartbeat=soon")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("invalid broker URI 'amqp://h/?heartbeat=soon'");
     }
+
+    @Test
+    void theUrisHeartbeatAndConnectionTimeoutOverridePidboxsDefaults() {
+        // they were set after the URI, so that ?heartbeat=5 was accepted and then silently replaced by 30
+        com.rabbitmq.client.ConnectionFactory own = Brokers.factory("amqp://h/?heartbeat=5&connection_timeout=1500");
+        com.rabbitmq.client.ConnectionFactory defaults = Brokers.factory("amqp://h/");
+
+        assertThat(own.getRequestedHeartbeat()).isEqualTo(5);
+        assertThat(own.getConnectionTimeout()).isEqualTo(1500);
+        assertThat(defaults.getRequestedHeartbeat()).isEqualTo(30);
+        assertThat(defaults.getConnectionTimeout()).isEqualTo(5000);
+    }
 }

@@ -207,6 +207,38 @@ class AgentTest extends AgentTestBase {
     }
 
     @Test
+    void anIdleNodeKeepsItsConnectionOnHeartbeatsFromTheAgentsOneTimerThread() throws Exception {
+        // heartbeat=1: the broker closes a connection that sends it nothing for a few seconds
+        String node = "heartbeat-" + namespace + "@it";
+        TargetJvm target = start(TargetJvm.currentJavaHome(), List.of("-javaagent:" + TargetJvm.agentJar() + "=broker="
+                + RabbitMQ.uri() + "?heartbeat=1,namespace=" + namespace + ",node=" + node), "stdin");
+        awaitNode(node);
+        String before = brokerSideConnection(node);
+
+        Thread.sleep(8000); // no call meanwhile: only heartbeats keep the connection
+
+        assertThat(before).as("the broker's timeout and connected_at of the node's connection").startsWith("1\t");
+        assertThat(brokerSideConnection(node)).as("the same connection, never closed for missed heartbeats")
+                .isEqualTo(before);
+        String jcmd = TargetJvm.currentJavaHome().resolve("bin/jcmd").toString();
+        TargetJvm.Result dump = TargetJvm.run(Duration.ofSeconds(30), List.of(jcmd, Long.toString(target.pid()),
+                "Thread.print"));
+        List<String> threadNames = dump.out.lines().filter(l -> l.startsWith("\"")).toList();
+        // the thread that connected has ended; the timer sends the heartbeats and times the provider looks
+        assertThat(threadNames).as(dump.out).anyMatch(l -> l.startsWith("\"pidbox-agent-timer-1\""))
+                .noneMatch(l -> l.startsWith("\"pidbox-agent\""));
+        assertThat(call(node, "ping", Map.of()).byNode()).containsEntry(node, Map.of("ok", "pong"));
+    }
+
+    /** The broker's {@code timeout} (negotiated heartbeat, s) and {@code connected_at} of the node's connection. */
+    private static String brokerSideConnection(String node) throws Exception {
+        TargetJvm.Result r = TargetJvm.run(Duration.ofSeconds(60), List.of("rabbitmqctl", "-q", "list_connections",
+                "client_properties", "timeout", "connected_at"));
+        return r.out.lines().filter(l -> l.contains("\"pidbox-agent " + node + "\""))
+                .map(l -> l.substring(l.lastIndexOf(']') + 1).trim()).findFirst().orElse("no such connection: " + r);
+    }
+
+    @Test
     void aHostWhoseMainReturnsExitsNormallyWithTheAgent() throws Exception {
         String node = "returns@it";
         TargetJvm target = start(TargetJvm.currentJavaHome(), List.of("-javaagent:" + TargetJvm.agentJar() + "="
