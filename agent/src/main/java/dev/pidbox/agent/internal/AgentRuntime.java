@@ -36,7 +36,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -74,7 +73,6 @@ public final class AgentRuntime {
      * listens, the agent's only thread of its own besides the connection's reader (the thread that connected ends).
      */
     private final ScheduledThreadPoolExecutor timer;
-    private final AtomicBoolean looking = new AtomicBoolean();
     private final ErrorSink sink;
     private volatile boolean stopping;
     private volatile Connection connection;
@@ -275,49 +273,9 @@ public final class AgentRuntime {
             closeAll();
             return;
         }
-        scheduleLook(0);
+        hostHandlers.lookLater(timer, () -> stopping);
     }
 
-    /** When the looks for host handler providers come, in ms after the one before; then once a minute. */
-    private static final long[] LOOK_DELAYS = {1_000, 2_000, 4_000, 8_000, 16_000, 32_000};
-
-    /**
-     * Host handler providers can appear after the node starts: with {@code -javaagent}, a Spring Boot jar's class
-     * loader or a servlet container's webapps do not exist yet. The agent looks for providers in class loaders it has
-     * not searched: 1, 2, 4, 8, 16 and 32 s after the start, then once a minute until the node stops. One look lists
-     * the loaded classes' loaders (a few milliseconds of CPU) and searches only new loaders. (It looked every 10 s
-     * after the first 15 s, which an idle agent's CPU showed.) The timer only times the looks: each runs on a thread
-     * of its own that ends with it, since a look loads and initialises the host's provider classes, whose code could
-     * block, and the timer also sends the connection's heartbeats. A look still running when the next is due is not
-     * doubled.
-     */
-    private void scheduleLook(int i) {
-        if (stopping) {
-            return;
-        }
-        try {
-            timer.schedule(() -> {
-                Node n = node;
-                if (stopping || n == null) {
-                    return;
-                }
-                if (looking.compareAndSet(false, true)) {
-                    Threads.start("pidbox-agent-look", () -> {
-                        try {
-                            hostHandlers.discover(n);
-                        } catch (RuntimeException | LinkageError e) {
-                            sink.report("pidbox-agent: looking for host handler providers failed", e);
-                        } finally {
-                            looking.set(false);
-                        }
-                    });
-                }
-                scheduleLook(i + 1);
-            }, i < LOOK_DELAYS.length ? LOOK_DELAYS[i] : 60_000, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // stopped meanwhile: the timer is shut down
-        }
-    }
 
     /**
      * Loads and initialises, beside the connection, classes that the connection and the first request would otherwise

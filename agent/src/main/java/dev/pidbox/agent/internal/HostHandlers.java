@@ -8,6 +8,7 @@ import dev.pidbox.MatchType;
 import dev.pidbox.Node;
 import dev.pidbox.jmx.HostClassLoaders;
 import dev.pidbox.spi.NamePattern;
+import dev.pidbox.spi.Threads;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -18,6 +19,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -51,6 +57,47 @@ final class HostHandlers {
         this.observers = observers;
         this.node = node;
         this.log = log;
+    }
+
+    /** When the looks for providers come, in ms after the one before; then once a minute. */
+    private static final long[] LOOK_DELAYS = {1_000, 2_000, 4_000, 8_000, 16_000, 32_000};
+    private final AtomicBoolean looking = new AtomicBoolean();
+
+    /**
+     * Looks for providers later, on the running node, in class loaders not searched yet: 1, 2, 4, 8, 16 and 32 s from
+     * now, then once a minute until {@code stopped} or {@code timer} is shut down. One look lists the loaded classes'
+     * loaders (a few milliseconds of CPU) and searches only new loaders. (It looked every 10 s after the first 15 s,
+     * which an idle agent's CPU showed.) The timer only times the looks: each runs on a thread of its own that ends
+     * with it, since a look loads and initialises the host's provider classes, whose code could block, and the
+     * agent's timer also sends the connection's heartbeats. A look still running when the next is due is not doubled.
+     */
+    void lookLater(ScheduledExecutorService timer, BooleanSupplier stopped) {
+        lookLater(timer, stopped, 0);
+    }
+
+    private void lookLater(ScheduledExecutorService timer, BooleanSupplier stopped, int i) {
+        try {
+            timer.schedule(() -> {
+                Node n = node.get();
+                if (stopped.getAsBoolean() || n == null) {
+                    return;
+                }
+                if (looking.compareAndSet(false, true)) {
+                    Threads.start("pidbox-agent-look", () -> {
+                        try {
+                            discover(n);
+                        } catch (RuntimeException | LinkageError e) {
+                            sink.report("pidbox-agent: looking for host handler providers failed", e);
+                        } finally {
+                            looking.set(false);
+                        }
+                    });
+                }
+                lookLater(timer, stopped, i + 1);
+            }, i < LOOK_DELAYS.length ? LOOK_DELAYS[i] : 60_000, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the agent stopped meanwhile: its timer is shut down
+        }
     }
 
     /** One look for new providers (and stopped applications), registering what it finds on {@code n}. */

@@ -101,10 +101,10 @@ public final class Json {
 
     /**
      * Decodes the one JSON document {@code p} holds, as {@link #decode(byte[])} does (for a parser of another factory:
-     * the benchmarks compare factories with it). As {@code ObjectMapper.readValue(.., Object.class)} with
-     * FAIL_ON_TRAILING_TOKENS, without databind.
+     * {@code ReplyDecodeBenchmark} compares factories with it). As {@code ObjectMapper.readValue(.., Object.class)}
+     * with FAIL_ON_TRAILING_TOKENS, without databind.
      */
-    public static Object readDocument(JsonParser p) throws IOException {
+    static Object readDocument(JsonParser p) throws IOException {
         JsonToken t = p.nextToken();
         if (t == null) {
             throw new JsonParseException(p, "No content to map due to end-of-input");

@@ -1,11 +1,10 @@
-package dev.pidbox.it.bench;
+package dev.pidbox.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import dev.pidbox.internal.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -23,12 +23,14 @@ import org.junit.jupiter.api.Test;
  * Two JSON factories decode the same replies with the same code ({@link Json#readDocument}), gather by gather in
  * turn: Jackson's default, which canonicalizes field names in a symbol table its parsers share (pidbox's codec before
  * issue 17's last change), and pidbox's codec as shipped, which does not. Each keeps its own table state from gather
- * to gather, as a long-lived client does. No broker and no network: the client's decoding alone.
+ * to gather, as a long-lived client does. No broker and no network: the client's decoding alone, so it lives beside
+ * the codec (it needs the codec's internals) and not in the {@code it} module's benchmark suite.
  *
- * <p>Command: {@code ./mvnw -B -Pbench -pl it verify -Dtest=ReplyDecodeBenchmark
- * -Dsurefire.failIfNoSpecifiedTests=false}; knobs {@code bench.decodeSizes} (100,1000,10000),
+ * <p>Command: {@code ./mvnw -B -pl client/library test -Dtest=ReplyDecodeBenchmark
+ * -Dsurefire.failIfNoSpecifiedTests=false} (the default build does not run it: its name does not end in
+ * {@code Test}); knobs {@code bench.decodeSizes} (100,1000,10000),
  * {@code bench.decodeWarmup} (20 gathers of each, and at least 200,000 replies), {@code bench.decodeReps} (21). Control: both factories decode
- * every reply of every gather to equal values, or the row says "invalid". Writes {@code it/target/reply-decode.md}.
+ * every reply of every gather to equal values, or the row says "invalid". Writes {@code client/library/target/reply-decode.md}.
  */
 class ReplyDecodeBenchmark {
     private static final String SIZES = System.getProperty("bench.decodeSizes", "100,1000,10000");
@@ -70,10 +72,10 @@ class ReplyDecodeBenchmark {
                 }
             }
             allValid &= equal;
-            double b = PidboxBenchmark.median(before) * 1000 / n;
-            double a = PidboxBenchmark.median(after) * 1000 / n;
-            String row = String.format(Locale.ROOT, "| %,d nodes | %.2f µs | %.2f µs | %s | %s |", n, b, a,
-                    PidboxBenchmark.ratio(a, b), equal ? "yes" : "invalid: the factories decoded different values");
+            double b = median(before) * 1000 / n;
+            double a = median(after) * 1000 / n;
+            String row = String.format(Locale.ROOT, "| %,d nodes | %.2f µs | %.2f µs | %.3f | %s |", n, b, a, a / b,
+                    equal ? "yes" : "invalid: the factories decoded different values");
             rows.add(row);
             System.out.println("BENCH " + row);
         }
@@ -89,6 +91,13 @@ class ReplyDecodeBenchmark {
         Files.writeString(out, sb.toString());
         System.out.println("\n===== reply decoding (" + out.toAbsolutePath() + ") =====\n" + sb);
         assertThat(allValid).as("both factories decode every reply to the same value").isTrue();
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> v = new ArrayList<>(values);
+        Collections.sort(v);
+        int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
     }
 
     /** A ping reply of each of {@code n} nodes, as pidbox's nodes send it. */
