@@ -18,6 +18,8 @@ import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -244,7 +246,9 @@ final class HotSpotAttach {
      */
     private static void awaitQuitHandler(String pid, long deadline) throws IOException, InterruptedException {
         while (!catchesQuit(pid)) {
-            if (System.nanoTime() > deadline) {
+            if (NO_QUIT_HANDLER.contains(pid) || System.nanoTime() > deadline) {
+                // once per launcher: the load after a prepare that waited in vain says so at once, not 10 s later
+                NO_QUIT_HANDLER.add(pid);
                 throw new IOException("JVM " + pid + " does not handle SIGQUIT (a JVM still starting, or one whose"
                         + " signals are taken by its host); the signal that starts HotSpot's attach listener would end"
                         + " it, so it was not sent");
@@ -252,6 +256,9 @@ final class HotSpotAttach {
             Thread.sleep(5);
         }
     }
+
+    /** The JVMs this launcher waited on in vain for a SIGQUIT handler. */
+    private static final Set<String> NO_QUIT_HANDLER = ConcurrentHashMap.newKeySet();
 
     /**
      * Whether {@code pid} catches SIGQUIT ({@code SigCgt} in {@code /proc/<pid>/status}); true when that cannot be

@@ -1,7 +1,9 @@
 package dev.pidbox.agent.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import org.junit.jupiter.api.Assumptions;
@@ -39,6 +41,27 @@ class AttacherTest {
             assertThat(HotSpotAttach.catchesQuit(sleep)).isFalse();
             assertThat(HotSpotAttach.catchesQuit(SELF)).isTrue();
             assertThat(HotSpotAttach.catchesQuit("999999999")).as("unknown: signal as before").isTrue();
+        });
+    }
+
+    @Test
+    void aProcessThatNeverHandlesSigquitIsWaitedOnOnceAndNeverSignalled() throws Exception {
+        withSleep(sleep -> {
+            long t0 = System.nanoTime();
+            // the launcher's prepare step: waits its 10 s for a handler, then gives up without signalling
+            assertThatThrownBy(() -> HotSpotAttach.open(sleep)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("does not handle SIGQUIT");
+            long first = System.nanoTime() - t0;
+            long t1 = System.nanoTime();
+            // the load after it (here a state read): the same answer at once, not another 10 s
+            assertThatThrownBy(() -> HotSpotAttach.properties(sleep)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("does not handle SIGQUIT");
+            long second = System.nanoTime() - t1;
+
+            assertThat(first).isGreaterThanOrEqualTo(java.util.concurrent.TimeUnit.SECONDS.toNanos(9));
+            assertThat(second).isLessThan(first / 2);
+            assertThat(ProcessHandle.of(Long.parseLong(sleep)).map(ProcessHandle::isAlive)).as("never signalled")
+                    .contains(true);
         });
     }
 
