@@ -85,9 +85,7 @@ final class HostHandlers {
                 if (looking.compareAndSet(false, true)) {
                     Threads.start("pidbox-agent-look", () -> {
                         try {
-                            discover(n);
-                        } catch (RuntimeException | LinkageError e) {
-                            sink.report("pidbox-agent: looking for host handler providers failed", e);
+                            look(() -> discover(n), stopped, sink);
                         } finally {
                             looking.set(false);
                         }
@@ -97,6 +95,20 @@ final class HostHandlers {
             }, i < LOOK_DELAYS.length ? LOOK_DELAYS[i] : 60_000, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // the agent stopped meanwhile: its timer is shut down
+        }
+    }
+
+    /**
+     * Runs one {@code look}; reports its failure unless the agent stopped meanwhile (a look that was running as the
+     * agent stopped fails on the closed node, which is no news).
+     */
+    static void look(Runnable look, BooleanSupplier stopped, ErrorSink sink) {
+        try {
+            look.run();
+        } catch (RuntimeException | LinkageError e) {
+            if (!stopped.getAsBoolean()) {
+                sink.report("pidbox-agent: looking for host handler providers failed", e);
+            }
         }
     }
 

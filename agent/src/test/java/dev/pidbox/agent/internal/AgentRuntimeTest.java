@@ -29,6 +29,23 @@ class AgentRuntimeTest {
     }
 
     @Test
+    void aLookThatFailsIsReportedUnlessTheAgentStoppedMeanwhile() {
+        java.util.List<String> reports = new java.util.ArrayList<>();
+        Runnable failing = () -> {
+            throw new IllegalStateException("node is closed");
+        };
+
+        HostHandlers.look(failing, () -> true, (m, e) -> reports.add(m + ": " + e.getMessage()));
+        assertThat(reports).isEmpty();
+
+        HostHandlers.look(failing, () -> false, (m, e) -> reports.add(m + ": " + e.getMessage()));
+        assertThat(reports).containsExactly("pidbox-agent: looking for host handler providers failed: node is closed");
+
+        HostHandlers.look(() -> { }, () -> false, (m, e) -> reports.add(m));
+        assertThat(reports).hasSize(1);
+    }
+
+    @Test
     void theMainClassNameComesFromTheCommandOrTheJar() {
         String before = System.getProperty("sun.java.command");
         try {
