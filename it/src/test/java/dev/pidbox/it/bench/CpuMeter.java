@@ -45,14 +45,24 @@ final class CpuMeter {
 
     /** "broker 41.0, hosts 16.3, client 7.2 ms CPU per gather": the CPU time since {@link #start} over {@code ops}. */
     String perOp(int ops, String what) throws IOException {
+        return format(elapsed(), ops, what);
+    }
+
+    /** The clock ticks each name's processes spent since {@link #start}. */
+    Map<String, Long> elapsed() throws IOException {
         Map<String, Long> sums = new LinkedHashMap<>();
         for (Map.Entry<String, Long> e : pids.entrySet()) {
             String name = e.getKey().substring(0, e.getKey().indexOf('#'));
             sums.merge(name, ticks(e.getValue()) - start.get(e.getKey()), Long::sum);
         }
+        return sums;
+    }
+
+    /** {@code ticks} (from {@link #elapsed}, or sums of them) told in ms per operation, and their total. */
+    static String format(Map<String, Long> ticks, int ops, String what) {
         StringJoiner out = new StringJoiner(", ", "", " ms CPU per " + what);
         long total = 0;
-        for (Map.Entry<String, Long> e : sums.entrySet()) {
+        for (Map.Entry<String, Long> e : ticks.entrySet()) {
             total += e.getValue();
             out.add(String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue() * 10.0 / ops));
         }

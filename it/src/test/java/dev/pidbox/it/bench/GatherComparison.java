@@ -42,7 +42,7 @@ final class GatherComparison {
 
     /**
      * Runs the comparison: {@code warmup} gathers each, in turn; {@code cpuBlock} back-to-back gathers each under
-     * {@code cpu}; then {@code reps} timed gathers each, rotating.
+     * {@code cpu} (half in order, half in reverse order); then {@code reps} timed gathers each, rotating.
      */
     static Map<String, Result> run(Map<String, Gatherer> gatherers, int warmup, int cpuBlock, int reps, CpuMeter cpu)
             throws Exception {
@@ -63,12 +63,27 @@ final class GatherComparison {
                 gatherers.get(name).gather();
             }
         }
-        for (String name : names) {
-            cpu.start();
-            for (int i = 0; i < cpuBlock; i++) {
-                gatherers.get(name).gather();
+        // The measured blocks: half of each in the gatherers' order, then half in the reverse order, so that a drift
+        // of the broker's CPU over the run (it grew by a third from the first block to the last in one run) falls on
+        // every gatherer alike instead of on the last.
+        Map<String, Map<String, Long>> ticks = new LinkedHashMap<>();
+        List<String> back = new ArrayList<>(names);
+        java.util.Collections.reverse(back);
+        for (List<String> order : List.of(names, back)) {
+            int n = order == names ? cpuBlock / 2 : cpuBlock - cpuBlock / 2;
+            for (String name : order) {
+                cpu.start();
+                for (int i = 0; i < n; i++) {
+                    gatherers.get(name).gather();
+                }
+                cpu.elapsed().forEach((k, v) -> ticks.computeIfAbsent(name, x -> new LinkedHashMap<>()).merge(k, v,
+                        Long::sum));
             }
-            results.get(name).cpu = cpu.perOp(cpuBlock, "gather");
+        }
+        if (cpuBlock > 0) {
+            for (String name : names) {
+                results.get(name).cpu = CpuMeter.format(ticks.get(name), cpuBlock, "gather");
+            }
         }
         for (int i = 0; i < reps; i++) {
             for (int turn = 0; turn < names.size(); turn++) {

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * JVMs (250 nodes of each rung per JVM, each rung's nodes on one channel) and are timed interleaved, gather by
  * gather ({@link GatherComparison}). Command: {@code ./mvnw -B -Pbench -pl it verify -Dtest=GatherWireBenchmark
  * -Dsurefire.failIfNoSpecifiedTests=false}; knobs {@code bench.wireWarmup} (100 gathers of each rung),
- * {@code bench.wireReps} (41). Writes {@code it/target/gather-wire.md}.
+ * {@code bench.wireReps} (41), {@code bench.wireLadder} ({@code lean} for the rungs of {@link #LEAN} instead),
+ * {@code bench.wireCpuBlock} (0: no CPU column; else the gathers of each rung's CPU block). Writes
+ * {@code it/target/gather-wire.md}.
  */
 @RabbitMQ.Required
 class GatherWireBenchmark {
@@ -35,6 +37,7 @@ class GatherWireBenchmark {
     private static final int NODES = 1000;
     private static final int WARMUP = Integer.getInteger("bench.wireWarmup", 100);
     private static final int REPS = Integer.getInteger("bench.wireReps", 41);
+    private static final int CPU_BLOCK = Integer.getInteger("bench.wireCpuBlock", 0);
 
     private final String run = UUID.randomUUID().toString().substring(0, 6);
 
@@ -52,6 +55,22 @@ class GatherWireBenchmark {
             new Rung("+ replies go through the reply exchange to a reply queue declared as a mailbox's", "jhx", "bpr"),
             new Rung("+ node queues declared with Celery's x-expires and x-message-ttl: kombu's wire", "ajhx", "bpr"));
 
+    /**
+     * The lean ladder ({@code -Dbench.wireLadder=lean}): how much of kombu's wire a peer could shed and still be read
+     * by kombu nodes (a request body without its null fields), or only by its own clients (the ticket as correlation
+     * id instead of a header).
+     */
+    private static final List<Rung> LEAN = List.of(
+            RUNGS.get(0),
+            RUNGS.get(6),
+            new Rung("kombu's wire with all of a kombu node's reply properties (content encoding, delivery mode,"
+                    + " priority, clock header)", "ajfx", "bpr"),
+            new Rung("kombu's wire with the compact request body", "ajhx", "cpr"),
+            new Rung("kombu's wire with the compact request body and all of a kombu node's reply properties", "ajfx",
+                    "cpr"),
+            new Rung("kombu's wire with the compact body and the ticket as correlation id", "ajkx", "cpr"));
+
+
     private String exchange(String nodeFlags) {
         return "pbt-bench-wire-" + (nodeFlags.isEmpty() ? "none" : nodeFlags) + "-" + run;
     }
@@ -59,8 +78,9 @@ class GatherWireBenchmark {
     @Test
     void gatherWireLadder() throws Exception {
         String pidboxNs = "pbt-bench-wire-pidbox-" + run;
+        List<Rung> rungs = "lean".equals(System.getProperty("bench.wireLadder")) ? LEAN : RUNGS;
         Set<String> nodeFlags = new LinkedHashSet<>();
-        RUNGS.forEach(r -> nodeFlags.add(r.nodeFlags()));
+        rungs.forEach(r -> nodeFlags.add(r.nodeFlags()));
         List<PidboxBenchmark.Proc> hosts = new ArrayList<>();
         Map<String, GatherComparison.Gatherer> gatherers = new LinkedHashMap<>();
         try {
@@ -79,15 +99,20 @@ class GatherWireBenchmark {
                 h.await(l -> l.startsWith("READY"), Duration.ofSeconds(180));
             }
             try (Connection connection = RabbitMQ.connect("pidbox-bench-wire-client")) {
-                for (Rung r : RUNGS) {
+                for (Rung r : rungs) {
                     gatherers.put(r.adds(), new WireRungCaller(connection, exchange(r.nodeFlags()), r.callerFlags(),
                             NODES));
                 }
                 String pidbox = "pidbox: Mailbox.call(ping, expect 1000) to 1000 pidbox nodes";
                 gatherers.put(pidbox, GatherComparison.pidbox(Mailbox.builder(pidboxNs).build().bind(connection),
                         NODES));
-                Map<String, GatherComparison.Result> results = GatherComparison.run(gatherers, WARMUP, 0, REPS,
-                        new CpuMeter());
+                CpuMeter cpu = new CpuMeter().addBroker();
+                for (int h = 0; h < HOSTS; h++) {
+                    cpu.add("nodes", hosts.get(h).pid());
+                }
+                cpu.add("client", ProcessHandle.current().pid());
+                Map<String, GatherComparison.Result> results = GatherComparison.run(gatherers, WARMUP, CPU_BLOCK, REPS,
+                        cpu);
                 report(results);
             }
         } finally {
@@ -105,8 +130,8 @@ class GatherWireBenchmark {
     private void report(Map<String, GatherComparison.Result> results) throws Exception {
         List<String> lines = new ArrayList<>();
         lines.add("| rung | median ms | 25th / 50th / 75th | ratio to the bare floor | step over the rung before |"
-                + " fewest replies |");
-        lines.add("|---|---|---|---|---|---|");
+                + " fewest replies |" + (CPU_BLOCK > 0 ? " CPU per gather |" : ""));
+        lines.add("|---|---|---|---|---|---|" + (CPU_BLOCK > 0 ? "---|" : ""));
         double bare = 0;
         double before = 0;
         boolean all = true;
@@ -118,14 +143,17 @@ class GatherWireBenchmark {
                 before = median;
             }
             all &= r.fewest == NODES;
-            lines.add(String.format(Locale.ROOT, "| %s | %.1f | %s | %s | %s | %d/%d%s |", e.getKey(), median,
+            lines.add(String.format(Locale.ROOT, "| %s | %.1f | %s | %s | %s | %d/%d%s |%s", e.getKey(), median,
                     PidboxBenchmark.quartiles(r.times), PidboxBenchmark.ratio(median, bare),
-                    PidboxBenchmark.ratio(median, before), r.fewest, NODES, r.fewest == NODES ? "" : " (invalid)"));
+                    PidboxBenchmark.ratio(median, before), r.fewest, NODES, r.fewest == NODES ? "" : " (invalid)",
+                    CPU_BLOCK > 0 ? " " + r.cpu + " |" : ""));
             before = median;
         }
         lines.add("");
         lines.add(String.format(Locale.ROOT, "%d node JVMs, %d nodes per rung, %d warm-up gathers of each rung, then %d"
-                + " of each, interleaved gather by gather, 200 ms apart.", HOSTS, NODES, WARMUP, REPS));
+                + " of each, interleaved gather by gather, 200 ms apart.", HOSTS, NODES, WARMUP, REPS)
+                + (CPU_BLOCK > 0 ? String.format(Locale.ROOT, " CPU: a block of %d back-to-back gathers of each rung,"
+                        + " after an unmeasured one.", CPU_BLOCK) : ""));
         Path out = Paths.get("target", "gather-wire.md");
         Files.write(out, lines, StandardCharsets.UTF_8);
         lines.forEach(l -> System.out.println("WIRE " + l));

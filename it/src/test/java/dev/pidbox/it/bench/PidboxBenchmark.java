@@ -371,7 +371,7 @@ class PidboxBenchmark {
             notes.add("1000-node gather, runs (ms): pidbox " + fmt(times) + "; bare floor " + fmt(bare.times)
                     + "; echo floor " + fmt(echo.times));
             notes.add("1000-node gather, CPU over " + GATHER_CPU_BLOCK + " back-to-back gathers each after the warm-up"
-                    + " and one unmeasured block:"
+                    + " and one unmeasured block (half of them in turn, the other half in reverse turn):"
                     + " pidbox " + ours.cpu + "; bare floor " + bare.cpu + "; echo floor " + echo.cpu);
         }
     }

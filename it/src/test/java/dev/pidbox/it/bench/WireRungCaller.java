@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  * <li>{@code b}: the request body is a kombu request (method, arguments, destination, pattern, matcher, ticket,
  * reply_to) instead of {@code {"method": "ping"}};
+ * <li>{@code c}: the request body is a kombu request without its null fields and without spaces (kombu's node
+ * takes the missing destination, pattern and matcher as null), instead of {@code {"method": "ping"}};
  * <li>{@code p}: the request carries kombu's properties: content type and encoding, delivery mode 2, priority 0,
  * headers {@code clock} and {@code expires} (now plus 5 s, made for each request);
  * <li>{@code r}: the reply queue is declared as a mailbox's ({@code oid.reply.NS}, auto-delete, Celery's
@@ -65,7 +67,11 @@ final class WireRungCaller implements GatherComparison.Gatherer {
             queue = channel.queueDeclare().getQueue();
             replyTo = queue;
         }
-        String text = flags.contains("b")
+        String text = flags.contains("c")
+                ? "{\"method\":\"ping\",\"arguments\":{},\"ticket\":\"" + UUID.randomUUID()
+                        + "\",\"reply_to\":{\"exchange\":\"" + replyExchange + "\",\"routing_key\":\"" + replyTo
+                        + "\"}}"
+                : flags.contains("b")
                 ? "{\"method\": \"ping\", \"arguments\": {}, \"destination\": null, \"pattern\": null,"
                         + " \"matcher\": null, \"ticket\": \"" + UUID.randomUUID() + "\","
                         + " \"reply_to\": {\"exchange\": \"" + replyExchange + "\", \"routing_key\": \"" + replyTo

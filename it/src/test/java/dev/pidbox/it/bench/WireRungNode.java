@@ -19,6 +19,10 @@ import java.util.Map;
  * <li>{@code a}: its queue declared with Celery's arguments ({@code x-expires} 10 s, {@code x-message-ttl} 300 s);
  * <li>{@code j}: each request body read as JSON for its {@code ticket} and {@code reply_to};
  * <li>{@code h}: the reply carries a content type and the {@code ticket} header;
+ * <li>{@code f}: the reply carries all of a kombu node's reply properties: content type and encoding, delivery mode
+ * 1, priority 0, headers {@code ticket} and {@code clock};
+ * <li>{@code k}: the reply carries the ticket as its correlation id and no other property (a wire kombu clients do
+ * not read: they match replies by the {@code ticket} header), to measure what the header costs;
  * <li>{@code x}: the reply goes to the exchange and routing key of the body's {@code reply_to} (needs {@code j});
  * without it, to the default exchange with the request's {@code reply-to} property as routing key.
  * </ul>
@@ -31,6 +35,7 @@ final class WireRungNode extends DefaultConsumer {
     private final Channel reply;
     private final String flags;
     private final byte[] answer;
+    private int clock;
 
     private WireRungNode(Channel consume, Channel reply, String flags, String name) {
         super(consume);
@@ -84,7 +89,15 @@ final class WireRungNode extends DefaultConsumer {
             }
         }
         AMQP.BasicProperties out = null;
-        if (flags.contains("h")) {
+        if (flags.contains("f")) {
+            Map<String, Object> headers = new HashMap<>();
+            headers.put("ticket", ticket);
+            headers.put("clock", ++clock);
+            out = new AMQP.BasicProperties.Builder().contentType("application/json").contentEncoding("utf-8")
+                    .deliveryMode(1).priority(0).headers(headers).build();
+        } else if (flags.contains("k")) {
+            out = new AMQP.BasicProperties.Builder().correlationId(ticket).build();
+        } else if (flags.contains("h")) {
             out = new AMQP.BasicProperties.Builder().contentType("application/json")
                     .headers(Map.of("ticket", ticket)).build();
         }
