@@ -70,6 +70,13 @@ class GatherWireBenchmark {
                     "cpr"),
             new Rung("kombu's wire with the compact body and the ticket as correlation id", "ajkx", "cpr"));
 
+    /** The direct ladder ({@code -Dbench.wireLadder=direct}): kombu's wire with replies by direct reply-to. */
+    private static final List<Rung> DIRECT = List.of(
+            RUNGS.get(0),
+            RUNGS.get(6),
+            new Rung("kombu's wire, replies by RabbitMQ's direct reply-to (no reply queue)", "ajhx", "bpd"),
+            new Rung("kombu's wire with all of a kombu node's reply properties, by direct reply-to", "ajfx", "bpd"));
+
 
     private String exchange(String nodeFlags) {
         return "pbt-bench-wire-" + (nodeFlags.isEmpty() ? "none" : nodeFlags) + "-" + run;
@@ -78,7 +85,8 @@ class GatherWireBenchmark {
     @Test
     void gatherWireLadder() throws Exception {
         String pidboxNs = "pbt-bench-wire-pidbox-" + run;
-        List<Rung> rungs = "lean".equals(System.getProperty("bench.wireLadder")) ? LEAN : RUNGS;
+        String ladder = System.getProperty("bench.wireLadder", "");
+        List<Rung> rungs = ladder.equals("lean") ? LEAN : ladder.equals("direct") ? DIRECT : RUNGS;
         Set<String> nodeFlags = new LinkedHashSet<>();
         rungs.forEach(r -> nodeFlags.add(r.nodeFlags()));
         List<PidboxBenchmark.Proc> hosts = new ArrayList<>();

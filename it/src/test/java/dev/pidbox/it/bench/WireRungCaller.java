@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * takes the missing destination, pattern and matcher as null), instead of {@code {"method": "ping"}};
  * <li>{@code p}: the request carries kombu's properties: content type and encoding, delivery mode 2, priority 0,
  * headers {@code clock} and {@code expires} (now plus 5 s, made for each request);
+ * <li>{@code d}: replies by RabbitMQ's direct reply-to (the body's {@code reply_to} names the default exchange and
+ * this channel's full {@code amq.rabbitmq.reply-to.*} name), no reply queue;
  * <li>{@code r}: the reply queue is declared as a mailbox's ({@code oid.reply.NS}, auto-delete, Celery's
  * {@code x-expires} and {@code x-message-ttl}) and bound to the direct reply exchange {@code reply.NS} under the
  * oid; without it, a server-named exclusive queue on the default exchange.
@@ -52,7 +54,31 @@ final class WireRungCaller implements GatherComparison.Gatherer {
         this.n = n;
         String queue;
         String replyExchange = "";
-        if (flags.contains("r")) {
+        if (flags.contains("d")) {
+            // RabbitMQ's direct reply-to: no reply queue; the broker hands each reply from the replier's channel to
+            // this one. A kombu node reads where to reply from the body, which the broker does not rewrite, so the
+            // full name ("amq.rabbitmq.reply-to.<this channel>") is learnt first from a message sent to oneself.
+            queue = "amq.rabbitmq.reply-to";
+            String self = channel.queueDeclare().getQueue();
+            channel.basicConsume(queue, true, new DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] b) {
+                    if (got.incrementAndGet() == WireRungCaller.this.n) {
+                        done.get().countDown();
+                    }
+                }
+            });
+            channel.basicPublish("", self, new AMQP.BasicProperties.Builder().replyTo(queue).build(), new byte[0]);
+            com.rabbitmq.client.GetResponse r = null;
+            for (int i = 0; i < 100 && r == null; i++) {
+                r = channel.basicGet(self, true);
+            }
+            if (r == null) {
+                throw new IOException("no message came back to learn the direct reply-to name");
+            }
+            replyTo = r.getProps().getReplyTo();
+            channel.queueDelete(self);
+        } else if (flags.contains("r")) {
             String oid = UUID.randomUUID().toString();
             replyExchange = "reply." + exchange;
             queue = oid + ".reply." + exchange;
@@ -78,6 +104,9 @@ final class WireRungCaller implements GatherComparison.Gatherer {
                         + "\"}}"
                 : "{\"method\": \"ping\"}";
         body = text.getBytes(StandardCharsets.UTF_8);
+        if (flags.contains("d")) {
+            return;
+        }
         channel.basicConsume(queue, true, new DefaultConsumer(channel) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] b) {
