@@ -143,6 +143,11 @@ class LargeFleetBenchmark {
                 }
                 Broker up = broker();
                 notes.add(limitsNow(up, base));
+                if (steps.stream().anyMatch(st -> st.answered.stream().anyMatch(a -> a < st.nodes))) {
+                    for (PidboxBenchmark.Proc h : hosts) { // what a host said when replies went missing
+                        notes.add(h.name + ": last output " + tail(h.lines, 5) + "; stderr " + tail(h.errors, 8));
+                    }
+                }
             }
         } catch (Exception | AssertionError e) {
             e.printStackTrace();

@@ -3,6 +3,7 @@ package dev.pidbox.it.bench;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Consumer;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import java.io.IOException;
@@ -52,6 +53,14 @@ final class WireRungCaller implements GatherComparison.Gatherer {
         this.exchange = exchange;
         this.flags = flags;
         this.n = n;
+        Consumer counter = new DefaultConsumer(channel) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] b) {
+                if (got.incrementAndGet() == WireRungCaller.this.n) {
+                    done.get().countDown();
+                }
+            }
+        };
         String queue;
         String replyExchange = "";
         if (flags.contains("d")) {
@@ -60,14 +69,7 @@ final class WireRungCaller implements GatherComparison.Gatherer {
             // full name ("amq.rabbitmq.reply-to.<this channel>") is learnt first from a message sent to oneself.
             queue = "amq.rabbitmq.reply-to";
             String self = channel.queueDeclare().getQueue();
-            channel.basicConsume(queue, true, new DefaultConsumer(channel) {
-                @Override
-                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] b) {
-                    if (got.incrementAndGet() == WireRungCaller.this.n) {
-                        done.get().countDown();
-                    }
-                }
-            });
+            channel.basicConsume(queue, true, counter);
             channel.basicPublish("", self, new AMQP.BasicProperties.Builder().replyTo(queue).build(), new byte[0]);
             com.rabbitmq.client.GetResponse r = null;
             for (int i = 0; i < 100 && r == null; i++) {
@@ -104,17 +106,9 @@ final class WireRungCaller implements GatherComparison.Gatherer {
                         + "\"}}"
                 : "{\"method\": \"ping\"}";
         body = text.getBytes(StandardCharsets.UTF_8);
-        if (flags.contains("d")) {
-            return;
+        if (!flags.contains("d")) {
+            channel.basicConsume(queue, true, counter);
         }
-        channel.basicConsume(queue, true, new DefaultConsumer(channel) {
-            @Override
-            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] b) {
-                if (got.incrementAndGet() == WireRungCaller.this.n) {
-                    done.get().countDown();
-                }
-            }
-        });
     }
 
     private AMQP.BasicProperties properties() {
