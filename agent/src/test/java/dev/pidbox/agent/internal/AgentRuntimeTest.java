@@ -3,6 +3,8 @@ package dev.pidbox.agent.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +32,7 @@ class AgentRuntimeTest {
 
     @Test
     void aLookThatFailsIsReportedUnlessTheAgentStoppedMeanwhile() {
-        java.util.List<String> reports = new java.util.ArrayList<>();
+        List<String> reports = new ArrayList<>();
         Runnable failing = () -> {
             throw new IllegalStateException("node is closed");
         };

@@ -6,6 +6,7 @@ import dev.pidbox.Request;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ final class GatherComparison {
         // every gatherer alike instead of on the last.
         Map<String, Map<String, Long>> ticks = new LinkedHashMap<>();
         List<String> back = new ArrayList<>(names);
-        java.util.Collections.reverse(back);
+        Collections.reverse(back);
         for (List<String> order : List.of(names, back)) {
             int n = order == names ? cpuBlock / 2 : cpuBlock - cpuBlock / 2;
             for (String name : order) {

@@ -623,11 +623,9 @@ class PidboxBenchmark {
                 Thread.sleep(200);
             }
             Thread.sleep(3000);
-            long cpu0Plain = cpuTicks(plain.pid());
-            long cpu0Host = cpuTicks(host.pid());
-            Thread.sleep(IDLE_SECONDS * 1000L);
-            long cpuPlain = cpuTicks(plain.pid()) - cpu0Plain;
-            long cpuHost = cpuTicks(host.pid()) - cpu0Host;
+            long[] first = idleTicks(plain, host);
+            long cpuPlain = first[0];
+            long cpuHost = first[1];
             int threadsPlain = threads(plain.pid());
             int threadsHost = threads(host.pid());
             List<String> added = threadNames(host.pid());
@@ -639,11 +637,9 @@ class PidboxBenchmark {
             // A second window, once the agent's start-up tail is over (its compiler work, the looks for host handler
             // providers 1, 3, 7, 15, 31 and 63 s after the start): what an agent that has been up a while costs.
             Thread.sleep(5000);
-            long cpu1Plain = cpuTicks(plain.pid());
-            long cpu1Host = cpuTicks(host.pid());
-            Thread.sleep(IDLE_SECONDS * 1000L);
-            long laterPlain = cpuTicks(plain.pid()) - cpu1Plain;
-            long laterHost = cpuTicks(host.pid()) - cpu1Host;
+            long[] later = idleTicks(plain, host);
+            long laterPlain = later[0];
+            long laterHost = later[1];
             long tick = 10; // ms per clock tick (USER_HZ 100)
             double cpuMsHost = cpuHost * tick;
             double cpuMsPlain = cpuPlain * tick;
@@ -663,6 +659,14 @@ class PidboxBenchmark {
                     "-", "-", "-", "-");
             notes.add("time to main (ms): without agent " + fmt(without) + "; with agent " + fmt(with));
         }
+    }
+
+    /** The clock ticks {@code plain} and {@code host} spend over {@link #IDLE_SECONDS} from now. */
+    private static long[] idleTicks(Proc plain, Proc host) throws IOException, InterruptedException {
+        long plain0 = cpuTicks(plain.pid());
+        long host0 = cpuTicks(host.pid());
+        Thread.sleep(IDLE_SECONDS * 1000L);
+        return new long[] {cpuTicks(plain.pid()) - plain0, cpuTicks(host.pid()) - host0};
     }
 
     /** Polls ping until the node answers. */

@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Consumer;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.GetResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -71,7 +72,7 @@ final class WireRungCaller implements GatherComparison.Gatherer {
             String self = channel.queueDeclare().getQueue();
             channel.basicConsume(queue, true, counter);
             channel.basicPublish("", self, new AMQP.BasicProperties.Builder().replyTo(queue).build(), new byte[0]);
-            com.rabbitmq.client.GetResponse r = null;
+            GetResponse r = null;
             for (int i = 0; i < 100 && r == null; i++) {
                 r = channel.basicGet(self, true);
             }
