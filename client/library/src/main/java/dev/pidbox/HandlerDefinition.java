@@ -101,7 +101,9 @@ public final class HandlerDefinition {
 
     /**
      * Whether the handler is cheap and never blocks (ping, clock): it then runs on the node's consumer
-     * thread and answers even when every handler thread is busy.
+     * thread and answers even when every handler thread is busy. A quick handler must never wait for the broker (a
+     * channel it opens, a queue it declares) or for a thread that does: amqp-client's reader can wait for the
+     * consumer thread, and the connection's nodes would stop answering.
      */
     public boolean quick() {
         return quick;

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.rabbitmq.client.AMQP;
 import dev.pidbox.internal.Json;
 import dev.pidbox.internal.Wire;
+import dev.pidbox.internal.node.Outbox;
 import dev.pidbox.security.Keys;
 import dev.pidbox.security.Policy;
 import dev.pidbox.security.Signer;
 import dev.pidbox.security.TrustedKeys;
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,14 +99,21 @@ class NodePipelineTest {
     }
 
     private boolean publish(String exchange, String type, String routingKey, AMQP.BasicProperties props,
-            byte[] body) throws IOException {
+            byte[] body, Outbox.Done done) {
         if (exchange.equals(REPLY_EXCHANGE)) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> reply = (Map<String, Object>) Json.decode(body);
+            Map<String, Object> reply;
+            try {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> decoded = (Map<String, Object>) Json.decode(body);
+                reply = decoded;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             Map<String, Object> r = new LinkedHashMap<>(reply);
             r.put("ticket", props.getHeaders().get(Wire.HEADER_TICKET));
             replies.add(r);
         }
+        done.done(null);
         return true;
     }
 

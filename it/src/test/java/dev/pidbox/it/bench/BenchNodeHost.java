@@ -3,6 +3,12 @@ package dev.pidbox.it.bench;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.Consumer;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.TopologyRecoveryException;
+import com.rabbitmq.client.impl.DefaultExceptionHandler;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import dev.pidbox.Brokers;
@@ -69,7 +75,7 @@ public final class BenchNodeHost {
     private static final Map<String, Integer> WIRE_COUNTS = new HashMap<>();
 
     public static void main(String[] args) throws Exception {
-        Connection connection = Brokers.connect(args[0], "pidbox-bench-host");
+        Connection connection = connect(args[0]);
         Map<String, Mailbox> mailboxes = new HashMap<>();
         List<Node> nodes = new ArrayList<>();
         int raw = 0;
@@ -91,6 +97,69 @@ public final class BenchNodeHost {
             mailboxes.values().forEach(Mailbox::close);
             connection.close();
             System.out.println("STOPPED");
+        }
+    }
+
+    /**
+     * A connection as {@link Brokers#connect} makes it, whose amqp-client reports its own failures on standard error
+     * (a consumer that threw, a lost connection, a recovery; the benchmarks' class path has no SLF4J binding, so
+     * amqp-client's log goes nowhere): a host whose nodes go silent says why.
+     */
+    private static Connection connect(String uri) throws Exception {
+        ConnectionFactory factory = Brokers.factory(uri);
+        factory.setExceptionHandler(new DefaultExceptionHandler() {
+            @Override
+            public void handleConsumerException(Channel channel, Throwable exception, Consumer consumer,
+                    String consumerTag, String methodName) {
+                say("amqp-client: consumer " + consumerTag + " threw from " + methodName + " on channel "
+                        + channel.getChannelNumber() + " (amqp-client closes that channel)", exception);
+                super.handleConsumerException(channel, exception, consumer, consumerTag, methodName);
+            }
+
+            @Override
+            public void handleUnexpectedConnectionDriverException(Connection conn, Throwable exception) {
+                say("amqp-client: the connection's reader failed", exception);
+                super.handleUnexpectedConnectionDriverException(conn, exception);
+            }
+
+            @Override
+            public void handleConnectionRecoveryException(Connection conn, Throwable exception) {
+                say("amqp-client: connection recovery failed", exception);
+                super.handleConnectionRecoveryException(conn, exception);
+            }
+
+            @Override
+            public void handleTopologyRecoveryException(Connection conn, Channel ch, TopologyRecoveryException e) {
+                say("amqp-client: topology recovery failed", e);
+                super.handleTopologyRecoveryException(conn, ch, e);
+            }
+        });
+        Connection connection = factory.newConnection("pidbox-bench-host");
+        connection.addShutdownListener(cause -> say("connection shut down: " + cause.getReason()
+                + (cause.isInitiatedByApplication() ? " (by this JVM)" : ""), null));
+        if (connection instanceof Recoverable) {
+            ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
+                @Override
+                public void handleRecovery(Recoverable recoverable) {
+                    say("connection recovered", null);
+                }
+
+                @Override
+                public void handleRecoveryStarted(Recoverable recoverable) {
+                    say("connection recovery started", null);
+                }
+            });
+        }
+        return connection;
+    }
+
+    private static void say(String what, Throwable cause) {
+        synchronized (System.err) {
+            System.err.println(java.time.Instant.now() + " " + what);
+            if (cause != null) {
+                cause.printStackTrace();
+            }
+            System.err.flush();
         }
     }
 

@@ -342,7 +342,7 @@ class LargeFleetBenchmark {
         row("start-up, " + size + " (the added nodes, hosts in parallel)", String.format(Locale.ROOT,
                 "%.1f s", s.upSeconds), fleetControl, "-", fleetOk ? "-" : "invalid");
         long otherQueues = s.broker.queues - base.queues - s.nodes;
-        // Each host opens its shared consume channel with its first node and its reply channel with its first reply.
+        // Each host opens its shared consume and reply channels when its first node listens.
         long sharedChannels = s.broker.channels - base.channels - s.nodes;
         boolean brokerOk = fleetOk && otherQueues == 0 && s.broker.connections == base.connections
                 && sharedChannels >= 0 && sharedChannels <= SHARED_CHANNELS * JVMS

@@ -38,10 +38,10 @@ public final class Listener implements Outbox {
     private final Executor retries;
 
     private final Object lock = new Object();
-    private Channel channel; // the connection's shared consume channel, while listening
+    private volatile Channel channel; // the connection's shared consume channel, while listening; written under lock
     private Channel declareChannel; // this node's own, for its declares; open while listening
-    private NodeChannels shared; // while listening
-    private String consumerTag;
+    private volatile NodeChannels shared; // while listening; written under lock
+    private volatile String consumerTag; // written under lock
     private boolean claimed;
     private volatile boolean closed;
 
@@ -96,6 +96,7 @@ public final class Listener implements Outbox {
                 declare(ch, q);
                 consume(q);
                 declareChannel = ch;
+                prepareReplies();
             } catch (IOException | AlreadyClosedException e) {
                 releaseAll(ch);
                 String reason = Amqp.reason(e);
@@ -112,18 +113,18 @@ public final class Listener implements Outbox {
         }
     }
 
-    /** Whether the node is consuming. */
+    /**
+     * Whether the node is consuming. Takes no lock (listen and relisten hold it across broker round trips, and a
+     * quick handler asking this runs on amqp-client's consumer thread, which must never wait for the broker).
+     */
     public boolean isListening() {
-        synchronized (lock) {
-            return consumerTag != null && channel != null && channel.isOpen() && !closed;
-        }
+        Channel ch = channel;
+        return consumerTag != null && ch != null && ch.isOpen() && !closed;
     }
 
-    /** The channel the node consumes on, or null when it does not listen. */
+    /** The channel the node consumes on, or null when it does not listen; takes no lock, as {@link #isListening}. */
     public Channel channel() {
-        synchronized (lock) {
-            return channel;
-        }
+        return channel;
     }
 
     public boolean isClosed() {
@@ -156,15 +157,13 @@ public final class Listener implements Outbox {
 
     @Override
     public boolean publish(String exchange, String exchangeType, String routingKey, AMQP.BasicProperties props,
-            byte[] body) throws IOException {
-        NodeChannels channels;
-        synchronized (lock) {
-            channels = shared;
-        }
+            byte[] body, Done done) {
+        // No lock: listen and relisten hold it across broker round trips, and this runs on the consumer thread.
+        NodeChannels channels = shared;
         if (closed || channels == null) {
             return false;
         }
-        channels.publish(exchange, exchangeType, routingKey, props, body);
+        channels.publish(exchange, exchangeType, routingKey, props, body, done);
         return true;
     }
 
@@ -197,6 +196,19 @@ public final class Listener implements Outbox {
         // The tag names the queue, which is unique in the vhost, so tags never clash on the shared channel.
         consumerTag = consume.basicConsume(q.name(), true, "pidbox-node-" + q.name(), new RequestConsumer(consume));
         channel = consume;
+    }
+
+    /**
+     * Has the lane open the shared reply channel and declare this mailbox's reply exchange now, so that the node's
+     * first replies, which may run on amqp-client's consumer thread, find both ready.
+     */
+    private void prepareReplies() {
+        shared.prepare(mailbox.replyExchange(), "direct", failure -> {
+            if (failure != null) {
+                errorSink.report("node " + hostname + ": could not prepare its reply channel (its replies will try"
+                        + " again): " + Amqp.reason(failure), failure);
+            }
+        });
     }
 
     /** Undoes a listen: the claim, the node's declare channel, the shared channels. Called under lock. */

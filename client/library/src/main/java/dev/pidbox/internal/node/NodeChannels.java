@@ -4,12 +4,18 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import dev.pidbox.spi.Threads;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -20,11 +26,24 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Nothing that can fail on the broker runs on the consume channel: each node declares on a channel of its
  * own (idle after that, and kept for topology recovery), so a refused declare (a duplicate node, a queue with
- * other flags) never closes the channel other nodes consume on. The reply channel declares each reply
- * exchange once; when a publish fails, the next reply starts on a fresh channel.
+ * other flags) never closes the channel other nodes consume on.
+ *
+ * <p>The reply channel is opened, and each exchange declared on it, by the setup lane ({@code pidbox-reply-setup}
+ * threads), never by the thread that publishes. Quick handlers reply on amqp-client's consumer thread, and that
+ * thread must never wait for a broker round trip: amqp-client's one reader thread per connection hands each channel's
+ * deliveries to the consumer thread through a queue of 1000, and waits when it is full. amqp-client lifts that bound
+ * while an RPC is outstanding, but a second RPC on a channel started as soon as the first returns can run with the
+ * bound back in place (the reader restores it after waking the caller), and then the reader waits on a full queue
+ * for a consumer thread that waits for the reader: the connection's nodes go silent for good. It happened to whole
+ * 2000-node JVMs in 10,000-node gathers (BENCHMARKS.md). So a publish that needs the channel opened or its exchange
+ * declared joins a backlog, which the lane sends in order once the channel is ready; a publish on a ready channel goes
+ * out at once on the caller's thread. When a publish fails, the channel is dropped and the next publish starts the
+ * lane on a fresh one.
  */
 public final class NodeChannels {
     private static final Map<Connection, NodeChannels> SHARED = new IdentityHashMap<>();
+    /** The setup lanes of every connection: broker round trips, so never the shared timer or background thread. */
+    private static final Executor LANES = Threads.pool("pidbox-reply-setup", 4, -1, 10, TimeUnit.SECONDS);
 
     private final Connection connection;
     private int users; // guarded by SHARED
@@ -33,10 +52,34 @@ public final class NodeChannels {
     private final Object replyLock = new Object();
     private Channel reply; // guarded by replyLock
     private final Set<String> declared = new HashSet<>(); // exchanges declared on reply; guarded by replyLock
+    private final ArrayDeque<Pending> backlog = new ArrayDeque<>(); // waiting for the lane; guarded by replyLock
+    private boolean settingUp; // the lane owns the reply channel and will send the backlog; guarded by replyLock
+    private boolean released; // guarded by replyLock
+    private Channel stale; // a reply channel dropped after a failed publish, for the lane to close; guarded by replyLock
     private final Set<String> claimed = new HashSet<>(); // queues consumed by nodes of this process; guarded by itself
 
     private NodeChannels(Connection connection) {
         this.connection = connection;
+    }
+
+    /** A publish waiting for the lane; with no body, only its exchange is to be declared. */
+    private static final class Pending {
+        final String exchange;
+        final String type;
+        final String routingKey;
+        final AMQP.BasicProperties props;
+        final byte[] body;
+        final Outbox.Done done;
+
+        Pending(String exchange, String type, String routingKey, AMQP.BasicProperties props, byte[] body,
+                Outbox.Done done) {
+            this.exchange = exchange;
+            this.type = type;
+            this.routingKey = routingKey;
+            this.props = props;
+            this.body = body;
+            this.done = done;
+        }
     }
 
     /** The channels of {@code connection}, counting one more user until {@link #release()}. */
@@ -48,7 +91,7 @@ public final class NodeChannels {
         }
     }
 
-    /** One user fewer; the last one closes both channels. */
+    /** One user fewer; the last one closes both channels, and fails what still waits for the lane. */
     public void release() {
         synchronized (SHARED) {
             if (--users > 0) {
@@ -62,13 +105,24 @@ public final class NodeChannels {
             c = consume;
             consume = null;
         }
+        List<Pending> dropped;
+        Channel leftover;
         synchronized (replyLock) {
-            r = reply;
-            reply = null;
+            released = true;
+            r = settingUp ? null : reply; // the lane closes what it owns
+            reply = settingUp ? reply : null;
+            leftover = stale;
+            stale = null;
             declared.clear();
+            dropped = new ArrayList<>(backlog);
+            backlog.clear();
         }
         closeQuietly(c);
         closeQuietly(r);
+        closeQuietly(leftover);
+        for (Pending p : dropped) {
+            finish(p.done, new IOException("the node stopped listening before its reply channel was ready"));
+        }
     }
 
     /**
@@ -104,34 +158,155 @@ public final class NodeChannels {
     }
 
     /**
-     * Publishes {@code body} to {@code exchange} (declared first, once per reply channel, with {@code type}).
-     * On failure the reply channel is dropped, so the next publish starts on a fresh one.
+     * Opens the reply channel and declares {@code exchange} on it, on the lane, so that the first replies find them
+     * ready; a failure goes to {@code done} (and the first reply tries again).
      */
-    public void publish(String exchange, String type, String routingKey, AMQP.BasicProperties props, byte[] body)
-            throws IOException {
+    public void prepare(String exchange, String type, Outbox.Done done) {
         synchronized (replyLock) {
-            try {
-                if (reply == null || !reply.isOpen()) {
-                    reply = open();
-                    declared.clear();
-                }
-                if (!declared.contains(exchange)) {
-                    reply.exchangeDeclare(exchange, type, false, false, false, Collections.emptyMap());
-                    declared.add(exchange);
-                }
-                reply.basicPublish(exchange, routingKey, false, props, body);
-            } catch (IOException | AlreadyClosedException e) {
-                closeQuietly(reply); // the broker closed it, as a rule; then this does nothing
-                reply = null;
-                declared.clear();
-                throw e;
-            } catch (RuntimeException e) {
-                // amqp-client refused to encode something and may have left an RPC half-begun on the channel.
-                // Never use it again, and do not close it either: closing waits for that RPC, forever.
-                reply = null;
-                declared.clear();
-                throw new IOException("could not publish to '" + exchange + "': " + e, e);
+            if (released || reply != null && reply.isOpen() && declared.contains(exchange)) {
+                return;
             }
+            for (Pending p : backlog) {
+                if (p.exchange.equals(exchange)) {
+                    return;
+                }
+            }
+            enqueue(new Pending(exchange, type, null, null, null, done));
+        }
+    }
+
+    /**
+     * Publishes {@code body} to {@code exchange} (declared first, once per reply channel, with {@code type}); the
+     * outcome goes to {@code done}, on this thread when the reply channel is ready for {@code exchange}, else on the
+     * lane once it is (see the class comment). Never waits for the broker. On failure the reply channel is dropped, so
+     * the next publish starts on a fresh one.
+     */
+    public void publish(String exchange, String type, String routingKey, AMQP.BasicProperties props, byte[] body,
+            Outbox.Done done) {
+        Exception failure;
+        synchronized (replyLock) {
+            if (released) {
+                failure = new IOException("the node stopped listening");
+            } else if (settingUp || reply == null || !reply.isOpen() || !declared.contains(exchange)) {
+                enqueue(new Pending(exchange, type, routingKey, props, body, done));
+                return;
+            } else {
+                failure = send(reply, exchange, routingKey, props, body);
+            }
+        }
+        finish(done, failure);
+    }
+
+    /** Adds {@code p} to the backlog and starts the lane if it is not running. Called under replyLock. */
+    private void enqueue(Pending p) {
+        backlog.add(p);
+        if (!settingUp) {
+            settingUp = true;
+            LANES.execute(this::lane); // an unbounded queue: never refuses
+        }
+    }
+
+    /**
+     * The lane: opens the reply channel and declares exchanges (broker round trips) and sends the backlog in order,
+     * until it is empty; publishes that arrive meanwhile join the backlog.
+     */
+    private void lane() {
+        while (true) {
+            Pending p;
+            Channel ch;
+            Channel broken;
+            synchronized (replyLock) {
+                broken = stale;
+                stale = null;
+                p = released ? null : backlog.poll();
+                if (p == null) {
+                    settingUp = false;
+                    if (released) { // release() left the channel to the lane, which owned it
+                        broken = reply != null ? reply : broken;
+                        reply = null;
+                    }
+                }
+                ch = reply;
+            }
+            closeQuietly(broken);
+            if (p == null) {
+                return;
+            }
+            Exception failure = null;
+            try {
+                if (ch == null || !ch.isOpen()) {
+                    ch = open();
+                    synchronized (replyLock) {
+                        reply = ch;
+                        declared.clear();
+                    }
+                }
+                boolean known;
+                synchronized (replyLock) {
+                    known = declared.contains(p.exchange);
+                }
+                if (!known) {
+                    ch.exchangeDeclare(p.exchange, p.type, false, false, false, Collections.emptyMap());
+                    synchronized (replyLock) {
+                        declared.add(p.exchange);
+                    }
+                }
+                if (p.body != null) {
+                    synchronized (replyLock) {
+                        failure = send(ch, p.exchange, p.routingKey, p.props, p.body);
+                    }
+                }
+            } catch (IOException | AlreadyClosedException e) {
+                failure = e;
+                drop(ch, true);
+            } catch (RuntimeException e) {
+                failure = new IOException("could not publish to '" + p.exchange + "': " + e, e);
+                drop(ch, false);
+            }
+            finish(p.done, failure);
+        }
+    }
+
+    /** Publishes on {@code ch}; returns the failure, after dropping the channel, or null. Called under replyLock. */
+    private Exception send(Channel ch, String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
+        try {
+            ch.basicPublish(exchange, routingKey, false, props, body);
+            return null;
+        } catch (IOException | AlreadyClosedException e) {
+            reply = null; // the broker closed it, as a rule; if not, the next lane closes it
+            declared.clear();
+            stale = ch.isOpen() ? ch : stale;
+            return e;
+        } catch (RuntimeException e) {
+            // amqp-client refused to encode something and may have left an RPC half-begun on the channel.
+            // Never use it again, and do not close it either: closing waits for that RPC, forever.
+            reply = null;
+            declared.clear();
+            return new IOException("could not publish to '" + exchange + "': " + e, e);
+        }
+    }
+
+    /** Forgets {@code ch} as the reply channel; closes it ({@code close}) on the lane's thread. */
+    private void drop(Channel ch, boolean close) {
+        synchronized (replyLock) {
+            if (reply == ch) {
+                reply = null;
+                declared.clear();
+            }
+        }
+        if (close) {
+            closeQuietly(ch);
+        }
+    }
+
+    private static void finish(Outbox.Done done, Exception failure) {
+        if (done == null) {
+            return;
+        }
+        try {
+            done.done(failure);
+        } catch (RuntimeException e) {
+            // a sink that throws loses its own report, never the lane
         }
     }
 

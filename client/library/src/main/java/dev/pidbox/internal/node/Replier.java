@@ -1,7 +1,6 @@
 package dev.pidbox.internal.node;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.AlreadyClosedException;
 import dev.pidbox.ErrorSink;
 import dev.pidbox.LamportClock;
 import dev.pidbox.internal.Amqp;
@@ -10,7 +9,6 @@ import dev.pidbox.internal.Json;
 import dev.pidbox.internal.PyRepr;
 import dev.pidbox.internal.Wire;
 import dev.pidbox.internal.node.Counters.Counter;
-import java.io.IOException;
 
 /**
  * The reply step: {@code {hostname: value}} as kombu sends it, with the request's ticket and the clock, the one size
@@ -56,14 +54,14 @@ public final class Replier {
             // RabbitMQ checks it against this connection's user, so a client can tell who published the reply.
             props = props.builder().userId(replyUserId).build();
         }
-        try {
-            if (outbox.publish(exchange, "direct", routingKey, props, encode(value, method))) {
+        outbox.publish(exchange, "direct", routingKey, props, encode(value, method), failure -> {
+            if (failure == null) {
                 counters.increment(Counter.REPLIED);
+            } else {
+                errorSink.report("node " + hostname + ": could not reply to exchange '" + exchange + "': "
+                        + Amqp.reason(failure), failure);
             }
-        } catch (IOException | AlreadyClosedException e) {
-            errorSink.report("node " + hostname + ": could not reply to exchange '" + exchange + "': "
-                    + Amqp.reason(e), e);
-        }
+        });
     }
 
     /** The reply body's bytes: the value, or an error when it is not JSON-able or too large. */

@@ -1,7 +1,6 @@
 package dev.pidbox.internal.node;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.AlreadyClosedException;
 import dev.pidbox.AuditEvent;
 import dev.pidbox.AuditSink;
 import dev.pidbox.CallObserver;
@@ -9,7 +8,6 @@ import dev.pidbox.ErrorSink;
 import dev.pidbox.internal.IncomingRequest;
 import dev.pidbox.internal.Json;
 import dev.pidbox.internal.Wire;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -82,10 +80,11 @@ public final class Reporter {
     private void publish(AuditEvent event) {
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType(Wire.CONTENT_TYPE)
                 .contentEncoding(Wire.CONTENT_ENCODING).deliveryMode(1).build();
-        try {
-            outbox.publish(auditExchange, "fanout", hostname, props, Json.encode(event.toMap()));
-        } catch (IOException | AlreadyClosedException e) {
-            errorSink.report("node " + hostname + ": could not publish to audit exchange '" + auditExchange + "'", e);
-        }
+        outbox.publish(auditExchange, "fanout", hostname, props, Json.encode(event.toMap()), failure -> {
+            if (failure != null) {
+                errorSink.report("node " + hostname + ": could not publish to audit exchange '" + auditExchange
+                        + "'", failure);
+            }
+        });
     }
 }
