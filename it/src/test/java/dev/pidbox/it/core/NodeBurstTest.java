@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
 @RabbitMQ.Required
 class NodeBurstTest {
     private static final int BURST = 1500;
+    private static final HandlerDefinition PING = HandlerDefinition.builder("ping").quick(true)
+            .handler((ctx, args) -> Map.of("ok", "pong")).build();
 
     @Test
     void aNodeAnswersABurstOfMoreThanAThousandRequestsThatArrivesBeforeItsFirstReply() throws Exception {
@@ -54,15 +56,11 @@ class NodeBurstTest {
                         }
                         return "released";
                     }).build())
-                    .handler(HandlerDefinition.builder("ping").quick(true)
-                            .handler((ctx, args) -> Map.of("ok", "pong")).build())
+                    .handler(PING)
                     .build().listen();
             try {
                 Channel ch = clientConnection.createChannel();
-                String replyExchange = "reply." + ns + ".pidbox";
-                ch.exchangeDeclare(replyExchange, "direct", false, false, false, Map.of());
-                String replies = ch.queueDeclare().getQueue();
-                ch.queueBind(replies, replyExchange, "burst-replies");
+                String replies = replyQueue(ch, "reply." + ns + ".pidbox");
                 publish(ch, ns, "hold", null); // a cast: no reply, so the node has not replied yet
                 assertThat(held.await(10, TimeUnit.SECONDS)).as("the node took the hold request").isTrue();
                 for (int i = 0; i < BURST; i++) {
@@ -121,18 +119,12 @@ class NodeBurstTest {
                 Connection clientConnection = RabbitMQ.connect("pidbox-it-burst-rpc-client")) {
             Mailbox nodes = Mailbox.builder(ns).errorSink((m, e) -> reports.add(m)).build().bind(nodeConnection);
             Node node = nodes.node("burst@host").auditExchange(audit)
-                    .handler(HandlerDefinition.builder("ping").quick(true)
-                            .handler((ctx, args) -> Map.of("ok", "pong")).build())
+                    .handler(PING)
                     .build().listen();
             try {
                 Channel ch = clientConnection.createChannel();
-                String replyExchange = "reply." + ns + ".pidbox";
-                ch.exchangeDeclare(replyExchange, "direct", false, false, false, Map.of());
-                String replies = ch.queueDeclare().getQueue();
-                ch.queueBind(replies, replyExchange, "burst-replies");
-                ch.exchangeDeclare(other, "direct", false, false, false, Map.of()); // as a node declares it
-                String otherReplies = ch.queueDeclare().getQueue();
-                ch.queueBind(otherReplies, other, "burst-replies");
+                String replies = replyQueue(ch, "reply." + ns + ".pidbox");
+                String otherReplies = replyQueue(ch, other);
                 ch.exchangeDeclare(trap, "fanout", false, true, false, Map.of());
                 String audits = ch.queueDeclare().getQueue();
                 ch.exchangeDeclare(audit, "fanout", false, false, false, Map.of());
@@ -170,6 +162,17 @@ class NodeBurstTest {
                 nodes.close();
             }
         }
+    }
+
+    /**
+     * Declares {@code exchange} as a node declares a reply exchange (direct, not auto-deleted) and a queue bound to
+     * it with the routing key the requests' {@code reply_to} names; returns the queue.
+     */
+    private static String replyQueue(Channel ch, String exchange) throws Exception {
+        ch.exchangeDeclare(exchange, "direct", false, false, false, Map.of());
+        String queue = ch.queueDeclare().getQueue();
+        ch.queueBind(queue, exchange, "burst-replies");
+        return queue;
     }
 
     /** A kombu request to every node of {@code ns}: a cast when {@code ticket} is null, else a call. */
